@@ -110,7 +110,9 @@ describe('identitySchemeOf and expectedLeaseNameFor', () => {
   });
 
   it('cannot recompute a name without a hostname label', () => {
-    const lease = identityLease('apiserver-wj467rbl25eeviqacfhvg2yvnm', { [APISERVER_IDENTITY_LABEL]: 'kube-apiserver' });
+    const lease = identityLease('apiserver-wj467rbl25eeviqacfhvg2yvnm', {
+      [APISERVER_IDENTITY_LABEL]: 'kube-apiserver',
+    });
     expect(identitySchemeOf(lease)).toBe('current');
     expect(expectedLeaseNameFor(lease)).toBeUndefined();
   });

@@ -11,7 +11,10 @@ describe('splitHolderIdentity', () => {
       'apiserver-wj467rbl25eeviqacfhvg2yvnm_0c8914f7-0f35-440e-8676-7844977d3a05',
       { host: 'apiserver-wj467rbl25eeviqacfhvg2yvnm', id: '0c8914f7-0f35-440e-8676-7844977d3a05' },
     ],
-    ['odd_host_name_BEC39B96-87C4-4BCE-8775-2EEB4EB4C1E8', { host: 'odd_host_name', id: 'BEC39B96-87C4-4BCE-8775-2EEB4EB4C1E8' }],
+    [
+      'odd_host_name_BEC39B96-87C4-4BCE-8775-2EEB4EB4C1E8',
+      { host: 'odd_host_name', id: 'BEC39B96-87C4-4BCE-8775-2EEB4EB4C1E8' },
+    ],
     // a time-based v1 UUID, as uuid.NewUUID() can produce
     ['cp-1_6ba7b810-9dad-11d1-80b4-00c04fd430c8', { host: 'cp-1', id: '6ba7b810-9dad-11d1-80b4-00c04fd430c8' }],
   ])('splits %s', (identity, parts) => {
