@@ -1,0 +1,298 @@
+// Leader-election decisions as client-go's tools/leaderelection makes them, without I/O: every function takes the
+// lease it read and the time, and returns what to write or how long to wait. The hold loop, `renew` and `release`
+// compose these with the LeaseClient.
+//
+// Two clocks: wall-clock epoch ms (`nowMs`) is only ever *written* (acquireTime, renewTime); expiry is judged with
+// this machine's monotonic clock since the record was last seen to change, never from the remote renewTime, so
+// clock skew between machines cannot make a live lease look expired (client-go's package doc, client-go#448).
+
+import { leaseState } from './state.js';
+import { formatDuration, formatMicroTime } from './time.js';
+import type { Lease, LeaseSpec } from './types.js';
+
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY_VALUE = 'leasectl';
+
+/** client-go's JitterFactor: the renew deadline must leave room for one jittered retry. */
+export const JITTER_FACTOR = 1.2;
+
+export interface ElectionTimings {
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+}
+
+export interface LeaseName {
+  namespace: string;
+  name: string;
+}
+
+export interface ElectionConfig extends ElectionTimings {
+  lease: LeaseName;
+  identity: string;
+  /** A live lease held under our own identity is ours (client-go's behaviour) rather than a conflict. */
+  reentrant: boolean;
+  /** Take over a coordinated lease (spec.strategy set) anyway. */
+  force: boolean;
+}
+
+/**
+ * NewLeaderElector's checks in its order, with its messages, each followed by the fix in leasectl's flags.
+ * Undefined when the timings are valid.
+ */
+export function validateElectionTimings(t: ElectionTimings): string | undefined {
+  const flags = `--lease-duration ${fmt(t.leaseDurationMs)}, --renew-deadline ${fmt(t.renewDeadlineMs)}, --retry-period ${fmt(t.retryPeriodMs)}`;
+  if (t.leaseDurationMs <= t.renewDeadlineMs) {
+    return `leaseDuration must be greater than renewDeadline (${flags}): raise --lease-duration or lower --renew-deadline`;
+  }
+  if (t.renewDeadlineMs <= JITTER_FACTOR * t.retryPeriodMs) {
+    return `renewDeadline must be greater than retryPeriod*JitterFactor (JitterFactor ${JITTER_FACTOR}; ${flags}): raise --renew-deadline or lower --retry-period`;
+  }
+  if (t.leaseDurationMs < 1) return 'leaseDuration must be greater than zero: give --lease-duration a positive duration such as 15s';
+  if (t.renewDeadlineMs < 1) return 'renewDeadline must be greater than zero: give --renew-deadline a positive duration such as 10s';
+  if (t.retryPeriodMs < 1) return 'retryPeriod must be greater than zero: give --retry-period a positive duration such as 2s';
+  return undefined;
+}
+
+/** leaseDurationSeconds is an int32 of seconds: refuse what would be truncated rather than silently shortening it. */
+export function validateLeaseDurationSeconds(leaseDurationMs: number, flag = '--lease-duration'): string | undefined {
+  if (leaseDurationMs < 1000 || leaseDurationMs % 1000 !== 0) {
+    return `${flag} must be a whole number of seconds, at least 1s, because leaseDurationSeconds is an integer (got ${fmt(leaseDurationMs)})`;
+  }
+  if (leaseDurationMs / 1000 > 2 ** 31 - 1) return `${flag} is too long: leaseDurationSeconds is a 32-bit integer`;
+  return undefined;
+}
+
+/** What this process last saw of the lease, and when (monotonic), by its own clock. */
+export interface Observation {
+  /** The parts of the record whose change means "someone is alive", as one comparable string. */
+  readonly key: string;
+  /** Monotonic ms at which this record was first seen. */
+  readonly observedAt: number;
+}
+
+/**
+ * The observation after reading `lease` (undefined: it does not exist) at `monotonicNow`. The observed time only
+ * moves when the record changed: a holder that keeps renewing keeps resetting it, a dead one stops.
+ */
+export function observe(previous: Observation | undefined, lease: Lease | undefined, monotonicNow: number): Observation {
+  const key = recordKey(lease);
+  if (previous !== undefined && previous.key === key) return previous;
+  return { key, observedAt: monotonicNow };
+}
+
+function recordKey(lease: Lease | undefined): string {
+  if (lease === undefined) return 'absent';
+  const spec = lease.spec ?? {};
+  return JSON.stringify([
+    lease.metadata.uid ?? null,
+    lease.metadata.resourceVersion ?? null,
+    spec.holderIdentity ?? null,
+    spec.renewTime ?? null,
+    spec.leaseDurationSeconds ?? null,
+    spec.leaseTransitions ?? null,
+    spec.acquireTime ?? null,
+    spec.strategy ?? null,
+    spec.preferredHolder ?? null,
+  ]);
+}
+
+export interface HolderInfo {
+  holder: string;
+  /** The remote renewTime as written (for messages only; never used to decide). */
+  renewTime: string | undefined;
+  /** The record's leaseDurationSeconds, in ms (our own duration when the record has none). */
+  leaseDurationMs: number;
+}
+
+export type AcquireDecision =
+  /** No lease: create this one (POST). */
+  | { kind: 'create'; lease: Lease }
+  /** Free, expired by observation, or ours with --reentrant: PUT this (carries the read resourceVersion). */
+  | { kind: 'take'; lease: Lease; reentered: boolean }
+  /** Held by someone else and alive by our observation: try again at `until` (monotonic ms). */
+  | { kind: 'wait'; until: number; holder: HolderInfo }
+  /** Held and alive under our own identity, and not --reentrant: another process with our identity. Wait too. */
+  | { kind: 'conflict-self'; until: number; holder: HolderInfo }
+  /** spec.strategy is set: the apiserver's coordinated election picks the holder; we never take it without --force. */
+  | { kind: 'conflict-coordinated'; strategy: string; holder: string | undefined };
+
+/**
+ * tryAcquireOrRenew's acquire half. `observation` must be the result of observe() on this same `lease`.
+ * Expiry uses the record's own leaseDurationSeconds (as client-go does: fabric8io/kubernetes-client#7258), counted
+ * from when we first saw this record, by our monotonic clock.
+ */
+export function decideAcquire(
+  lease: Lease | undefined,
+  observation: Observation,
+  config: ElectionConfig,
+  monotonicNow: number,
+  nowMs: number,
+): AcquireDecision {
+  if (lease === undefined) return { kind: 'create', lease: createdLease(config.lease, config, nowMs) };
+  const spec = lease.spec ?? {};
+  const holder = nonEmpty(spec.holderIdentity);
+  const strategy = nonEmpty(spec.strategy);
+  if (strategy !== undefined && !config.force) return { kind: 'conflict-coordinated', strategy, holder };
+  if (holder === undefined) return { kind: 'take', lease: acquiredLease(lease, config, nowMs), reentered: false };
+
+  const recordDurationMs = positive(spec.leaseDurationSeconds) ? spec.leaseDurationSeconds * 1000 : config.leaseDurationMs;
+  const until = observation.observedAt + recordDurationMs;
+  const alive = until > monotonicNow;
+  if (holder === config.identity) {
+    if (config.reentrant) return { kind: 'take', lease: renewedLease(lease, config, nowMs), reentered: true };
+    if (alive) return { kind: 'conflict-self', until, holder: holderInfo(holder, spec, recordDurationMs) };
+  } else if (alive) {
+    return { kind: 'wait', until, holder: holderInfo(holder, spec, recordDurationMs) };
+  }
+  return { kind: 'take', lease: acquiredLease(lease, config, nowMs), reentered: false };
+}
+
+function holderInfo(holder: string, spec: LeaseSpec, leaseDurationMs: number): HolderInfo {
+  return { holder, renewTime: spec.renewTime ?? undefined, leaseDurationMs };
+}
+
+/** A new lease held by us: transitions 0, acquireTime = renewTime = now, marked as leasectl's. */
+export function createdLease(ref: LeaseName, config: Pick<ElectionConfig, 'identity' | 'leaseDurationMs'>, nowMs: number): Lease {
+  const time = formatMicroTime(nowMs);
+  return {
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: { name: ref.name, namespace: ref.namespace, labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE } },
+    spec: {
+      holderIdentity: config.identity,
+      leaseDurationSeconds: durationSeconds(config.leaseDurationMs),
+      acquireTime: time,
+      renewTime: time,
+      leaseTransitions: 0,
+    },
+  };
+}
+
+/**
+ * The lease taken over by us: a change of holder, so leaseTransitions + 1 (the fencing token), acquireTime =
+ * renewTime = now. strategy and preferredHolder are dropped, as client-go's full-spec write drops them.
+ */
+export function acquiredLease(lease: Lease, config: Pick<ElectionConfig, 'identity' | 'leaseDurationMs'>, nowMs: number): Lease {
+  const time = formatMicroTime(nowMs);
+  const { strategy: _strategy, preferredHolder: _preferred, ...kept } = lease.spec ?? {};
+  return {
+    ...lease,
+    metadata: { ...lease.metadata },
+    spec: {
+      ...kept,
+      holderIdentity: config.identity,
+      leaseDurationSeconds: durationSeconds(config.leaseDurationMs),
+      acquireTime: time,
+      renewTime: time,
+      leaseTransitions: (spec(lease).leaseTransitions ?? 0) + 1,
+    },
+  };
+}
+
+/**
+ * One heartbeat: renewTime = now and our leaseDurationSeconds re-asserted; holder, acquireTime, transitions and
+ * every other field kept. A renewal never changes the holder, so it never counts as a transition.
+ */
+export function renewedLease(lease: Lease, config: Pick<ElectionConfig, 'leaseDurationMs'>, nowMs: number): Lease {
+  return {
+    ...lease,
+    metadata: { ...lease.metadata },
+    spec: { ...lease.spec, leaseDurationSeconds: durationSeconds(config.leaseDurationMs), renewTime: formatMicroTime(nowMs) },
+  };
+}
+
+/**
+ * client-go's release record: holder "", leaseDurationSeconds 1, acquireTime = renewTime = now, transitions kept,
+ * strategy and preferredHolder dropped. An empty holder lets the next candidate take the lease at once.
+ */
+export function releasedLease(lease: Lease, nowMs: number): Lease {
+  const time = formatMicroTime(nowMs);
+  const { strategy: _strategy, preferredHolder: _preferred, ...kept } = lease.spec ?? {};
+  return {
+    ...lease,
+    metadata: { ...lease.metadata },
+    spec: {
+      ...kept,
+      holderIdentity: '',
+      leaseDurationSeconds: 1,
+      acquireTime: time,
+      renewTime: time,
+      leaseTransitions: spec(lease).leaseTransitions ?? 0,
+    },
+  };
+}
+
+export function isHeldBy(lease: Lease | undefined, identity: string): boolean {
+  return lease !== undefined && identity !== '' && lease.spec?.holderIdentity === identity;
+}
+
+export type HoldingVerdict =
+  | { held: true }
+  | { held: false; reason: 'deleted' | 'released' | 'taken'; holder: string | undefined }
+  /** preferredHolder set on a coordinated lease: our term is over (KEP-4355); stop renewing. */
+  | { held: false; reason: 'end-of-term'; holder: string | undefined; preferredHolder: string };
+
+/** Whether a lease we believe we hold (fresh from the server) is still ours to renew. */
+export function checkHolding(lease: Lease | undefined, identity: string): HoldingVerdict {
+  if (lease === undefined) return { held: false, reason: 'deleted', holder: undefined };
+  const holder = nonEmpty(lease.spec?.holderIdentity);
+  if (holder === undefined) return { held: false, reason: 'released', holder };
+  if (holder !== identity) return { held: false, reason: 'taken', holder };
+  const preferredHolder = nonEmpty(lease.spec?.preferredHolder);
+  if (preferredHolder !== undefined) return { held: false, reason: 'end-of-term', holder, preferredHolder };
+  return { held: true };
+}
+
+export type OneShotDecision =
+  | { kind: 'renew'; lease: Lease }
+  | { kind: 'take'; lease: Lease; previousHolder: string | undefined }
+  | { kind: 'held'; holder: string }
+  | { kind: 'coordinated'; strategy: string; holder: string | undefined };
+
+/**
+ * `leasectl renew`: renew if we hold it; with `acquire`, also take it when it is free or expired by its renewTime
+ * plus leaseDurationSeconds judged with this machine's clock (a one-shot command cannot observe for a lease
+ * duration, so unlike decideAcquire this trusts the remote renewTime and is off by the clock skew).
+ * `keepRecordDuration` keeps the record's leaseDurationSeconds on a renewal (renew without --lease-duration).
+ */
+export function decideRenewOnce(
+  lease: Lease,
+  options: { identity: string; acquire: boolean; leaseDurationMs: number; keepRecordDuration: boolean },
+  nowMs: number,
+): OneShotDecision {
+  const s = spec(lease);
+  const holder = nonEmpty(s.holderIdentity);
+  if (holder === options.identity) {
+    const recordMs = positive(s.leaseDurationSeconds) ? s.leaseDurationSeconds * 1000 : options.leaseDurationMs;
+    const durationMs = options.keepRecordDuration ? recordMs : options.leaseDurationMs;
+    return { kind: 'renew', lease: renewedLease(lease, { leaseDurationMs: durationMs }, nowMs) };
+  }
+  const strategy = nonEmpty(s.strategy);
+  if (options.acquire && strategy !== undefined) return { kind: 'coordinated', strategy, holder };
+  if (options.acquire && leaseState(lease, nowMs).status !== 'held') {
+    return { kind: 'take', lease: acquiredLease(lease, options, nowMs), previousHolder: holder };
+  }
+  return { kind: 'held', holder: holder ?? '' };
+}
+
+/** Whole seconds, as leaseDurationSeconds holds them (client-go truncates the same way). */
+export function durationSeconds(ms: number): number {
+  return Math.max(1, Math.floor(ms / 1000));
+}
+
+function spec(lease: Lease): LeaseSpec {
+  return lease.spec ?? {};
+}
+
+function positive(value: number | null | undefined): value is number {
+  return typeof value === 'number' && value > 0;
+}
+
+function nonEmpty(value: string | null | undefined): string | undefined {
+  return value == null || value === '' ? undefined : value;
+}
+
+function fmt(ms: number): string {
+  return formatDuration(ms);
+}
