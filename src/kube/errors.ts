@@ -49,11 +49,16 @@ export class KubeApiError extends Error {
 
 /** No usable answer from the server: refused, unreachable, TLS failure, timeout. The message is kubectl's line. */
 export class KubeTransportError extends Error {
-  readonly cause?: unknown;
-
   constructor(message: string, cause?: unknown) {
-    super(message);
+    super(message, { cause });
     this.name = 'KubeTransportError';
-    this.cause = cause;
+  }
+}
+
+/** The kubeconfig cannot be used: missing file, unknown context, no configuration at all. */
+export class KubeconfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KubeconfigError';
   }
 }

@@ -44,14 +44,19 @@ export interface LeaseClient {
   listPage(options: ListOptions): Promise<LeaseList>;
   /** Every page, following metadata.continue, yielded as it arrives. */
   listPages(options: ListOptions): AsyncGenerator<LeaseList>;
-  get(ref: LeaseRef): Promise<Lease>;
-  create(namespace: string, lease: Lease): Promise<Lease>;
+  get(ref: LeaseRef, options?: RequestOptions): Promise<Lease>;
+  create(namespace: string, lease: Lease, options?: RequestOptions): Promise<Lease>;
   /** PUT of the whole object; metadata.resourceVersion must be set (compare-and-swap). */
-  update(lease: Lease): Promise<Lease>;
-  delete(ref: LeaseRef, preconditions?: DeletePreconditions): Promise<void>;
+  update(lease: Lease, options?: RequestOptions): Promise<Lease>;
+  delete(ref: LeaseRef, preconditions?: DeletePreconditions, options?: RequestOptions): Promise<void>;
   /**
    * Streams watch events until the server closes the stream (resolves) or the signal aborts (resolves).
    * A 410 Expired (in the response or as an ERROR event) rejects with KubeApiError code 410.
    */
   watch(options: WatchOptions, onEvent: (event: WatchEvent) => void, signal: AbortSignal): Promise<void>;
+}
+
+export interface RequestOptions {
+  /** Aborts the request (rejects with KubeTransportError); used to bound one renewal attempt. */
+  signal?: AbortSignal;
 }

@@ -1,0 +1,134 @@
+import { Command, Option } from 'commander';
+import type { CommandContext, KubeConnection } from '../context.js';
+import { ExitCode, ExitError, UsageError } from '../errors.js';
+import { describeError } from '../error-message.js';
+import { KubeApiError } from '../kube/errors.js';
+import type { LeaseClient, ListOptions } from '../kube/lease-client.js';
+import { parseSortPath, sortLeases } from '../lease/sort.js';
+import type { Lease } from '../lease/types.js';
+import { createLeasePrinter, OUTPUT_FORMATS, type LeasePrinter, type OutputFormat } from '../printers/index.js';
+import {
+  allNamespacesOption,
+  COMMON_EXIT_CODES,
+  examplesHelp,
+  exitCodesHelp,
+  noHeadersOption,
+  outputOption,
+  positiveIntegerArgument,
+  selectorOption,
+  watchOption,
+} from './options.js';
+import { watchLeases } from './watch.js';
+
+interface ListFlags {
+  allNamespaces?: boolean;
+  selector?: string;
+  fieldSelector?: string;
+  output?: OutputFormat;
+  headers: boolean;
+  chunkSize: number;
+  sortBy?: string;
+  watch?: boolean;
+  showManagedFields?: boolean;
+}
+
+/** Prints leases fetched by name; a missing one is reported after the others, as kubectl get does. */
+async function listByName(ctx: CommandContext, client: LeaseClient, namespace: string, names: string[], printer: LeasePrinter): Promise<boolean> {
+  let failed = false;
+  const found: Lease[] = [];
+  for (const name of names) {
+    try {
+      found.push(await client.get({ namespace, name }));
+    } catch (error) {
+      if (!(error instanceof KubeApiError)) throw error;
+      failed = true;
+      ctx.io.stderr.write(`${describeError(error).message}\n`);
+    }
+  }
+  printer.print(found);
+  return !failed;
+}
+
+export function listCommand(ctx: CommandContext): Command {
+  return new Command('list')
+    .alias('ls')
+    .summary('list leases with their holders, like kubectl get lease')
+    .description(
+      'List leases in a namespace (or all namespaces), with the holder and age columns of `kubectl get lease`. -o wide adds what kubectl cannot show: when each lease was renewed, its duration, when it expires ' +
+        "(judged by this machine's clock), how many times it changed hands, and when the holder acquired it.",
+    )
+    .argument('[names...]', 'only these leases')
+    .addOption(allNamespacesOption())
+    .addOption(selectorOption())
+    .option('--field-selector <selector>', 'field selector (the API serves metadata.name and metadata.namespace)')
+    .addOption(outputOption(OUTPUT_FORMATS))
+    .addOption(noHeadersOption())
+    .addOption(new Option('--chunk-size <n>', 'fetch this many leases per request (0: all at once)').argParser(positiveIntegerArgument).default(500))
+    .option('--sort-by <jsonpath>', 'sort by a field, e.g. --sort-by .spec.renewTime')
+    .addOption(watchOption())
+    .option('--show-managed-fields', 'keep metadata.managedFields in -o yaml|json')
+    .addHelpText(
+      'after',
+      examplesHelp([
+        ['Which kube-apiservers are alive', 'leasectl list -n kube-system -l apiserver.kubernetes.io/identity=kube-apiserver -o wide'],
+        ['Node heartbeats, stalest first', 'leasectl list -n kube-node-lease -o wide --sort-by .spec.renewTime'],
+        ['Every lease in the cluster, as names', 'leasectl list -A -o name'],
+        ['Follow changes to one lease', 'leasectl list example-foo -w'],
+      ]) + exitCodesHelp(COMMON_EXIT_CODES),
+    )
+    .action(async (names: string[], flags: ListFlags) => {
+      const sortPath = flags.sortBy === undefined ? undefined : parseSortPath(flags.sortBy);
+      if (flags.sortBy !== undefined && !sortPath) {
+        throw new UsageError(`--sort-by "${flags.sortBy}" is not a field path: use a JSONPath such as .spec.renewTime or {.metadata.name}`);
+      }
+      if (names.length > 0 && flags.allNamespaces) {
+        throw new UsageError('a lease cannot be fetched by name across all namespaces: drop -A and give -n NAMESPACE');
+      }
+      if (names.length > 0 && (flags.selector || flags.fieldSelector)) {
+        throw new UsageError('names and selectors cannot be combined: give either NAME... or -l/--field-selector');
+      }
+      const connection: KubeConnection = await ctx.connect();
+      const namespace = flags.allNamespaces ? undefined : connection.namespace;
+      const printer = createLeasePrinter({
+        out: ctx.io.stdout,
+        format: flags.output,
+        withNamespace: Boolean(flags.allNamespaces),
+        noHeaders: !flags.headers,
+        color: ctx.color,
+        showManagedFields: Boolean(flags.showManagedFields),
+        singleObject: names.length === 1,
+        now: () => ctx.clock.now(),
+      });
+
+      let ok = true;
+      let resourceVersion: string | undefined;
+      if (names.length > 0) {
+        ok = await listByName(ctx, connection.client, connection.namespace, names, printer);
+      } else {
+        const query: ListOptions = { namespace, labelSelector: flags.selector, fieldSelector: flags.fieldSelector };
+        // Sorting needs every lease before the first row, so it fetches in one request (kubectl does the same).
+        const limit = sortPath ? 0 : flags.chunkSize;
+        const sorted: Lease[] = [];
+        for await (const page of connection.client.listPages({ ...query, limit })) {
+          resourceVersion ??= page.metadata.resourceVersion;
+          if (sortPath) sorted.push(...page.items);
+          else printer.print(page.items);
+        }
+        if (sortPath) printer.print(sortLeases(sorted, sortPath));
+      }
+      const printed = printer.finish();
+      const humanReadable = flags.output === undefined || flags.output === 'wide';
+      if (printed === 0 && humanReadable && ok && !flags.watch) {
+        ctx.io.stderr.write(namespace === undefined ? 'No resources found\n' : `No resources found in ${namespace} namespace.\n`);
+      }
+      if (flags.watch) {
+        await watchLeases(ctx, connection.client, {
+          query: { namespace: names.length > 0 ? connection.namespace : namespace, labelSelector: flags.selector, fieldSelector: flags.fieldSelector },
+          names,
+          resourceVersion,
+          printer,
+        });
+      }
+      if (!ok) throw new ExitError(ExitCode.error);
+    });
+}

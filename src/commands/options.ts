@@ -1,0 +1,59 @@
+// Option declarations shared by several commands, declared once so help, completion and README agree.
+import { InvalidArgumentError, Option } from 'commander';
+import { InvalidDurationError, parseDuration } from '../lease/time.js';
+
+/** Commander parser for Go-style durations (`15s`, `1h2m3s`, `500ms`). */
+export function durationArgument(text: string): number {
+  try {
+    return parseDuration(text);
+  } catch (error) {
+    if (error instanceof InvalidDurationError) throw new InvalidArgumentError(error.message);
+    throw error;
+  }
+}
+
+/** kubectl's --request-timeout: a bare number is seconds, otherwise a duration; 0 means no timeout. */
+export function requestTimeoutArgument(text: string): number {
+  return /^\d+$/.test(text) ? Number(text) * 1000 : durationArgument(text);
+}
+
+export function positiveIntegerArgument(text: string): number {
+  if (!/^\d+$/.test(text)) throw new InvalidArgumentError(`expected a whole number such as 500, got "${text}"`);
+  return Number(text);
+}
+
+export function outputOption(formats: readonly string[]): Option {
+  return new Option('-o, --output <format>', 'output format').choices([...formats]);
+}
+
+export function allNamespacesOption(): Option {
+  return new Option('-A, --all-namespaces', 'across all namespaces (adds a NAMESPACE column)');
+}
+
+export function selectorOption(): Option {
+  return new Option('-l, --selector <selector>', "label selector, e.g. -l 'app=web,tier in (a,b),!canary'");
+}
+
+export function noHeadersOption(): Option {
+  return new Option('--no-headers', 'omit the header row of tables');
+}
+
+export function watchOption(): Option {
+  return new Option('-w, --watch', 'after listing, print changes as they happen (until interrupted)');
+}
+
+/** Reads "Exit codes:" help text from a table, so --help and README say the same thing. */
+export function exitCodesHelp(codes: readonly (readonly [number | string, string])[]): string {
+  const width = Math.max(...codes.map(([code]) => String(code).length));
+  return `\nExit codes:\n${codes.map(([code, meaning]) => `  ${String(code).padEnd(width)}  ${meaning}`).join('\n')}\n`;
+}
+
+export function examplesHelp(examples: readonly (readonly [string, string])[]): string {
+  return `\nExamples:\n${examples.map(([comment, command]) => `  # ${comment}\n  ${command}`).join('\n\n')}\n`;
+}
+
+export const COMMON_EXIT_CODES = [
+  [0, 'success'],
+  [1, 'an API, connection or kubeconfig error (the message says which, in kubectl\'s words)'],
+  [2, 'bad flags or arguments'],
+] as const;

@@ -1,0 +1,65 @@
+import type { Writable, Readable } from 'node:stream';
+import type { Clock } from './clock.js';
+import type { LeaseClient } from './kube/lease-client.js';
+
+export interface OutputStream extends Writable {
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface InputStream extends Readable {
+  isTTY?: boolean;
+}
+
+/** The process's streams, injected so that commands run in-process in tests with buffers. */
+export interface IOStreams {
+  stdin: InputStream;
+  stdout: OutputStream;
+  stderr: OutputStream;
+}
+
+/** kubectl's connection flags, as the user gave them (declared once in src/cli.ts). */
+export interface KubeFlags {
+  kubeconfig?: string;
+  context?: string;
+  cluster?: string;
+  user?: string;
+  namespace?: string;
+  requestTimeout?: number;
+  insecureSkipTlsVerify?: boolean;
+}
+
+/** A live connection to one cluster, resolved from the kubeconfig and the flags. */
+export interface KubeConnection {
+  client: LeaseClient;
+  /** -n, else the context's namespace, else "default". */
+  namespace: string;
+  /** True when the namespace came from -n rather than the kubeconfig. */
+  namespaceFromFlag: boolean;
+  contextName: string | undefined;
+  server: string;
+  /** Drops idle keep-alive sockets so the process can exit. */
+  close(): void;
+}
+
+export interface SignalSource {
+  /** Calls handler for each of the named signals until the returned function is called. */
+  subscribe(signals: readonly NodeJS.Signals[], handler: (signal: NodeJS.Signals) => void): () => void;
+}
+
+/** Everything a command may touch of the outside world. */
+export interface CommandContext {
+  io: IOStreams;
+  clock: Clock;
+  env: NodeJS.ProcessEnv;
+  /** Connects using the global kube flags; loads the Kubernetes client lazily, so --help never pays for it. */
+  connect(): Promise<KubeConnection>;
+  /** Colour decision made once (TTY, NO_COLOR, TERM=dumb, --no-color). */
+  color: boolean;
+  /** -v count. */
+  verbosity: number;
+  /** Signals sent to leasectl itself; injected so that hold's signal handling runs in-process in tests. */
+  signals: SignalSource;
+  /** The name the program was invoked by (leasectl, or kubectl lease as a plugin), for help and messages. */
+  programName: string;
+}

@@ -1,0 +1,29 @@
+/**
+ * Exit codes shared by every command (README "Exit codes"). `hold` adds its own (src/hold/exit-codes.ts).
+ */
+export const ExitCode = {
+  ok: 0,
+  /** An API, connection or kubeconfig error (kubectl's DefaultErrorExitCode). */
+  error: 1,
+  /** Bad flags or arguments. */
+  usage: 2,
+} as const;
+
+/** The user asked for something malformed; printed as `error: <message>` plus a hint, exit 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** A failure already explained to the user (or needing only `message`), ending with a specific exit code. */
+export class ExitError extends Error {
+  readonly exitCode: number;
+
+  constructor(exitCode: number, message = '') {
+    super(message);
+    this.name = 'ExitError';
+    this.exitCode = exitCode;
+  }
+}

@@ -1,0 +1,26 @@
+// Loaded lazily (dynamic import from the CLI) because it pulls in @kubernetes/client-node: commands that do
+// not talk to a cluster, and --help, never pay for it.
+import { homedir } from 'node:os';
+import type { KubeConnection, KubeFlags } from '../context.js';
+import { LEASECTL_VERSION } from '../version.js';
+import { HttpLeaseClient } from './client.js';
+import { HttpTransport } from './http.js';
+import { resolveKubeconfig, validateNamespace } from './kubeconfig.js';
+
+export function connect(flags: KubeFlags, env: NodeJS.ProcessEnv): KubeConnection {
+  if (flags.namespace !== undefined) validateNamespace(flags.namespace);
+  const resolved = resolveKubeconfig(flags, { env, homeDir: env.HOME || homedir() });
+  const transport = new HttpTransport({
+    kubeConfig: resolved.kubeConfig,
+    userAgent: `leasectl/${LEASECTL_VERSION} (${process.platform}/${process.arch}) node/${process.versions.node}`,
+    requestTimeoutMs: flags.requestTimeout || undefined,
+  });
+  return {
+    client: new HttpLeaseClient(transport),
+    namespace: flags.namespace ?? resolved.contextNamespace ?? 'default',
+    namespaceFromFlag: flags.namespace !== undefined,
+    contextName: resolved.contextName,
+    server: transport.server.toString(),
+    close: () => transport.close(),
+  };
+}

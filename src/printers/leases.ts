@@ -1,0 +1,124 @@
+// Output for lists of leases, chosen by -o. Rows stream page by page (or event by event with -w); yaml and
+// json collect everything and print one object or a v1 List at the end, as kubectl does.
+import { Chalk } from 'chalk';
+import type { OutputStream } from '../context.js';
+import { leaseState, describeExpiry, type LeaseState } from '../lease/state.js';
+import { formatDuration, humanDuration, parseKubeTime } from '../lease/time.js';
+import type { Lease } from '../lease/types.js';
+import { asList, forDisplay, serialize, type ObjectFormat } from './serialize.js';
+import { escapeCell, TableWriter } from './table.js';
+
+export const OUTPUT_FORMATS = ['wide', 'yaml', 'json', 'name'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export interface LeasePrinterOptions {
+  out: OutputStream;
+  format: OutputFormat | undefined;
+  withNamespace: boolean;
+  noHeaders: boolean;
+  color: boolean;
+  showManagedFields: boolean;
+  /** The result is one named object: yaml/json print it bare instead of in a List. */
+  singleObject: boolean;
+  now: () => number;
+}
+
+export interface LeasePrinter {
+  /** Prints (or, for yaml/json, collects) a batch of leases. */
+  print(leases: Lease[]): void;
+  /** Prints one change seen by a watch: a row, a name, or a whole object. */
+  printWatched(lease: Lease): void;
+  /** Writes what was collected; returns how many leases were printed in all. */
+  finish(): number;
+}
+
+export const NAME_PREFIX = 'lease.coordination.k8s.io/';
+
+function ageOf(timestamp: string | undefined, now: number): string {
+  const at = parseKubeTime(timestamp);
+  return at === undefined ? '<unknown>' : humanDuration(now - at);
+}
+
+const WIDE_COLUMNS = ['RENEWED', 'DURATION', 'EXPIRES', 'TRANSITIONS', 'ACQUIRED'];
+
+function wideCells(state: LeaseState, now: number): string[] {
+  return [
+    state.renewedAt === undefined ? '<none>' : humanDuration(now - state.renewedAt),
+    state.durationSeconds === undefined ? '<none>' : formatDuration(state.durationSeconds * 1000),
+    describeExpiry(state, now),
+    state.transitions === undefined ? '<none>' : String(state.transitions),
+    state.acquiredAt === undefined ? '<none>' : humanDuration(now - state.acquiredAt),
+  ];
+}
+
+export function tableHeader(withNamespace: boolean, wide: boolean): string[] {
+  return [...(withNamespace ? ['NAMESPACE'] : []), 'NAME', 'HOLDER', 'AGE', ...(wide ? WIDE_COLUMNS : [])];
+}
+
+/** One table row: kubectl's NAME HOLDER AGE (an empty holder is a blank cell), then the wide extras. */
+export function leaseRow(lease: Lease, options: { withNamespace: boolean; wide: boolean; now: number; chalk?: InstanceType<typeof Chalk> }): string[] {
+  const { now } = options;
+  const cells = [
+    ...(options.withNamespace ? [lease.metadata.namespace ?? ''] : []),
+    lease.metadata.name,
+    lease.spec?.holderIdentity ?? '',
+    ageOf(lease.metadata.creationTimestamp, now),
+  ];
+  const state = leaseState(lease, now);
+  if (options.wide) cells.push(...wideCells(state, now));
+  const escaped = cells.map(escapeCell);
+  const chalk = options.chalk;
+  if (!chalk || state.status === 'held') return escaped;
+  // Expired leases stand out; released ones (no holder) recede.
+  return escaped.map((cell) => (state.status === 'expired' ? chalk.red(cell) : chalk.dim(cell)));
+}
+
+export function createLeasePrinter(options: LeasePrinterOptions): LeasePrinter {
+  const { out, format } = options;
+  let printed = 0;
+
+  if (format === 'yaml' || format === 'json') {
+    const objectFormat: ObjectFormat = format;
+    const collected: Lease[] = [];
+    return {
+      print(leases) {
+        collected.push(...leases.map((lease) => forDisplay(lease, options.showManagedFields)));
+      },
+      printWatched(lease) {
+        const text = serialize(forDisplay(lease, options.showManagedFields), objectFormat);
+        out.write(objectFormat === 'yaml' && printed > 0 ? `---\n${text}` : text);
+        printed++;
+      },
+      finish() {
+        if (printed > 0) return printed;
+        if (options.singleObject && collected.length === 1) out.write(serialize(collected[0], objectFormat));
+        else out.write(serialize(asList(collected), objectFormat));
+        return collected.length;
+      },
+    };
+  }
+
+  if (format === 'name') {
+    const printNames = (leases: Lease[]) => {
+      for (const lease of leases) out.write(`${NAME_PREFIX}${escapeCell(lease.metadata.name)}\n`);
+      printed += leases.length;
+    };
+    return { print: printNames, printWatched: (lease) => printNames([lease]), finish: () => printed };
+  }
+
+  const wide = format === 'wide';
+  const chalk = options.color ? new Chalk({ level: 1 }) : undefined;
+  const table = new TableWriter(out, tableHeader(options.withNamespace, wide), !options.noHeaders);
+  const printRows = (leases: Lease[]) => {
+    const now = options.now();
+    table.write(leases.map((lease) => leaseRow(lease, { withNamespace: options.withNamespace, wide, now, chalk })));
+    printed += leases.length;
+  };
+  return { print: printRows, printWatched: (lease) => printRows([lease]), finish: () => printed };
+}
+
+/** For commands that print the object(s) they wrote (renew, release): yaml/json as kubectl would. */
+export function printObjects(leases: Lease[], format: ObjectFormat, out: OutputStream): void {
+  const shown = leases.map((lease) => forDisplay(lease, false));
+  out.write(serialize(shown.length === 1 ? shown[0] : asList(shown), format));
+}
