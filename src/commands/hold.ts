@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Command, CommanderError, Option } from 'commander';
+import type { CommandContext } from '../context.js';
+import { ExitError } from '../errors.js';
+import { nodeProcessLauncher } from '../hold/child.js';
+import { createHoldEvents } from '../hold/events.js';
+import { HoldExitCode } from '../hold/exit-codes.js';
+import { runHold } from '../hold/run.js';
+import { defaultGracePeriodMs, validateHoldTimings } from '../hold/timing.js';
+import type { ElectionConfig } from '../lease/election.js';
+import { defaultHolderIdentity } from '../lease/holder.js';
+import { formatDuration } from '../lease/time.js';
+import { durationArgument, examplesHelp, exitCodesHelp } from './options.js';
+
+interface HoldFlags {
+  identity?: string;
+  leaseDuration: number;
+  renewDeadline: number;
+  retryPeriod: number;
+  /** A duration, or false for --no-wait; undefined waits forever. */
+  wait?: number | false;
+  gracePeriod?: number;
+  command?: string;
+  shell: string;
+  events?: 'json';
+  keep?: boolean;
+  force?: boolean;
+  reentrant?: boolean;
+}
+
+export const HOLD_EXIT_CODES = [
+  ['0-255', "the command's own exit status"],
+  [HoldExitCode.lost, 'the lease was lost while the command ran (renewals failed for --renew-deadline, or another holder took it); the command was stopped'],
+  [HoldExitCode.notAcquired, 'not acquired: --wait ran out, or --no-wait (--wait 0) found the lease held; the message names the holder'],
+  [HoldExitCode.failed, "leasectl's own error: bad flags or arguments, unsafe timings, API or connection errors, a coordinated lease"],
+  [HoldExitCode.notExecutable, 'the command was found but could not be executed'],
+  [HoldExitCode.notFound, 'the command was not found'],
+  ['128+N', 'the command was killed by signal N (143 for SIGTERM); also when signal N stopped the wait before the command started'],
+] as const;
+
+/** Bad flags and arguments are leasectl's own errors, which hold reports as 125 (like timeout(1)), not 2. */
+class HoldCommand extends Command {
+  override copyInheritedSettings(parent: Command): this {
+    super.copyInheritedSettings(parent);
+    return this.exitOverride((error: CommanderError) => {
+      if (error.exitCode === 0) throw error; // --help
+      throw new ExitError(HoldExitCode.failed); // commander has printed the message
+    });
+  }
+}
+
+export function holdCommand(ctx: CommandContext): Command {
+  const program = ctx.programName;
+  return new HoldCommand('hold')
+    .summary('run a command while holding a lease: a cluster-wide lock for cron jobs, CI steps and migrations')
+    .description(
+      [
+        'Acquire the lease NAME, run COMMAND while renewing it, and release it once COMMAND and every process it left in its process group have exited. At most one holder runs at a time, cluster-wide.',
+        '',
+        'Acquiring works like client-go leader election: a missing lease is created (labelled app.kubernetes.io/managed-by=leasectl), a released one (empty holder) is taken at once, and a held one only after its leaseDurationSeconds has passed, by this machine\'s clock, since the lease last changed; its renewTime is never trusted (clock skew). A release is seen at once through a watch. Leases under coordinated leader election (spec.strategy) are never taken over.',
+        '',
+        'COMMAND runs exactly as given (PATH lookup, no shell) in its own process group, with stdin, stdout and stderr inherited and LEASECTL_LEASE (namespace/name), LEASECTL_IDENTITY, LEASECTL_ACQUIRED_AT and LEASECTL_TRANSITIONS (a fencing token that grows with every change of holder) set. With -c, /bin/sh -c STRING runs instead.',
+        '',
+        'While COMMAND runs the lease is renewed every --retry-period. If no renewal succeeds for --renew-deadline, or the lease is found taken, released, deleted or at the end of its coordinated term, the lease is lost: the process group gets SIGTERM, then SIGKILL after --grace-period, and hold exits 75. hold refuses timings where renew-deadline + grace-period is not below lease-duration, so the old command is dead before anyone else can take the lease.',
+        '',
+        'SIGINT, SIGTERM, SIGHUP and SIGQUIT are forwarded to the process group, the lease is renewed through the grace period and released after the group is gone; a second one sends SIGKILL at once. SIGUSR1, SIGUSR2 and SIGWINCH are passed through. A signal while waiting stops the wait, leaves nothing held and exits 128+N; the command never starts.',
+        '',
+        'Quiet by default (like flock): only errors and warnings go to stderr; -v adds one line per step, --events json one JSON object per line ({"v":1,"event":…,"time":…,"lease":…,"identity":…}) for waiting, acquired, child_started, renewed, renew_failed, lost, signal_sent, child_exited, released, release_failed and api_error.',
+      ].join('\n'),
+    )
+    .usage('[flags] NAME -- COMMAND [ARGS...]  |  hold [flags] NAME -c STRING')
+    .argument('<name>', 'lease name')
+    .argument('[command...]', 'the command and its arguments, after --')
+    .option('--identity <identity>', 'holder identity (default: <hostname>_<uuid>, new for every run)')
+    .addOption(new Option('--lease-duration <duration>', 'how long others wait after the last renewal they saw before taking the lease (whole seconds)').argParser(durationArgument).default(15_000, '15s'))
+    .addOption(new Option('--renew-deadline <duration>', 'the lease is lost when no renewal succeeds for this long').argParser(durationArgument).default(10_000, '10s'))
+    .addOption(new Option('--retry-period <duration>', 'time between renewals, and between attempts while waiting').argParser(durationArgument).default(2_000, '2s'))
+    .addOption(new Option('--wait <duration>', 'give up (exit 124) if not acquired within this long; 0 tries once (default: wait forever)').argParser(durationArgument))
+    .addOption(new Option('--no-wait', 'try once; exit 124 if the lease is held'))
+    .addOption(
+      new Option('--grace-period <duration>', 'between the stop signal and SIGKILL (default: 10s, or 80% of lease-duration − renew-deadline if less)').argParser(
+        durationArgument,
+      ),
+    )
+    .option('-c, --command <string>', 'run STRING with the shell instead of a command after --')
+    .option('--shell <path>', 'the shell for -c', '/bin/sh')
+    .addOption(new Option('--events <format>', 'machine-readable events on stderr, one JSON object per line').choices(['json']))
+    .option('--keep', 'do not release the lease afterwards; it expires by itself after lease-duration')
+    .option('--force', 'take over a lease under coordinated leader election (spec.strategy) too')
+    .option('--reentrant', 'a live lease already held under our --identity is ours (default: a conflict, as another process uses that identity)')
+    .addHelpText(
+      'after',
+      examplesHelp([
+        ['Run a migration at most once at a time, cluster-wide', `${program} hold db-migrate -- ./migrate.sh --to latest`],
+        ['From cron: skip this run (exit 124) if another host is still running it', `${program} hold -n batch --no-wait nightly-report -- ./report.sh`],
+        ['Wait at most 5 minutes, with a shell pipeline', `${program} hold --wait 5m deploy -c 'make deploy | tee deploy.log'`],
+        ['Short lease for fast failover, JSON events for the log shipper', `${program} hold --lease-duration 6s --renew-deadline 4s --retry-period 1s --events json sync -- ./sync`],
+      ]) + exitCodesHelp(HOLD_EXIT_CODES),
+    )
+    .action(async (name: string, commandArgs: string[], flags: HoldFlags, command: Command) => {
+      const argv = resolveCommand(name, commandArgs, flags, rawArgs(command));
+      const identity = flags.identity ?? defaultHolderIdentity(hostname(), randomUUID());
+      if (identity === '') throw new ExitError(HoldExitCode.failed, '--identity must not be empty: leave it out for a unique <hostname>_<uuid>');
+      const gracePeriodMs = flags.gracePeriod ?? defaultGracePeriodMs(flags.leaseDuration, flags.renewDeadline);
+      const unsafe = validateHoldTimings({
+        leaseDurationMs: flags.leaseDuration,
+        renewDeadlineMs: flags.renewDeadline,
+        retryPeriodMs: flags.retryPeriod,
+        gracePeriodMs,
+      });
+      if (unsafe !== undefined) throw new ExitError(HoldExitCode.failed, unsafe);
+
+      let connection;
+      try {
+        connection = await ctx.connect();
+      } catch (error) {
+        throw new ExitError(HoldExitCode.failed, error instanceof Error ? error.message : String(error));
+      }
+      const config: ElectionConfig = {
+        lease: { namespace: connection.namespace, name },
+        identity,
+        leaseDurationMs: flags.leaseDuration,
+        renewDeadlineMs: flags.renewDeadline,
+        retryPeriodMs: flags.retryPeriod,
+        reentrant: Boolean(flags.reentrant),
+        force: Boolean(flags.force),
+      };
+      const events = createHoldEvents({
+        format: flags.events === 'json' ? 'json' : 'human',
+        verbosity: ctx.verbosity,
+        stderr: ctx.io.stderr,
+        clock: ctx.clock,
+        lease: `${config.lease.namespace}/${name}`,
+        identity,
+        programName: ctx.programName,
+      });
+      const waitMs = flags.wait === false ? 0 : flags.wait;
+      const waitFlag = flags.wait === false ? '--no-wait' : `--wait ${formatDuration(flags.wait ?? 0)}`;
+      let code: number;
+      try {
+        code = await runHold(
+          { client: connection.client, clock: ctx.clock, signals: ctx.signals, events, launcher: nodeProcessLauncher, env: ctx.env },
+          { config, gracePeriodMs, waitMs, waitFlag, command: argv[0] as string, args: argv.slice(1), keep: Boolean(flags.keep) },
+        );
+      } catch (error) {
+        if (error instanceof ExitError) throw error;
+        throw new ExitError(HoldExitCode.failed, error instanceof Error ? error.message : String(error));
+      }
+      if (code !== 0) throw new ExitError(code);
+    });
+}
+
+/** The root program's argv as given (commander keeps it on the command that parsed it). */
+function rawArgs(command: Command): readonly string[] {
+  let root = command;
+  while (root.parent) root = root.parent;
+  return (root as Command & { rawArgs?: string[] }).rawArgs ?? [];
+}
+
+/**
+ * The argv to run. It must follow a `--` so that nothing in it is ever read as a flag (consul#1063): commander
+ * drops the `--`, so the raw argv tells whether the user wrote it.
+ */
+export function resolveCommand(name: string, commandArgs: readonly string[], flags: Pick<HoldFlags, 'command' | 'shell'>, raw: readonly string[]): string[] {
+  const separator = raw.indexOf('--');
+  if (flags.command !== undefined) {
+    if (commandArgs.length > 0) {
+      throw new ExitError(HoldExitCode.failed, `give either -c STRING or a command after --, not both: hold ${name} -c 'STRING' or hold ${name} -- COMMAND`);
+    }
+    return [flags.shell, '-c', flags.command];
+  }
+  if (commandArgs.length === 0) {
+    throw new ExitError(HoldExitCode.failed, `no command to run: write hold ${name} -- COMMAND [ARGS...] or hold ${name} -c 'STRING'`);
+  }
+  const afterSeparator = separator === -1 ? [] : raw.slice(separator + 1);
+  const sameArgs = afterSeparator.length === commandArgs.length && afterSeparator.every((arg, i) => arg === commandArgs[i]);
+  if (!sameArgs) {
+    throw new ExitError(
+      HoldExitCode.failed,
+      `the command must follow --, so that none of its arguments is read as a flag: write hold ${name} -- ${commandArgs.join(' ')}`,
+    );
+  }
+  return [...commandArgs];
+}

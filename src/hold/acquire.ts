@@ -1,0 +1,227 @@
+// The acquire loop: read, observe, decide (src/lease/election.ts), write; while the lease is held, sleep until it
+// may have expired or the next retry period, and watch it meanwhile so that a release wakes us at once.
+
+import type { Clock } from '../clock.js';
+import { decideAcquire, describeHolding, isHeldBy, observe, type AcquireDecision, type ElectionConfig, type Observation } from '../lease/election.js';
+import type { Lease } from '../lease/types.js';
+import type { LeaseClient } from '../kube/lease-client.js';
+import { KubeApiError } from '../kube/errors.js';
+import { describeApiError, isAborted, isNotFound, isTransient } from './api-errors.js';
+import type { HoldEvents } from './events.js';
+import { attemptTimeoutMs } from './renew.js';
+import { Wakeup, withTimeout } from './timers.js';
+
+export interface AcquireOptions {
+  client: LeaseClient;
+  clock: Clock;
+  config: ElectionConfig;
+  events: HoldEvents;
+  /** undefined: wait forever; 0: try once. */
+  waitMs: number | undefined;
+  /** How the user asked not to wait, for the message: `--no-wait`, `--wait 0`, `--wait 30s`. */
+  waitFlag: string;
+  /** Aborts the wait (a shutdown signal). Writes in flight are not abandoned: see `uncertain`. */
+  abort: AbortSignal;
+}
+
+export type AcquireOutcome =
+  | {
+      kind: 'acquired';
+      lease: Lease;
+      /** Monotonic ms when the winning write was sent: the renew deadline counts from here. */
+      writeStartedAt: number;
+      created: boolean;
+    }
+  /** --wait ran out or --no-wait found it held; `message` names the holder. */
+  | { kind: 'not-acquired'; message: string }
+  /** Aborted. `uncertain`: a write whose outcome we never learned, which may have made us the holder. */
+  | { kind: 'aborted'; uncertain: Lease | undefined };
+
+/** A failure that is leasectl's own (exit 125): API errors that retrying cannot fix, coordinated leases. */
+export class AcquireError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AcquireError';
+  }
+}
+
+interface PendingWrite {
+  lease: Lease;
+  startedAt: number;
+}
+
+export async function acquire(options: AcquireOptions): Promise<AcquireOutcome> {
+  const { client, clock, config, events, abort } = options;
+  const ref = config.lease;
+  const leaseName = `${ref.namespace}/${ref.name}`;
+  const started = clock.monotonic();
+  const giveUpAt = options.waitMs === undefined ? Infinity : started + options.waitMs;
+  const tryOnce = options.waitMs === 0;
+  const requestTimeout = attemptTimeoutMs(config.renewDeadlineMs);
+  const wakeup = new Wakeup();
+
+  /** What the next decision is made on: a fresh read, a watch event, or nothing (read first). */
+  let known: { lease: Lease | undefined } | undefined;
+  let observation: Observation | undefined;
+  let uncertain: PendingWrite | undefined;
+  let lastWaitingKey: string | undefined;
+  let lastReportedError: string | undefined;
+  const watcher = new LeaseWatcher(client, ref, (lease) => {
+    known = { lease };
+    wakeup.wake();
+  });
+
+  const reportTransient = (error: unknown): void => {
+    const text = describeApiError(error);
+    if (text === lastReportedError) return;
+    lastReportedError = text;
+    events.warn('api_error', { error: text }, `${text}; retrying every ${config.retryPeriodMs} ms`);
+  };
+
+  try {
+    for (;;) {
+      if (abort.aborted) return { kind: 'aborted', uncertain: uncertain?.lease };
+      if (known === undefined) {
+        try {
+          known = { lease: await withTimeout((signal) => client.get(ref, { signal }), requestTimeout, abort) };
+        } catch (error) {
+          if (isNotFound(error)) {
+            known = { lease: undefined };
+          } else if (isAborted(error)) {
+            continue;
+          } else if (isTransient(error) && !tryOnce && clock.monotonic() < giveUpAt) {
+            reportTransient(error);
+            await wakeup.wait(Math.min(config.retryPeriodMs, giveUpAt - clock.monotonic()), abort);
+            continue;
+          } else {
+            throw new AcquireError(describeApiError(error));
+          }
+        }
+      }
+      const lease = known.lease;
+      known = undefined; // decide on each read once
+
+      // A write that timed out may have landed: if the lease carries exactly what we wrote, it is ours.
+      if (uncertain !== undefined && isHeldBy(lease, config.identity) && lease?.spec?.renewTime === uncertain.lease.spec?.renewTime) {
+        return { kind: 'acquired', lease: lease as Lease, writeStartedAt: uncertain.startedAt, created: false };
+      }
+
+      const now = clock.monotonic();
+      observation = observe(observation, lease, now);
+      const decision = decideAcquire(lease, observation, config, now, clock.now());
+      switch (decision.kind) {
+        case 'create':
+        case 'take': {
+          const write: PendingWrite = { lease: decision.lease, startedAt: clock.monotonic() };
+          try {
+            // Not raced against `abort`: abandoning a write could leave us holding a lease we do not know about.
+            const written = await withTimeout(
+              (signal) => (decision.kind === 'create' ? client.create(ref.namespace, decision.lease, { signal }) : client.update(decision.lease, { signal })),
+              requestTimeout,
+            );
+            return { kind: 'acquired', lease: written, writeStartedAt: write.startedAt, created: decision.kind === 'create' };
+          } catch (error) {
+            if (error instanceof KubeApiError && (error.isConflict || error.isAlreadyExists || error.isNotFound) && !(decision.kind === 'create' && error.isNotFound)) {
+              continue; // someone else wrote first: read again and decide again
+            }
+            if (!isTransient(error)) throw new AcquireError(describeApiError(error));
+            uncertain = write;
+            if (tryOnce || clock.monotonic() >= giveUpAt) throw new AcquireError(describeApiError(error));
+            reportTransient(error);
+            await wakeup.wait(config.retryPeriodMs, abort);
+            continue;
+          }
+        }
+        case 'conflict-coordinated':
+          throw new AcquireError(
+            `lease ${leaseName} is managed by coordinated leader election (spec.strategy ${decision.strategy}${decision.holder ? `, held by ${decision.holder}` : ''}): the apiserver picks its holder, so leasectl will not take it over; use another lease, or --force to take it anyway`,
+          );
+        case 'wait':
+        case 'conflict-self': {
+          const nowMono = clock.monotonic();
+          if (tryOnce || nowMono >= giveUpAt) {
+            return { kind: 'not-acquired', message: heldMessage(leaseName, lease as Lease, decision, clock.now(), options.waitFlag, tryOnce) };
+          }
+          const waitingKey = `${decision.kind}/${decision.holder.holder}`;
+          if (waitingKey !== lastWaitingKey) {
+            lastWaitingKey = waitingKey;
+            const acquirableIn = Math.max(0, decision.until - nowMono);
+            events.emit(
+              'waiting',
+              {
+                holder: decision.holder.holder,
+                renew_time: decision.holder.renewTime ?? null,
+                acquirable_in_ms: Math.round(acquirableIn),
+                own_identity: decision.kind === 'conflict-self',
+              },
+              `waiting: ${describeHolder(leaseName, lease as Lease, decision, clock.now())}; it may be taken over in ${(acquirableIn / 1000).toFixed(1)}s if it is not renewed`,
+            );
+          }
+          watcher.ensure(lease?.metadata.resourceVersion, nowMono, config.retryPeriodMs);
+          const sleepMs = Math.min(decision.until, giveUpAt, nowMono + config.retryPeriodMs) - nowMono;
+          await wakeup.wait(sleepMs, abort);
+          break;
+        }
+      }
+    }
+  } finally {
+    watcher.close();
+  }
+}
+
+/** `lease default/foo is held by host_uuid (renewed 3s ago, expires in 12s by this machine's clock)` */
+function describeHolder(leaseName: string, lease: Lease, decision: Extract<AcquireDecision, { kind: 'wait' | 'conflict-self' }>, nowMs: number): string {
+  const own = decision.kind === 'conflict-self' ? ' under our own --identity (another process is using it; --reentrant shares it)' : '';
+  return `lease ${leaseName} is ${describeHolding(lease, nowMs)}${own}`;
+}
+
+function heldMessage(
+  leaseName: string,
+  lease: Lease,
+  decision: Extract<AcquireDecision, { kind: 'wait' | 'conflict-self' }>,
+  nowMs: number,
+  waitFlag: string,
+  tryOnce: boolean,
+): string {
+  return `${describeHolder(leaseName, lease, decision, nowMs)}; ${tryOnce ? `not waiting (${waitFlag})` : `gave up waiting (${waitFlag})`}`;
+}
+
+/** Watches one lease from a resourceVersion; restarts at most once per retry period when the stream ends or fails. */
+class LeaseWatcher {
+  private controller: AbortController | undefined;
+  private running = false;
+  private lastStart = -Infinity;
+
+  constructor(
+    private readonly client: LeaseClient,
+    private readonly ref: { namespace: string; name: string },
+    private readonly onChange: (lease: Lease | undefined) => void,
+  ) {}
+
+  ensure(resourceVersion: string | undefined, monotonicNow: number, retryPeriodMs: number): void {
+    if (this.running || resourceVersion === undefined || monotonicNow - this.lastStart < retryPeriodMs) return;
+    this.running = true;
+    this.lastStart = monotonicNow;
+    const controller = new AbortController();
+    this.controller = controller;
+    this.client
+      .watch(
+        { namespace: this.ref.namespace, fieldSelector: `metadata.name=${this.ref.name}`, resourceVersion },
+        (event) => {
+          if (event.type === 'BOOKMARK' || event.object?.metadata?.name !== this.ref.name) return;
+          this.onChange(event.type === 'DELETED' ? undefined : event.object);
+        },
+        controller.signal,
+      )
+      .catch(() => undefined) // polling carries on; the next wait re-watches
+      .finally(() => {
+        if (this.controller === controller) this.running = false;
+      });
+  }
+
+  close(): void {
+    this.controller?.abort();
+    this.controller = undefined;
+    this.running = false;
+  }
+}

@@ -1,0 +1,107 @@
+// The child process: started in its own process group (and session) so that signals reach everything it starts,
+// and the group's disappearance tells us that all guarded code has stopped.
+
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { HoldExitCode } from './exit-codes.js';
+
+export interface ChildExit {
+  /** Exit status, or null when killed by a signal. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface LaunchedChild {
+  /** The child's pid, which is also its process-group id. */
+  readonly pid: number;
+  /** Settles once the child itself has exited (its group may live on). */
+  readonly exited: Promise<ChildExit>;
+  /** Sends `signal` to every process in the child's group; false when the group is gone. */
+  signalGroup(signal: NodeJS.Signals): boolean;
+  /** Whether any live (non-zombie) process remains in the child's group. */
+  groupAlive(): boolean;
+}
+
+export type LaunchResult =
+  | { ok: true; child: LaunchedChild }
+  /** exec failed: 127 not found, 126 found but not executable, with a sh-style message. */
+  | { ok: false; exitCode: number; message: string };
+
+export interface ProcessLauncher {
+  launch(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<LaunchResult>;
+}
+
+/** Runs the command exactly as given: PATH lookup, no shell, stdio inherited, a new process group. */
+export const nodeProcessLauncher: ProcessLauncher = {
+  launch(command, args, env) {
+    return new Promise((resolve) => {
+      // detached: setsid(), so the child leads a new process group (and session) that we can signal as -pid.
+      const child = spawn(command, [...args], { detached: true, stdio: 'inherit', env });
+      const exited = new Promise<ChildExit>((resolveExit) => {
+        child.once('exit', (code, signal) => resolveExit({ code, signal }));
+      });
+      child.once('error', (error: NodeJS.ErrnoException) => {
+        if (child.pid !== undefined) return; // a later error (e.g. a failed kill) is not a launch failure
+        resolve({ ok: false, ...execFailure(command, error) });
+      });
+      child.once('spawn', () => {
+        const pid = child.pid as number;
+        resolve({
+          ok: true,
+          child: { pid, exited, signalGroup: (signal) => signalGroup(pid, signal), groupAlive: () => groupAlive(pid) },
+        });
+      });
+    });
+  },
+};
+
+function execFailure(command: string, error: NodeJS.ErrnoException): { exitCode: number; message: string } {
+  if (error.code === 'ENOENT') {
+    const what = command.includes('/') ? 'no such file or directory' : 'command not found';
+    return { exitCode: HoldExitCode.notFound, message: `${command}: ${what}` };
+  }
+  const reason = error.code === 'EACCES' ? 'permission denied' : (error.code ?? error.message);
+  return { exitCode: HoldExitCode.notExecutable, message: `${command}: cannot execute: ${reason}` };
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // kill(2) also counts zombies, which an init that does not reap (common in containers) leaves forever.
+  return process.platform === 'linux' ? hasLiveMember(pgid) : true;
+}
+
+/** Linux: whether /proc lists a process in group `pgid` that is not a zombie. */
+function hasLiveMember(pgid: number): boolean {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return true;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // pid (comm) state ppid pgrp …; comm may hold spaces and parentheses, so split after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') return true;
+  }
+  return false;
+}

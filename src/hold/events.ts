@@ -1,0 +1,67 @@
+// One emitter for what hold does: `--events json` writes one versioned JSON line per event to stderr; otherwise
+// human one-liners go to stderr only with -v (quiet by default, like flock), except warnings, which always print.
+
+import type { Clock } from '../clock.js';
+import type { OutputStream } from '../context.js';
+import { formatMicroTime } from '../lease/time.js';
+
+export const EVENTS_SCHEMA_VERSION = 1;
+
+export type HoldEventName =
+  | 'waiting'
+  | 'acquired'
+  | 'child_started'
+  | 'renewed'
+  | 'renew_failed'
+  | 'lost'
+  | 'signal_sent'
+  | 'child_exited'
+  | 'released'
+  | 'release_failed'
+  | 'api_error';
+
+export type EventFields = Record<string, string | number | boolean | null | undefined>;
+
+export interface HoldEvents {
+  /** An event; `human` is its -v line. */
+  emit(event: HoldEventName, fields: EventFields, human: string): void;
+  /** An event that is also worth a line without -v (a problem the user should see). */
+  warn(event: HoldEventName, fields: EventFields, human: string): void;
+}
+
+export interface HoldEventsOptions {
+  format: 'json' | 'human';
+  verbosity: number;
+  stderr: OutputStream;
+  clock: Clock;
+  /** namespace/name */
+  lease: string;
+  identity: string;
+  programName: string;
+}
+
+export function createHoldEvents(options: HoldEventsOptions): HoldEvents {
+  const { stderr, clock } = options;
+  const json = (event: HoldEventName, fields: EventFields): void => {
+    const line = { v: EVENTS_SCHEMA_VERSION, event, time: formatMicroTime(clock.now()), lease: options.lease, identity: options.identity, ...fields };
+    stderr.write(`${JSON.stringify(line)}\n`);
+  };
+  const human = (text: string): void => {
+    stderr.write(`${options.programName} hold: ${text}\n`);
+  };
+  // A heartbeat every retry period is noise at -v; show it from -vv on.
+  const minimumVerbosity = (event: HoldEventName): number => (event === 'renewed' ? 2 : 1);
+  return {
+    emit(event, fields, text) {
+      if (options.format === 'json') json(event, fields);
+      else if (options.verbosity >= minimumVerbosity(event)) human(text);
+    },
+    warn(event, fields, text) {
+      if (options.format === 'json') json(event, fields);
+      else human(text);
+    },
+  };
+}
+
+/** Events for tests and for code paths that have nowhere to report. */
+export const silentEvents: HoldEvents = { emit() {}, warn() {} };

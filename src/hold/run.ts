@@ -1,0 +1,177 @@
+// `leasectl hold`, composed: acquire → start the child in its own group → renew while supervising it → release once
+// the whole group is gone. Everything outside (API, clock, signals, processes, stderr) is injected.
+
+import type { Clock } from '../clock.js';
+import type { SignalSource } from '../context.js';
+import { ExitError } from '../errors.js';
+import { isHeldBy, type ElectionConfig } from '../lease/election.js';
+import type { Lease } from '../lease/types.js';
+import type { LeaseClient } from '../kube/lease-client.js';
+import { acquire, AcquireError } from './acquire.js';
+import { describeApiError } from './api-errors.js';
+import type { ProcessLauncher } from './child.js';
+import type { HoldEvents } from './events.js';
+import { HoldExitCode, signalExitCode } from './exit-codes.js';
+import { releaseLease } from './release.js';
+import { attemptTimeoutMs, LeaseRenewer } from './renew.js';
+import { PASS_THROUGH_SIGNALS, SHUTDOWN_SIGNALS, supervise, type Supervision } from './supervisor.js';
+
+export interface HoldRequest {
+  config: ElectionConfig;
+  gracePeriodMs: number;
+  /** undefined: wait forever; 0: try once. */
+  waitMs: number | undefined;
+  /** For messages: `--no-wait`, `--wait 0`, `--wait 30s`. */
+  waitFlag: string;
+  command: string;
+  args: readonly string[];
+  /** Skip the release: the lease expires by itself. */
+  keep: boolean;
+}
+
+export interface HoldDeps {
+  client: LeaseClient;
+  clock: Clock;
+  signals: SignalSource;
+  events: HoldEvents;
+  launcher: ProcessLauncher;
+  /** The environment the child inherits. */
+  env: NodeJS.ProcessEnv;
+}
+
+/** Variables the child gets, overriding inherited ones (an outer hold's must not leak into an inner one). */
+export function childEnvironment(base: NodeJS.ProcessEnv, config: ElectionConfig, lease: Lease): NodeJS.ProcessEnv {
+  return {
+    ...base,
+    LEASECTL_LEASE: `${config.lease.namespace}/${config.lease.name}`,
+    LEASECTL_IDENTITY: config.identity,
+    LEASECTL_ACQUIRED_AT: lease.spec?.acquireTime ?? '',
+    LEASECTL_TRANSITIONS: String(lease.spec?.leaseTransitions ?? 0),
+  };
+}
+
+/**
+ * Resolves with hold's exit code: the child's own, 128+N for a child killed by signal N (or a signal that stopped
+ * the wait). Rejects with ExitError for 75 (lost while running), 124 (not acquired), 125, 126 and 127.
+ */
+export async function runHold(deps: HoldDeps, request: HoldRequest): Promise<number> {
+  const { client, clock, events } = deps;
+  const config = request.config;
+  const shutdown = new AbortController();
+  let shutdownSignal: NodeJS.Signals | undefined;
+  let supervision: Supervision | undefined;
+  const unsubscribe = deps.signals.subscribe([...SHUTDOWN_SIGNALS, ...PASS_THROUGH_SIGNALS], (signal) => {
+    if (supervision !== undefined) return supervision.onSignal(signal);
+    // Before the child runs: a shutdown signal stops the wait (and the child never starts); after it, we are
+    // releasing, which is bounded by the renew deadline, so signals are ignored.
+    if (SHUTDOWN_SIGNALS.includes(signal) && shutdownSignal === undefined) {
+      shutdownSignal = signal;
+      shutdown.abort();
+    }
+  });
+
+  const release = async (known: Lease | undefined, mayRelease: (lease: Lease) => boolean): Promise<void> => {
+    try {
+      const outcome = await releaseLease({
+        client,
+        clock,
+        ref: config.lease,
+        mayRelease,
+        known,
+        timeoutMs: config.renewDeadlineMs,
+        attemptTimeoutMs: attemptTimeoutMs(config.renewDeadlineMs),
+        retryDelayMs: config.retryPeriodMs,
+      });
+      if (outcome.kind === 'released') {
+        events.emit('released', { transitions: outcome.lease.spec?.leaseTransitions ?? null }, `released lease ${config.lease.namespace}/${config.lease.name}`);
+      } else {
+        const holder = outcome.lease?.spec?.holderIdentity;
+        events.emit('release_failed', { reason: 'not-held', holder: holder || null }, `not released: the lease is no longer ours${holder ? ` (held by ${holder})` : ''}`);
+      }
+    } catch (error) {
+      events.warn(
+        'release_failed',
+        { reason: 'error', error: describeApiError(error) },
+        `could not release the lease (${describeApiError(error)}); it expires by itself`,
+      );
+    }
+  };
+
+  try {
+    const outcome = await acquire({ client, clock, config, events, waitMs: request.waitMs, waitFlag: request.waitFlag, abort: shutdown.signal }).catch(
+      (error: unknown) => {
+        throw error instanceof AcquireError ? new ExitError(HoldExitCode.failed, error.message) : error;
+      },
+    );
+    if (outcome.kind === 'not-acquired') throw new ExitError(HoldExitCode.notAcquired, outcome.message);
+    if (outcome.kind === 'aborted') {
+      const written = outcome.uncertain;
+      if (written !== undefined) await release(undefined, (lease) => isHeldBy(lease, config.identity) && lease.spec?.renewTime === written.spec?.renewTime);
+      return signalExitCode(shutdownSignal ?? 'SIGTERM');
+    }
+
+    const acquired = outcome.lease;
+    events.emit(
+      'acquired',
+      {
+        transitions: acquired.spec?.leaseTransitions ?? 0,
+        acquire_time: acquired.spec?.acquireTime ?? null,
+        created: outcome.created,
+      },
+      `acquired lease ${config.lease.namespace}/${config.lease.name} as ${config.identity} (transitions ${acquired.spec?.leaseTransitions ?? 0})`,
+    );
+    const renewer = new LeaseRenewer({ client, clock, config, events, lease: acquired, acquiredAt: outcome.writeStartedAt });
+    renewer.start();
+    const ours = (lease: Lease): boolean => isHeldBy(lease, config.identity);
+
+    // A shutdown signal that came while the acquiring write was in flight: the child must never start.
+    if (shutdownSignal !== undefined) {
+      await release(await renewer.stop(), ours);
+      return signalExitCode(shutdownSignal);
+    }
+    const launched = await deps.launcher.launch(request.command, request.args, childEnvironment(deps.env, config, acquired));
+    if (!launched.ok) {
+      await release(await renewer.stop(), ours);
+      throw new ExitError(launched.exitCode, launched.message);
+    }
+    const child = launched.child;
+    events.emit('child_started', { pid: child.pid, command: request.command }, `started ${request.command} (pid ${child.pid})`);
+    const running = supervise(child, request.gracePeriodMs, events);
+    supervision = running;
+    if (shutdownSignal !== undefined) running.onSignal(shutdownSignal);
+    void renewer.lost.then(() => running.onLost());
+
+    const result = await running.done;
+    supervision = undefined;
+    const lastKnown = await renewer.stop();
+    const loss = renewer.lossInfo;
+    const childCode = result.exit.code ?? signalExitCode(result.exit.signal ?? 'SIGKILL');
+    events.emit(
+      'child_exited',
+      { pid: child.pid, code: result.exit.code, signal: result.exit.signal, group_gone: result.groupGone },
+      `${request.command} (pid ${child.pid}) ${result.exit.signal ? `was killed by ${result.exit.signal}` : `exited with ${result.exit.code}`}`,
+    );
+
+    if (!result.groupGone) {
+      events.warn(
+        'release_failed',
+        { reason: 'group-alive', pgid: child.pid },
+        `processes of group ${child.pid} survived SIGKILL; not releasing the lease, it expires by itself`,
+      );
+    } else if (loss === undefined && !request.keep) {
+      await release(lastKnown, ours);
+    } else if (loss?.reason === 'deadline') {
+      // The child is gone, so if the lease is somehow still ours, handing it on early is safe.
+      await release(lastKnown, ours);
+    }
+    if (loss !== undefined) {
+      throw new ExitError(
+        HoldExitCode.lost,
+        `lost lease ${config.lease.namespace}/${config.lease.name} while the command ran (${loss.message}); the command was stopped`,
+      );
+    }
+    return childCode;
+  } finally {
+    unsubscribe();
+  }
+}

@@ -1,0 +1,93 @@
+// Runs the child to the end of its whole process group: forwards signals, stops the group (TERM, then KILL after
+// the grace period) on a shutdown signal or when the lease is lost, and stops whatever the command left behind in
+// its group, so that no guarded code outlives the supervision.
+
+import type { LaunchedChild, ChildExit } from './child.js';
+import type { HoldEvents } from './events.js';
+import { sleep } from './timers.js';
+
+/** Stop the child: forwarded, and the group gets SIGKILL after the grace period; a second one kills at once. */
+export const SHUTDOWN_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
+/** Passed straight through to the child's group. */
+export const PASS_THROUGH_SIGNALS: readonly NodeJS.Signals[] = ['SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
+
+/** How long to wait for a SIGKILLed group to disappear (processes in uninterruptible sleep) before giving up. */
+export const REAP_AFTER_KILL_MS = 2_000;
+const GROUP_POLL_MS = 20;
+
+export interface Supervision {
+  /** Call for each signal leasectl receives while the child runs. */
+  onSignal(signal: NodeJS.Signals): void;
+  /** Call when the lease is lost: the group gets SIGTERM now and SIGKILL after the grace period. */
+  onLost(): void;
+  /** Settles when the child has exited and its whole group is gone (or would not die). */
+  readonly done: Promise<SupervisionResult>;
+}
+
+export interface SupervisionResult {
+  exit: ChildExit;
+  /** False if members of the group survived SIGKILL for REAP_AFTER_KILL_MS: the lease must not be released. */
+  groupGone: boolean;
+  /** The first shutdown signal leasectl received, if any. */
+  shutdownSignal: NodeJS.Signals | undefined;
+}
+
+export function supervise(child: LaunchedChild, gracePeriodMs: number, events: HoldEvents): Supervision {
+  let killTimer: ReturnType<typeof setTimeout> | undefined;
+  let killedAt: number | undefined;
+  let shutdownSignal: NodeJS.Signals | undefined;
+  let exited = false;
+  let finished = false;
+
+  const send = (signal: NodeJS.Signals, reason: string): void => {
+    if (!child.signalGroup(signal)) return;
+    events.emit('signal_sent', { signal, pgid: child.pid, reason }, `sent ${signal} to process group ${child.pid} (${reason})`);
+  };
+  const kill = (reason: string): void => {
+    if (killedAt !== undefined) return;
+    clearTimeout(killTimer);
+    killedAt = Date.now();
+    send('SIGKILL', reason);
+  };
+  /** `signal` now, SIGKILL after the grace period unless a stop is already under way. */
+  const stop = (signal: NodeJS.Signals, reason: string): void => {
+    send(signal, reason);
+    if (killTimer === undefined && killedAt === undefined) killTimer = setTimeout(() => kill('grace period over'), gracePeriodMs);
+  };
+
+  const done = (async (): Promise<SupervisionResult> => {
+    const exit = await child.exited;
+    exited = true;
+    if (child.groupAlive()) stop('SIGTERM', 'left behind by the command');
+    let groupGone = true;
+    while (child.groupAlive()) {
+      if (killedAt !== undefined && Date.now() - killedAt > REAP_AFTER_KILL_MS) {
+        groupGone = false;
+        break;
+      }
+      await sleep(GROUP_POLL_MS);
+    }
+    finished = true;
+    clearTimeout(killTimer);
+    return { exit, groupGone, shutdownSignal };
+  })();
+
+  return {
+    onSignal(signal) {
+      if (finished) return;
+      if (PASS_THROUGH_SIGNALS.includes(signal)) {
+        send(signal, 'forwarded');
+      } else if (shutdownSignal === undefined) {
+        shutdownSignal = signal;
+        stop(signal, exited ? 'forwarded to what the command left behind' : 'forwarded');
+      } else {
+        kill(`second signal (${signal})`);
+      }
+    },
+    onLost() {
+      if (finished) return;
+      stop('SIGTERM', 'lease lost');
+    },
+    done,
+  };
+}
