@@ -1,0 +1,627 @@
+// The hold loops (acquire, renew, release) and runHold, with an in-memory LeaseClient and fake timers.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Clock } from '../../src/clock.js';
+import type { SignalSource } from '../../src/context.js';
+import { ExitError } from '../../src/errors.js';
+import { acquire, AcquireError } from '../../src/hold/acquire.js';
+import type { ChildExit, LaunchedChild, ProcessLauncher } from '../../src/hold/child.js';
+import type { EventFields, HoldEventName, HoldEvents } from '../../src/hold/events.js';
+import { releaseLease } from '../../src/hold/release.js';
+import { LeaseRenewer } from '../../src/hold/renew.js';
+import { runHold, type HoldRequest } from '../../src/hold/run.js';
+import { validateHoldTimings, defaultGracePeriodMs } from '../../src/hold/timing.js';
+import { KubeApiError, KubeTransportError } from '../../src/kube/errors.js';
+import type { LeaseClient, LeaseRef, RequestOptions, WatchEvent, WatchOptions } from '../../src/kube/lease-client.js';
+import { isHeldBy, type ElectionConfig } from '../../src/lease/election.js';
+import { formatMicroTime } from '../../src/lease/time.js';
+import type { Lease, LeaseList } from '../../src/lease/types.js';
+
+// ---------------------------------------------------------------------------------------------------------------
+// An in-memory Lease API with compare-and-swap, watches and two faults: `hang` (requests never answer, like a
+// paused apiserver) and `failNext` (transport errors).
+
+class FakeLeaseApi implements LeaseClient {
+  private readonly leases = new Map<string, Lease>();
+  private rv = 100;
+  private readonly watchers = new Set<{ key: string; onEvent: (event: WatchEvent) => void }>();
+  hang = false;
+  failNext = 0;
+  readonly calls: string[] = [];
+
+  seed(lease: Lease): Lease {
+    const stored = this.store({ ...lease, metadata: { uid: `uid-${lease.metadata.name}`, ...lease.metadata } });
+    return stored;
+  }
+
+  peek(namespace: string, name: string): Lease | undefined {
+    const lease = this.leases.get(`${namespace}/${name}`);
+    return lease && structuredClone(lease);
+  }
+
+  /** Another client writes the lease (as a holder renewing or releasing would). */
+  write(namespace: string, name: string, spec: Lease['spec']): Lease {
+    const current = this.leases.get(`${namespace}/${name}`);
+    if (!current) throw new Error('no such lease');
+    return this.store({ ...current, spec: { ...current.spec, ...spec } });
+  }
+
+  remove(namespace: string, name: string): void {
+    const key = `${namespace}/${name}`;
+    const current = this.leases.get(key);
+    this.leases.delete(key);
+    if (current) this.notify(key, { type: 'DELETED', object: current });
+  }
+
+  private store(lease: Lease): Lease {
+    const key = `${lease.metadata.namespace}/${lease.metadata.name}`;
+    const existed = this.leases.has(key);
+    const stored = structuredClone({ ...lease, metadata: { ...lease.metadata, resourceVersion: String(++this.rv) } });
+    this.leases.set(key, stored);
+    this.notify(key, { type: existed ? 'MODIFIED' : 'ADDED', object: structuredClone(stored) });
+    return structuredClone(stored);
+  }
+
+  private notify(key: string, event: WatchEvent): void {
+    for (const watcher of this.watchers) if (watcher.key === key) watcher.onEvent(event);
+  }
+
+  private async gate(call: string, signal?: AbortSignal): Promise<void> {
+    this.calls.push(call);
+    await Promise.resolve();
+    if (this.hang) {
+      await new Promise<void>((_, reject) => signal?.addEventListener('abort', () => reject(new KubeTransportError('aborted'))));
+    }
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new KubeTransportError('dial tcp 127.0.0.1:6443: connect: connection refused');
+    }
+  }
+
+  async get(ref: LeaseRef, options?: RequestOptions): Promise<Lease> {
+    await this.gate('get', options?.signal);
+    const lease = this.leases.get(`${ref.namespace}/${ref.name}`);
+    if (!lease) throw notFound(ref.name);
+    return structuredClone(lease);
+  }
+
+  async create(namespace: string, lease: Lease, options?: RequestOptions): Promise<Lease> {
+    await this.gate('create', options?.signal);
+    const key = `${namespace}/${lease.metadata.name}`;
+    if (this.leases.has(key)) throw new KubeApiError({ reason: 'AlreadyExists', code: 409, message: 'already exists' }, 409);
+    return this.store({ ...lease, metadata: { ...lease.metadata, namespace, uid: `uid-${lease.metadata.name}` } });
+  }
+
+  async update(lease: Lease, options?: RequestOptions): Promise<Lease> {
+    await this.gate('update', options?.signal);
+    const key = `${lease.metadata.namespace}/${lease.metadata.name}`;
+    const current = this.leases.get(key);
+    if (!current) throw notFound(lease.metadata.name);
+    if (current.metadata.resourceVersion !== lease.metadata.resourceVersion) {
+      throw new KubeApiError({ reason: 'Conflict', code: 409, message: 'the object has been modified' }, 409);
+    }
+    return this.store(lease);
+  }
+
+  async delete(): Promise<void> {
+    throw new Error('not used');
+  }
+
+  async listPage(): Promise<LeaseList> {
+    throw new Error('not used');
+  }
+
+  // eslint-disable-next-line require-yield
+  async *listPages(): AsyncGenerator<LeaseList> {
+    throw new Error('not used');
+  }
+
+  watch(options: WatchOptions, onEvent: (event: WatchEvent) => void, signal: AbortSignal): Promise<void> {
+    this.calls.push('watch');
+    const name = /metadata\.name=(.*)/.exec(options.fieldSelector ?? '')?.[1];
+    const watcher = { key: `${options.namespace}/${name}`, onEvent };
+    this.watchers.add(watcher);
+    return new Promise((resolve) => {
+      signal.addEventListener('abort', () => {
+        this.watchers.delete(watcher);
+        resolve();
+      });
+    });
+  }
+}
+
+function notFound(name: string): KubeApiError {
+  return new KubeApiError({ reason: 'NotFound', code: 404, message: `leases.coordination.k8s.io "${name}" not found` }, 404);
+}
+
+class RecordingEvents implements HoldEvents {
+  readonly log: { event: HoldEventName; fields: EventFields; at: number }[] = [];
+  emit(event: HoldEventName, fields: EventFields): void {
+    this.log.push({ event, fields, at: Date.now() });
+  }
+  warn(event: HoldEventName, fields: EventFields): void {
+    this.emit(event, fields);
+  }
+  names(): HoldEventName[] {
+    return this.log.map((entry) => entry.event);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+const START = Date.parse('2026-03-01T12:00:00.000Z');
+let clock: Clock;
+let api: FakeLeaseApi;
+let events: RecordingEvents;
+
+const config: ElectionConfig = {
+  lease: { namespace: 'default', name: 'job' },
+  identity: 'me_1',
+  leaseDurationMs: 15_000,
+  renewDeadlineMs: 10_000,
+  retryPeriodMs: 2_000,
+  reentrant: false,
+  force: false,
+};
+
+function heldBy(holder: string, extra: Lease['spec'] = {}): Lease {
+  return {
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: { name: 'job', namespace: 'default' },
+    spec: { holderIdentity: holder, leaseDurationSeconds: 15, renewTime: formatMicroTime(Date.now()), leaseTransitions: 3, ...extra },
+  };
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: START });
+  clock = { now: () => Date.now(), monotonic: () => Date.now() - START };
+  api = new FakeLeaseApi();
+  events = new RecordingEvents();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const acquireWith = (options: { waitMs?: number; abort?: AbortSignal; cfg?: ElectionConfig } = {}) =>
+  acquire({
+    client: api,
+    clock,
+    config: options.cfg ?? config,
+    events,
+    waitMs: options.waitMs,
+    waitFlag: options.waitMs === 0 ? '--no-wait' : `--wait ${options.waitMs}`,
+    abort: options.abort ?? new AbortController().signal,
+  });
+
+describe('acquire', () => {
+  it('creates a missing lease with the managed-by label', async () => {
+    const outcome = await acquireWith();
+    expect(outcome).toMatchObject({ kind: 'acquired', created: true, lease: { spec: { holderIdentity: 'me_1', leaseTransitions: 0 } } });
+    expect(api.peek('default', 'job')?.metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'leasectl' });
+  });
+
+  it('takes a released lease at once and counts the transition', async () => {
+    api.seed(heldBy('', { leaseTransitions: 7 }));
+    const outcome = await acquireWith();
+    expect(outcome).toMatchObject({ kind: 'acquired', created: false, lease: { spec: { holderIdentity: 'me_1', leaseTransitions: 8 } } });
+  });
+
+  it("waits a full lease duration after first seeing a dead holder's record, even if its renewTime is an hour old", async () => {
+    api.seed(heldBy('dead_2', { renewTime: formatMicroTime(START - 3_600_000) }));
+    let outcome: Awaited<ReturnType<typeof acquireWith>> | undefined;
+    void acquireWith().then((o) => (outcome = o));
+    await vi.advanceTimersByTimeAsync(14_900);
+    expect(outcome).toBeUndefined();
+    expect(events.names()).toContain('waiting');
+    await vi.advanceTimersByTimeAsync(200);
+    expect(outcome).toMatchObject({ kind: 'acquired', lease: { spec: { holderIdentity: 'me_1', leaseTransitions: 4 } } });
+  });
+
+  it('does not take over a holder that keeps renewing', async () => {
+    api.seed(heldBy('alive_2'));
+    let outcome: unknown;
+    void acquireWith().then((o) => (outcome = o));
+    for (let t = 0; t < 40_000; t += 2_000) {
+      await vi.advanceTimersByTimeAsync(2_000);
+      api.write('default', 'job', { renewTime: formatMicroTime(Date.now()) });
+    }
+    expect(outcome).toBeUndefined();
+    expect(api.peek('default', 'job')?.spec?.holderIdentity).toBe('alive_2');
+  });
+
+  it('sees a release through the watch at once, not after a retry period', async () => {
+    api.seed(heldBy('other_2'));
+    let outcome: unknown;
+    void acquireWith().then((o) => (outcome = o));
+    await vi.advanceTimersByTimeAsync(500);
+    expect(api.calls).toContain('watch');
+    api.write('default', 'job', { holderIdentity: '', leaseDurationSeconds: 1 });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(outcome).toMatchObject({ kind: 'acquired', lease: { spec: { holderIdentity: 'me_1' } } });
+  });
+
+  it('--no-wait: one read, and a message naming the holder, its last renew and its expiry', async () => {
+    api.seed(heldBy('host_0b9d', { renewTime: formatMicroTime(START - 3_000) }));
+    const outcome = await acquireWith({ waitMs: 0 });
+    expect(outcome).toEqual({
+      kind: 'not-acquired',
+      message: "lease default/job is held by host_0b9d (renewed 3s ago, expires in 12s by this machine's clock); not waiting (--no-wait)",
+    });
+    expect(api.calls).toEqual(['get']);
+  });
+
+  it('--wait gives up when the time has run out', async () => {
+    api.seed(heldBy('other_2'));
+    let outcome: Awaited<ReturnType<typeof acquireWith>> | undefined;
+    void acquireWith({ waitMs: 5_000 }).then((o) => (outcome = o));
+    await vi.advanceTimersByTimeAsync(4_900);
+    expect(outcome).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(outcome).toMatchObject({ kind: 'not-acquired', message: expect.stringMatching(/held by other_2 .*gave up waiting \(--wait 5000\)$/) });
+  });
+
+  it('a live lease under our own identity is waited for like anyone else\'s (not ours without --reentrant)', async () => {
+    api.seed(heldBy('me_1'));
+    const outcome = await acquireWith({ waitMs: 0 });
+    expect(outcome).toMatchObject({ kind: 'not-acquired', message: expect.stringContaining('under our own --identity') });
+    expect(await acquireWith({ waitMs: 0, cfg: { ...config, reentrant: true } })).toMatchObject({ kind: 'acquired' });
+  });
+
+  it('a shutdown signal while waiting stops the wait at once', async () => {
+    api.seed(heldBy('other_2'));
+    const abort = new AbortController();
+    let outcome: unknown;
+    void acquireWith({ abort: abort.signal }).then((o) => (outcome = o));
+    await vi.advanceTimersByTimeAsync(100);
+    abort.abort();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(outcome).toEqual({ kind: 'aborted', uncertain: undefined });
+  });
+
+  it('refuses a coordinated lease', async () => {
+    api.seed(heldBy('', { strategy: 'OldestEmulationVersion' }));
+    await expect(acquireWith()).rejects.toThrow(AcquireError);
+    await expect(acquireWith()).rejects.toThrow(/coordinated leader election.*--force/);
+  });
+
+  it('retries transport errors while waiting, and reports them once', async () => {
+    api.failNext = 3;
+    let outcome: unknown;
+    void acquireWith().then((o) => (outcome = o));
+    await vi.advanceTimersByTimeAsync(7_000);
+    expect(outcome).toMatchObject({ kind: 'acquired' });
+    expect(events.names().filter((e) => e === 'api_error')).toHaveLength(1);
+  });
+
+  it('--no-wait with the API unreachable is an error, not a conflict', async () => {
+    api.failNext = 1;
+    await expect(acquireWith({ waitMs: 0 })).rejects.toThrow(/connection refused/);
+  });
+
+  it('loses a race to another writer gracefully: re-reads and waits', async () => {
+    api.seed(heldBy(''));
+    const realUpdate = api.update.bind(api);
+    api.update = async (lease, options) => {
+      api.update = realUpdate;
+      api.write('default', 'job', { holderIdentity: 'fast_3', renewTime: formatMicroTime(Date.now()) });
+      return realUpdate(lease, options);
+    };
+    const outcome = await acquireWith({ waitMs: 0 });
+    expect(outcome).toMatchObject({ kind: 'not-acquired', message: expect.stringContaining('held by fast_3') });
+  });
+});
+
+describe('LeaseRenewer', () => {
+  async function start(cfg = config) {
+    const outcome = await acquireWith({ cfg });
+    if (outcome.kind !== 'acquired') throw new Error('not acquired');
+    const renewer = new LeaseRenewer({ client: api, clock, config: cfg, events, lease: outcome.lease, acquiredAt: outcome.writeStartedAt });
+    renewer.start();
+    return renewer;
+  }
+
+  it('renews every retry period, keeping acquireTime and transitions', async () => {
+    const renewer = await start();
+    const acquireTime = api.peek('default', 'job')?.spec?.acquireTime;
+    await vi.advanceTimersByTimeAsync(6_100);
+    expect(events.names().filter((e) => e === 'renewed')).toHaveLength(3);
+    expect(api.peek('default', 'job')?.spec).toMatchObject({ acquireTime, leaseTransitions: 0, renewTime: formatMicroTime(START + 6_000) });
+    await renewer.stop();
+  });
+
+  it('declares the lease lost renew-deadline after the start of the last successful renewal when requests hang', async () => {
+    const renewer = await start();
+    let lostAt: number | undefined;
+    void renewer.lost.then(() => (lostAt = Date.now() - START));
+    await vi.advanceTimersByTimeAsync(2_100); // renewed at t=2000
+    api.hang = true;
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(lostAt).toBe(12_000);
+    expect(renewer.lossInfo?.reason).toBe('deadline');
+    expect(events.names()).toContain('renew_failed');
+  });
+
+  it('tolerates failures shorter than the deadline', async () => {
+    const renewer = await start();
+    api.failNext = 3;
+    await vi.advanceTimersByTimeAsync(12_000);
+    expect(renewer.lossInfo).toBeUndefined();
+    await renewer.stop();
+  });
+
+  it('a conflict with our own lease (someone touched it) is re-read and renewed', async () => {
+    const renewer = await start();
+    api.write('default', 'job', { futureField: 'x' });
+    await vi.advanceTimersByTimeAsync(2_100);
+    expect(renewer.lossInfo).toBeUndefined();
+    expect(api.peek('default', 'job')?.spec).toMatchObject({ futureField: 'x', renewTime: formatMicroTime(START + 2_000) });
+    await renewer.stop();
+  });
+
+  it.each([
+    ['taken', () => api.write('default', 'job', { holderIdentity: 'thief_9' }), 'taken'],
+    ['released', () => api.write('default', 'job', { holderIdentity: '' }), 'released'],
+    ['deleted', () => api.remove('default', 'job'), 'deleted'],
+    ['end-of-term', () => api.write('default', 'job', { strategy: 'OldestEmulationVersion', preferredHolder: 'next_1' }), 'end-of-term'],
+  ])('is lost at the next renewal when the lease was %s', async (_label, change, reason) => {
+    const renewer = await start();
+    change();
+    await vi.advanceTimersByTimeAsync(2_100);
+    expect(renewer.lossInfo?.reason).toBe(reason);
+  });
+});
+
+describe('releaseLease', () => {
+  const options = (known?: Lease) => ({
+    client: api,
+    clock,
+    ref: config.lease,
+    known,
+    mayRelease: (lease: Lease) => isHeldBy(lease, 'me_1'),
+    timeoutMs: 10_000,
+    attemptTimeoutMs: 5_000,
+    retryDelayMs: 1_000,
+  });
+
+  it("writes client-go's release record", async () => {
+    const mine = api.seed(heldBy('me_1', { leaseTransitions: 5 }));
+    const outcome = await releaseLease(options(mine));
+    expect(outcome).toMatchObject({ kind: 'released', previousHolder: 'me_1' });
+    expect(api.peek('default', 'job')?.spec).toMatchObject({ holderIdentity: '', leaseDurationSeconds: 1, leaseTransitions: 5 });
+  });
+
+  it('re-reads on conflict and still releases our lease', async () => {
+    const stale = api.seed(heldBy('me_1'));
+    api.write('default', 'job', { renewTime: formatMicroTime(START + 1) });
+    expect(await releaseLease(options(stale))).toMatchObject({ kind: 'released' });
+  });
+
+  it('leaves alone a lease someone else took meanwhile', async () => {
+    const stale = api.seed(heldBy('me_1'));
+    api.write('default', 'job', { holderIdentity: 'other_2' });
+    expect(await releaseLease(options(stale))).toMatchObject({ kind: 'not-held' });
+    expect(api.peek('default', 'job')?.spec?.holderIdentity).toBe('other_2');
+  });
+});
+
+describe('validateHoldTimings', () => {
+  const base = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 };
+  it('the default grace period fits the defaults (15s/10s → 4s) and short test timings (3s/2s → 800ms)', () => {
+    expect(defaultGracePeriodMs(15_000, 10_000)).toBe(4_000);
+    expect(defaultGracePeriodMs(3_000, 2_000)).toBe(800);
+    expect(defaultGracePeriodMs(60_000, 10_000)).toBe(10_000);
+    expect(validateHoldTimings({ ...base, gracePeriodMs: 4_000 })).toBeUndefined();
+  });
+  it('refuses renew-deadline + grace-period ≥ lease-duration, naming the fix', () => {
+    expect(validateHoldTimings({ ...base, gracePeriodMs: 5_000 })).toMatch(
+      /^unsafe timings: --renew-deadline 10s \+ --grace-period 5s must be less than --lease-duration 15s.*lower --grace-period/,
+    );
+  });
+  it("passes on client-go's checks first", () => {
+    expect(validateHoldTimings({ ...base, retryPeriodMs: 9_000, gracePeriodMs: 0 })).toMatch(/^renewDeadline must be greater than retryPeriod\*JitterFactor/);
+    expect(validateHoldTimings({ ...base, leaseDurationMs: 15_500, gracePeriodMs: 0 })).toMatch(/whole number of seconds/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// runHold with a fake child process.
+
+class FakeChild implements LaunchedChild {
+  readonly pid = 4242;
+  readonly signals: { signal: NodeJS.Signals; at: number }[] = [];
+  alive = true;
+  private finish!: (exit: ChildExit) => void;
+  readonly exited = new Promise<ChildExit>((resolve) => (this.finish = resolve));
+  /** What the child does with each signal; default: dies of it. */
+  onSignal: (signal: NodeJS.Signals) => void = (signal) => this.die({ code: null, signal });
+
+  die(exit: ChildExit): void {
+    if (!this.alive) return;
+    this.alive = false;
+    this.finish(exit);
+  }
+  signalGroup(signal: NodeJS.Signals): boolean {
+    if (!this.alive) return false;
+    this.signals.push({ signal, at: Date.now() - START });
+    queueMicrotask(() => this.onSignal(signal));
+    return true;
+  }
+  groupAlive(): boolean {
+    return this.alive;
+  }
+}
+
+class FakeSignals implements SignalSource {
+  private handler: ((signal: NodeJS.Signals) => void) | undefined;
+  subscribe(_signals: readonly NodeJS.Signals[], handler: (signal: NodeJS.Signals) => void): () => void {
+    this.handler = handler;
+    return () => (this.handler = undefined);
+  }
+  send(signal: NodeJS.Signals): void {
+    this.handler?.(signal);
+  }
+}
+
+describe('runHold', () => {
+  let child: FakeChild;
+  let signals: FakeSignals;
+  let launched: { command: string; args: readonly string[]; env: NodeJS.ProcessEnv } | undefined;
+  const launcher: ProcessLauncher = {
+    async launch(command, args, env) {
+      launched = { command, args, env };
+      return { ok: true, child };
+    },
+  };
+  const request: HoldRequest = { config, gracePeriodMs: 4_000, waitMs: undefined, waitFlag: '', command: 'job', args: ['a b', ''], keep: false };
+  const hold = (overrides: Partial<HoldRequest> = {}, env: NodeJS.ProcessEnv = {}) =>
+    runHold({ client: api, clock, signals, events, launcher, env }, { ...request, ...overrides });
+
+  beforeEach(() => {
+    child = new FakeChild();
+    signals = new FakeSignals();
+    launched = undefined;
+  });
+
+  it("runs the command with the lease variables, returns its exit code and releases after it exits", async () => {
+    const result = hold({}, { LEASECTL_LEASE: 'outer/lease', PATH: '/bin' });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(launched).toMatchObject({
+      command: 'job',
+      args: ['a b', ''],
+      env: { PATH: '/bin', LEASECTL_LEASE: 'default/job', LEASECTL_IDENTITY: 'me_1', LEASECTL_TRANSITIONS: '0', LEASECTL_ACQUIRED_AT: formatMicroTime(START) },
+    });
+    expect(api.peek('default', 'job')?.spec?.holderIdentity).toBe('me_1');
+    child.die({ code: 7, signal: null });
+    await vi.advanceTimersByTimeAsync(100);
+    await expect(result).resolves.toBe(7);
+    expect(api.peek('default', 'job')?.spec).toMatchObject({ holderIdentity: '', leaseDurationSeconds: 1 });
+    expect(events.names()).toEqual(['acquired', 'child_started', 'child_exited', 'released']);
+  });
+
+  it('128+N when the child dies of signal N', async () => {
+    const result = hold();
+    await vi.advanceTimersByTimeAsync(10);
+    child.die({ code: null, signal: 'SIGTERM' });
+    await vi.advanceTimersByTimeAsync(100);
+    await expect(result).resolves.toBe(143);
+  });
+
+  it('--keep leaves the lease held', async () => {
+    const result = hold({ keep: true });
+    await vi.advanceTimersByTimeAsync(10);
+    child.die({ code: 0, signal: null });
+    await vi.advanceTimersByTimeAsync(100);
+    await expect(result).resolves.toBe(0);
+    expect(api.peek('default', 'job')?.spec?.holderIdentity).toBe('me_1');
+  });
+
+  it('on lease loss: SIGTERM at the renew deadline, SIGKILL after the grace period, both before the lease can expire for others; exit 75', async () => {
+    child.onSignal = (signal) => {
+      if (signal === 'SIGKILL') child.die({ code: null, signal });
+    }; // ignores SIGTERM
+    const result = hold();
+    const outcome = result.catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(2_100); // one renewal at t=2000
+    api.hang = true;
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(child.signals).toEqual([
+      { signal: 'SIGTERM', at: 12_000 },
+      { signal: 'SIGKILL', at: 16_000 },
+    ]);
+    // Others saw the t=2000 renewal no earlier than t=2000, so may take over from t=17000 on.
+    expect(16_000).toBeLessThan(2_000 + config.leaseDurationMs);
+    const error = await outcome;
+    expect(error).toBeInstanceOf(ExitError);
+    expect(error).toMatchObject({ exitCode: 75, message: expect.stringContaining('lost lease default/job') });
+  });
+
+  it('a shutdown signal is forwarded, renewals continue through the grace period, the lease is released after the child exits', async () => {
+    child.onSignal = () => undefined; // takes its time
+    const result = hold();
+    await vi.advanceTimersByTimeAsync(10);
+    signals.send('SIGTERM');
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(child.signals.map((s) => s.signal)).toEqual(['SIGTERM']);
+    expect(events.names()).toContain('renewed');
+    expect(api.peek('default', 'job')?.spec?.holderIdentity).toBe('me_1');
+    child.die({ code: 0, signal: null });
+    await vi.advanceTimersByTimeAsync(100);
+    await expect(result).resolves.toBe(0);
+    expect(api.peek('default', 'job')?.spec?.holderIdentity).toBe('');
+  });
+
+  it('SIGKILL after the grace period; a second SIGINT kills at once', async () => {
+    child.onSignal = (signal) => {
+      if (signal === 'SIGKILL') child.die({ code: null, signal });
+    };
+    const result = hold();
+    await vi.advanceTimersByTimeAsync(10);
+    signals.send('SIGINT');
+    await vi.advanceTimersByTimeAsync(500);
+    signals.send('SIGINT');
+    await vi.advanceTimersByTimeAsync(100);
+    expect(child.signals.map((s) => [s.signal, s.at])).toEqual([
+      ['SIGINT', 10],
+      ['SIGKILL', 510],
+    ]);
+    await expect(result).resolves.toBe(137);
+  });
+
+  it('SIGUSR1 passes straight through and stops nothing', async () => {
+    child.onSignal = () => undefined;
+    const result = hold();
+    await vi.advanceTimersByTimeAsync(10);
+    signals.send('SIGUSR1');
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(child.signals.map((s) => s.signal)).toEqual(['SIGUSR1']);
+    child.die({ code: 0, signal: null });
+    await vi.advanceTimersByTimeAsync(100);
+    await expect(result).resolves.toBe(0);
+  });
+
+  it('a signal while waiting exits 128+N, never starts the child and leaves nothing held', async () => {
+    api.seed(heldBy('other_2'));
+    const result = hold();
+    await vi.advanceTimersByTimeAsync(1_000);
+    signals.send('SIGTERM');
+    await vi.advanceTimersByTimeAsync(10);
+    await expect(result).resolves.toBe(143);
+    expect(launched).toBeUndefined();
+    expect(api.peek('default', 'job')?.spec?.holderIdentity).toBe('other_2');
+  });
+
+  it('a signal during the acquiring write: the child never starts and the lease is released', async () => {
+    const realCreate = api.create.bind(api);
+    api.create = async (namespace, lease, options) => {
+      signals.send('SIGINT');
+      return realCreate(namespace, lease, options);
+    };
+    const result = hold();
+    await vi.advanceTimersByTimeAsync(100);
+    await expect(result).resolves.toBe(130);
+    expect(launched).toBeUndefined();
+    expect(api.peek('default', 'job')?.spec?.holderIdentity).toBe('');
+  });
+
+  it('--no-wait on a held lease: 124', async () => {
+    api.seed(heldBy('other_2'));
+    await expect(hold({ waitMs: 0, waitFlag: '--no-wait' })).rejects.toMatchObject({ exitCode: 124, message: expect.stringContaining('not waiting (--no-wait)') });
+  });
+
+  it('a command that cannot be started: its 126/127, and the lease is released', async () => {
+    const failing: ProcessLauncher = { launch: async () => ({ ok: false, exitCode: 127, message: 'nope: command not found' }) };
+    const result = runHold({ client: api, clock, signals, events, launcher: failing, env: {} }, request);
+    const settled = result.catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await settled).toMatchObject({ exitCode: 127, message: 'nope: command not found' });
+    expect(api.peek('default', 'job')?.spec?.holderIdentity).toBe('');
+  });
+
+  it('API errors that retrying cannot fix are 125', async () => {
+    api.create = async () => {
+      throw new KubeApiError({ reason: 'Forbidden', code: 403, message: 'leases.coordination.k8s.io is forbidden' }, 403);
+    };
+    await expect(hold()).rejects.toMatchObject({ exitCode: 125, message: 'Error from server (Forbidden): leases.coordination.k8s.io is forbidden' });
+  });
+});
