@@ -1,11 +1,13 @@
 // The commander program: global flags declared once, every command registered, errors turned into exit codes.
 import { Command, Option } from 'commander';
 import type { Clock } from './clock.js';
+import { completionCommand } from './commands/completion.js';
 import { gcCommand } from './commands/gc.js';
 import { identityCommand } from './commands/identity.js';
 import { inspectCommand } from './commands/inspect.js';
 import { listCommand } from './commands/list.js';
-import { requestTimeoutArgument } from './commands/options.js';
+import { COMMON_EXIT_CODES, examplesHelp, exitCodesHelp, requestTimeoutArgument } from './commands/options.js';
+import { complete, formatCompletion } from './completion/complete.js';
 import type { CommandContext, IOStreams, KubeConnection, KubeFlags, SignalSource } from './context.js';
 import { describeError } from './error-message.js';
 import { CLIENT_NODE_VERSION, LEASECTL_VERSION } from './version.js';
@@ -35,8 +37,8 @@ export function createProgram(world: World): { program: Command; connections: Ku
   const program = new Command(world.programName)
     .exitOverride()
     .configureOutput({
-      writeOut: (text) => world.io.stdout.write(text),
-      writeErr: (text) => world.io.stderr.write(text),
+      writeOut: (text) => world.io.stdout.write(asInvoked(text, world.programName)),
+      writeErr: (text) => world.io.stderr.write(asInvoked(text, world.programName)),
     })
     .showHelpAfterError(`(run '${world.programName} --help' for usage)`)
     .showSuggestionAfterError(true)
@@ -52,7 +54,20 @@ export function createProgram(world: World): { program: Command; connections: Ku
     .addOption(new Option('--request-timeout <duration>', 'give up on a request after this long (e.g. 5s; 0: never)').argParser(requestTimeoutArgument))
     .option('--insecure-skip-tls-verify', "don't verify the server's certificate (insecure)")
     .addOption(new Option('-v, --verbose', 'more detail on errors (repeat for more)').argParser((_: string, previous: number) => previous + 1).default(0))
-    .option('--no-color', 'never colour output (also: NO_COLOR set, TERM=dumb, or not a terminal)');
+    .option('--no-color', 'never colour output (also: NO_COLOR set, TERM=dumb, or not a terminal)')
+    .addHelpText(
+      'after',
+      examplesHelp([
+        ['Which kube-apiservers are alive (their identity leases)', 'leasectl list -n kube-system -l apiserver.kubernetes.io/identity=kube-apiserver'],
+        ['Run a job only while holding a lease, so two copies never overlap', 'leasectl hold example-foo -- ./job.sh'],
+        ['Who holds a lease, since when, and is it expired', 'leasectl inspect -n kube-system kube-scheduler'],
+        ['Complete commands, flags, namespaces and lease names in bash', 'source <(leasectl completion bash)'],
+      ]) +
+        exitCodesHelp([
+          ...COMMON_EXIT_CODES,
+          ['other', "hold: the command's own exit code, or hold's codes for losing or never getting the lease (see hold --help)"],
+        ]),
+    );
 
   const globals = () => program.opts<GlobalFlags>();
   const ctx: CommandContext = {
@@ -75,16 +90,33 @@ export function createProgram(world: World): { program: Command; connections: Ku
     },
   };
 
-  for (const command of [listCommand(ctx), inspectCommand(ctx), identityCommand(ctx), gcCommand(ctx)]) {
+  for (const command of [listCommand(ctx), inspectCommand(ctx), identityCommand(ctx), gcCommand(ctx), completionCommand(ctx)]) {
     // addCommand does not pass on exitOverride, output routing or help settings by itself.
     program.addCommand(command.copyInheritedSettings(program));
   }
   return { program, connections };
 }
 
+/**
+ * Examples are declared as `leasectl ...`; run as `kubectl lease`, help shows them under that name so that they
+ * can be pasted as they are. Only lines that start with the command (after indentation) change.
+ */
+function asInvoked(helpText: string, programName: string): string {
+  return programName === 'leasectl' ? helpText : helpText.replace(/^(\s*)leasectl(?= |$)/gm, `$1${programName}`);
+}
+
+/** The hidden command the completion scripts call (cobra's name and protocol). */
+export const COMPLETE_COMMAND = '__complete';
+
 /** Runs one invocation; returns the exit code. Never throws, never exits the process. */
 export async function runCli(argv: string[], world: World): Promise<number> {
   const { program, connections } = createProgram(world);
+  if (argv[0] === COMPLETE_COMMAND) {
+    // Answered before commander parses: the words are a half-typed command line, not arguments for us.
+    const valueSource = () => import('./completion/sources.js').then((module) => module.createValueSource(world.env, () => world.clock.now()));
+    world.io.stdout.write(formatCompletion(await complete(program, argv.slice(1), valueSource)));
+    return 0;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

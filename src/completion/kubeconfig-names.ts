@@ -1,0 +1,47 @@
+// Context, cluster and user names for completing --context, --cluster and --user. Read with the yaml parser
+// rather than client-node's KubeConfig so these completions stay as fast as the static ones; the files are
+// chosen by kubectl's precedence (--kubeconfig, else every existing file in $KUBECONFIG, else ~/.kube/config).
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { parse } from 'yaml';
+
+export interface KubeconfigNames {
+  contexts: string[];
+  clusters: string[];
+  users: string[];
+}
+
+export function kubeconfigFiles(kubeconfigFlag: string | undefined, env: NodeJS.ProcessEnv): string[] {
+  if (kubeconfigFlag) return [kubeconfigFlag];
+  if (env.KUBECONFIG) return env.KUBECONFIG.split(delimiter).filter((file) => file !== '' && existsSync(file));
+  const home = join(env.HOME || homedir(), '.kube', 'config');
+  return existsSync(home) ? [home] : [];
+}
+
+function namesIn(entries: unknown): string[] {
+  if (!Array.isArray(entries)) return [];
+  return entries
+    .map((entry: unknown) => (entry && typeof entry === 'object' ? (entry as { name?: unknown }).name : undefined))
+    .filter((name): name is string => typeof name === 'string' && name !== '');
+}
+
+/** Names defined across the files, in file order, each once; unreadable files are skipped. */
+export function readKubeconfigNames(files: readonly string[]): KubeconfigNames {
+  const contexts = new Set<string>();
+  const clusters = new Set<string>();
+  const users = new Set<string>();
+  for (const file of files) {
+    let document: Record<string, unknown> | null;
+    try {
+      document = parse(readFileSync(file, 'utf8')) as Record<string, unknown> | null;
+    } catch {
+      continue;
+    }
+    if (!document || typeof document !== 'object') continue;
+    for (const name of namesIn(document.contexts)) contexts.add(name);
+    for (const name of namesIn(document.clusters)) clusters.add(name);
+    for (const name of namesIn(document.users)) users.add(name);
+  }
+  return { contexts: [...contexts], clusters: [...clusters], users: [...users] };
+}
