@@ -1,0 +1,82 @@
+// hold's command line: the `--` rule, -c, and bad flags as leasectl's own error (125).
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { holdCommand, resolveCommand } from '../../src/commands/hold.js';
+import type { CommandContext } from '../../src/context.js';
+import { ExitError } from '../../src/errors.js';
+import { systemClock } from '../../src/clock.js';
+import { PassThrough } from 'node:stream';
+
+const shell = { command: undefined, shell: '/bin/sh' };
+
+describe('resolveCommand', () => {
+  it('takes the command after --, byte for byte, flags included', () => {
+    expect(resolveCommand('job', ['./run', '-n', '--identity', ''], shell, ['-n', 'ns', 'hold', 'job', '--', './run', '-n', '--identity', ''])).toEqual([
+      './run',
+      '-n',
+      '--identity',
+      '',
+    ]);
+  });
+  it('refuses a command without --, telling the user to write hold NAME -- COMMAND', () => {
+    expect(() => resolveCommand('job', ['./run', 'x'], shell, ['hold', 'job', './run', 'x'])).toThrow(
+      /the command must follow --.*write hold job -- \.\/run x/,
+    );
+  });
+  it('refuses a lease name after -- (hold -- NAME COMMAND)', () => {
+    expect(() => resolveCommand('job', ['./run'], shell, ['hold', '--', 'job', './run'])).toThrow(ExitError);
+  });
+  it('-c runs the string with the shell', () => {
+    expect(resolveCommand('job', [], { command: 'echo hi | wc', shell: '/bin/bash' }, ['hold', 'job', '-c', 'echo hi | wc'])).toEqual(['/bin/bash', '-c', 'echo hi | wc']);
+  });
+  it('-c and a command together, or neither, are errors (125)', () => {
+    expect(() => resolveCommand('job', ['x'], { command: 'y', shell: '/bin/sh' }, ['hold', 'job', '-c', 'y', '--', 'x'])).toThrow(/either -c STRING or a command after --/);
+    expect(() => resolveCommand('job', [], shell, ['hold', 'job'])).toThrow(expect.objectContaining({ exitCode: 125, message: expect.stringContaining('no command to run') }));
+  });
+});
+
+describe('hold flags', () => {
+  function program(): { root: Command; stderr: PassThrough } {
+    const stderr = new PassThrough();
+    const ctx: CommandContext = {
+      io: { stdin: new PassThrough(), stdout: new PassThrough(), stderr },
+      clock: systemClock,
+      env: {},
+      connect: () => Promise.reject(new Error('must not connect')),
+      color: false,
+      verbosity: 0,
+      programName: 'leasectl',
+      signals: { subscribe: () => () => undefined },
+    };
+    const root = new Command('leasectl').exitOverride().configureOutput({ writeErr: (text) => stderr.write(text), writeOut: () => undefined });
+    root.option('-n, --namespace <ns>');
+    root.addCommand(holdCommand(ctx).copyInheritedSettings(root));
+    return { root, stderr };
+  }
+
+  it.each([
+    [['hold', 'job', '--lease-duration', '3x', '--', 'true'], /invalid duration "3x"/],
+    [['hold', 'job', '--bogus', '--', 'true'], /unknown option/],
+    [['hold', 'job', '--lease-duration', '15s', '--renew-deadline', '15s', '--', 'true'], /leaseDuration must be greater than renewDeadline/],
+    [['hold', 'job', '--grace-period', '5s', '--', 'true'], /unsafe timings/],
+    [['hold', 'job', '--lease-duration', '2.5s', '--renew-deadline', '1s', '--retry-period', '500ms', '--', 'true'], /whole number of seconds/],
+    [['hold', 'job', '--identity', '', '--', 'true'], /--identity must not be empty/],
+    [['hold', 'job', 'true'], /must follow --/],
+  ])('%j exits 125', async (argv, message) => {
+    const { root, stderr } = program();
+    const error = await root.parseAsync(argv, { from: 'user' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ExitError);
+    expect((error as ExitError).exitCode).toBe(125);
+    expect(`${(error as ExitError).message}${stderr.read() ?? ''}`).toMatch(message);
+  });
+
+  it('--help documents every exit code and exits 0', async () => {
+    const { root } = program();
+    let help = '';
+    root.commands[0]?.configureOutput({ writeOut: (text) => (help += text) });
+    await expect(root.parseAsync(['hold', '--help'], { from: 'user' })).rejects.toMatchObject({ exitCode: 0 });
+    expect(help).toContain('Exit codes:');
+    for (const code of ['0-255', '75', '124', '125', '126', '127', '128+N']) expect(help).toMatch(new RegExp(`^  ${code.replace('+', '\\+')}\\s`, 'm'));
+    expect(help).toContain('--no-wait');
+  });
+});

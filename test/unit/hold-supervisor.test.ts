@@ -1,0 +1,134 @@
+// The child supervisor with real processes: process groups, exec failures, grace and SIGKILL, leftovers.
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { nodeProcessLauncher, type LaunchedChild } from '../../src/hold/child.js';
+import { silentEvents } from '../../src/hold/events.js';
+import { supervise } from '../../src/hold/supervisor.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'leasectl-supervisor-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function launch(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<LaunchedChild> {
+  const result = await nodeProcessLauncher.launch(command, args, env);
+  if (!result.ok) throw new Error(result.message);
+  return result.child;
+}
+
+/** Running, not a zombie (an init that does not reap, as in many containers, leaves those behind). */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return false;
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitForFile(path: string): Promise<string> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      const text = readFileSync(path, 'utf8');
+      if (text.endsWith('\n')) return text;
+    } catch {
+      // not yet
+    }
+    await sleep(10);
+  }
+  throw new Error(`${path} never appeared`);
+}
+
+describe('nodeProcessLauncher', () => {
+  it('127 for a command that is not found', async () => {
+    expect(await nodeProcessLauncher.launch('leasectl-no-such-command', [], process.env)).toEqual({
+      ok: false,
+      exitCode: 127,
+      message: 'leasectl-no-such-command: command not found',
+    });
+    expect(await nodeProcessLauncher.launch('./no/such/file', [], process.env)).toMatchObject({ exitCode: 127 });
+  });
+
+  it('126 for a file that is not executable', async () => {
+    const path = join(dir, 'not-executable.sh');
+    writeFileSync(path, '#!/bin/sh\nexit 0\n');
+    chmodSync(path, 0o644);
+    expect(await nodeProcessLauncher.launch(path, [], process.env)).toMatchObject({ ok: false, exitCode: 126, message: `${path}: cannot execute: permission denied` });
+  });
+
+  it('runs the child as the leader of its own process group, argv unchanged', async () => {
+    const out = join(dir, 'argv.txt');
+    const child = await launch('/bin/sh', ['-c', 'printf "%s|" "$@" > "$0"; cut -d" " -f5 /proc/$$/stat > "$0.pgid"', out, 'a b', '', "it's", '--identity', '-v']);
+    expect(await child.exited).toEqual({ code: 0, signal: null });
+    expect(readFileSync(out, 'utf8')).toBe("a b||it's|--identity|-v|");
+    const pgid = readFileSync(`${out}.pgid`, 'utf8');
+    expect(Number(pgid)).toBe(child.pid);
+  });
+});
+
+describe('supervise', () => {
+  it('returns the exit status once the whole group is gone', async () => {
+    const child = await launch('/bin/sh', ['-c', 'exit 7']);
+    const result = await supervise(child, 1_000, silentEvents).done;
+    expect(result).toEqual({ exit: { code: 7, signal: null }, groupGone: true, shutdownSignal: undefined });
+  });
+
+  it('forwards a shutdown signal to the whole group, grandchildren included', async () => {
+    const pids = join(dir, 'pids-1.txt');
+    const child = await launch('/bin/sh', ['-c', `sleep 30 & echo $! > ${pids}; wait`]);
+    const grandchild = Number(await waitForFile(pids));
+    const running = supervise(child, 5_000, silentEvents);
+    running.onSignal('SIGTERM');
+    const result = await running.done;
+    expect(result.exit).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(result.shutdownSignal).toBe('SIGTERM');
+    expect(alive(grandchild)).toBe(false);
+  });
+
+  it('SIGKILLs a group that ignores SIGTERM when the grace period is over', async () => {
+    const ready = join(dir, 'ready-2.txt');
+    const child = await launch('/bin/sh', ['-c', `trap '' TERM; echo ok > ${ready}; while :; do sleep 0.05; done`]);
+    await waitForFile(ready);
+    const running = supervise(child, 300, silentEvents);
+    const started = Date.now();
+    running.onLost();
+    const result = await running.done;
+    expect(result.exit.signal).toBe('SIGKILL');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('a second shutdown signal kills at once', async () => {
+    const ready = join(dir, 'ready-3.txt');
+    const child = await launch('/bin/sh', ['-c', `trap '' INT; echo ok > ${ready}; while :; do sleep 0.05; done`]);
+    await waitForFile(ready);
+    const running = supervise(child, 60_000, silentEvents);
+    running.onSignal('SIGINT');
+    await sleep(50);
+    running.onSignal('SIGINT');
+    expect((await running.done).exit.signal).toBe('SIGKILL');
+  });
+
+  it('stops what the command left running in its group before reporting it done', async () => {
+    const pids = join(dir, 'pids-4.txt');
+    const child = await launch('/bin/sh', ['-c', `sleep 30 & echo $! > ${pids}; exit 3`]);
+    const result = await supervise(child, 2_000, silentEvents).done;
+    const leftover = Number(readFileSync(pids, 'utf8'));
+    expect(result).toMatchObject({ exit: { code: 3 }, groupGone: true });
+    expect(alive(leftover)).toBe(false);
+  });
+
+  it('passes SIGUSR1 through without stopping anything', async () => {
+    const out = join(dir, 'usr1.txt');
+    const ready = join(dir, 'ready-5.txt');
+    const child = await launch('/bin/sh', ['-c', `trap 'echo got-usr1 > ${out}; exit 0' USR1; echo ok > ${ready}; while :; do sleep 0.05; done`]);
+    await waitForFile(ready);
+    const running = supervise(child, 60_000, silentEvents);
+    running.onSignal('SIGUSR1');
+    const result = await running.done;
+    expect(result).toMatchObject({ exit: { code: 0 }, shutdownSignal: undefined });
+    expect(readFileSync(out, 'utf8')).toBe('got-usr1\n');
+  });
+});
