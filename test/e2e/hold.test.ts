@@ -1,0 +1,238 @@
+// leasectl hold, the built binary against the sandbox (or a real cluster): exit codes, the child's argv and
+// environment, signals, process groups.
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setupCluster, uniqueName, type TestCluster } from './harness.js';
+
+// Short but realistic timings; renew-deadline + grace-period < lease-duration.
+const FAST = ['--lease-duration', '3s', '--renew-deadline', '2s', '--retry-period', '500ms', '--grace-period', '500ms'];
+
+let cluster: TestCluster;
+let dir: string;
+
+beforeAll(async () => {
+  cluster = await setupCluster();
+  dir = mkdtempSync(join(tmpdir(), 'leasectl-hold-'));
+});
+afterAll(async () => {
+  await cluster?.teardown();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const hold = (name: string, args: string[], timeoutMs = 20_000) =>
+  cluster.leasectl(['hold', '-n', cluster.namespace, ...FAST, name, ...args], { timeoutMs });
+
+interface HoldEvent {
+  v: number;
+  event: string;
+  time: string;
+  lease: string;
+  identity: string;
+  [field: string]: unknown;
+}
+
+/** Collects --events json lines from a spawned hold; `next(event)` resolves at the first such event. */
+function eventsOf(child: ChildProcess): { all: HoldEvent[]; next(event: string): Promise<HoldEvent>; exit: Promise<number | null> } {
+  const all: HoldEvent[] = [];
+  const waiters: { event: string; resolve: (e: HoldEvent) => void }[] = [];
+  let buffer = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    buffer += chunk;
+    let newline: number;
+    while ((newline = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, newline);
+      buffer = buffer.slice(newline + 1);
+      if (!line.startsWith('{')) continue;
+      const event = JSON.parse(line) as HoldEvent;
+      all.push(event);
+      for (const waiter of waiters.filter((w) => w.event === event.event)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(event);
+      }
+    }
+  });
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return {
+    all,
+    next: (event) => {
+      const seen = all.find((e) => e.event === event);
+      return seen ? Promise.resolve(seen) : new Promise((resolve) => waiters.push({ event, resolve }));
+    },
+    exit,
+  };
+}
+
+async function holderOf(name: string): Promise<string> {
+  const result = await cluster.leasectl(['inspect', '-n', cluster.namespace, name, '-o', 'json']);
+  return (JSON.parse(result.stdout) as { spec?: { holderIdentity?: string } }).spec?.holderIdentity ?? '';
+}
+
+describe('hold: exit codes', () => {
+  it("exits with the command's own code and releases the lease", async () => {
+    const name = uniqueName('code');
+    const result = await hold(name, ['--', 'sh', '-c', 'exit 7']);
+    expect(result.code).toBe(7);
+    expect(result.stderr).toBe(''); // quiet by default
+    expect(await holderOf(name)).toBe('');
+  });
+
+  it('128+N when the command dies of signal N (143 for SIGTERM)', async () => {
+    const result = await hold(uniqueName('sig'), ['--', 'sh', '-c', 'kill -TERM $$']);
+    expect(result.code).toBe(143);
+  });
+
+  it('127 for a command that is not found, 126 for one that cannot be executed; the lease is released', async () => {
+    const name = uniqueName('exec');
+    const notFound = await hold(name, ['--', 'leasectl-no-such-command']);
+    expect(notFound.code).toBe(127);
+    expect(notFound.stderr).toContain('leasectl-no-such-command: command not found');
+    const script = join(dir, 'not-executable.sh');
+    writeFileSync(script, '#!/bin/sh\nexit 0\n');
+    chmodSync(script, 0o644);
+    const notExecutable = await hold(name, ['--', script]);
+    expect(notExecutable.code).toBe(126);
+    expect(await holderOf(name)).toBe('');
+  });
+
+  it('124 with --no-wait or an expired --wait, naming the holder; 125 for bad flags', async () => {
+    const name = uniqueName('busy');
+    const holder = cluster.spawnLeasectl(['hold', '-n', cluster.namespace, ...FAST, '--identity', 'busy-host_1', '--events', 'json', name, '--', 'sleep', '30']);
+    const events = eventsOf(holder);
+    await events.next('child_started');
+
+    const noWait = await hold(name, ['--no-wait', '--', 'true']);
+    expect(noWait.code).toBe(124);
+    expect(noWait.stderr).toMatch(
+      new RegExp(`^error: lease ${cluster.namespace}/${name} is held by busy-host_1 \\(renewed .* ago, expires in .* by this machine's clock\\); not waiting \\(--no-wait\\)\\n$`),
+    );
+    const started = Date.now();
+    const wait = await hold(name, ['--wait', '1s', '--', 'true']);
+    expect(wait.code).toBe(124);
+    expect(wait.stderr).toContain('gave up waiting (--wait 1s)');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+
+    const bad = await hold(name, ['--lease-duration', '3x', '--', 'true']);
+    expect(bad.code).toBe(125);
+    const unsafe = await cluster.leasectl(['hold', '-n', cluster.namespace, '--grace-period', '6s', name, '--', 'true']);
+    expect(unsafe.code).toBe(125);
+    expect(unsafe.stderr).toMatch(/^error: unsafe timings: .*\n$/);
+    const noSeparator = await hold(name, ['true']);
+    expect(noSeparator.code).toBe(125);
+    expect(noSeparator.stderr).toContain(`write hold ${name} -- true`);
+
+    holder.kill('SIGTERM');
+    expect(await events.exit).toBe(143);
+  });
+});
+
+describe('hold: what the command sees', () => {
+  it('argv with spaces, empty and quote characters reaches the command unchanged; flags after -- are its own', async () => {
+    const out = join(dir, 'argv.txt');
+    const args = ['a b', '', "it's", '"quoted"', '--identity', '-n', '$HOME', '*'];
+    const result = await hold(uniqueName('argv'), ['--', 'sh', '-c', 'for a in "$@"; do printf "[%s]" "$a"; done > "$0"', out, ...args]);
+    expect(result.code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(args.map((a) => `[${a}]`).join(''));
+  });
+
+  it('LEASECTL_LEASE, LEASECTL_IDENTITY, LEASECTL_ACQUIRED_AT and LEASECTL_TRANSITIONS, overriding inherited ones', async () => {
+    const name = uniqueName('env');
+    const out = join(dir, 'env.txt');
+    const script = 'printf "%s\\n" "$LEASECTL_LEASE" "$LEASECTL_IDENTITY" "$LEASECTL_ACQUIRED_AT" "$LEASECTL_TRANSITIONS" > "$0"';
+    const first = await cluster.leasectl(['hold', '-n', cluster.namespace, ...FAST, '--identity', 'me_1', name, '--', 'sh', '-c', script, out], {
+      env: { LEASECTL_LEASE: 'outer/lease', LEASECTL_IDENTITY: 'outer' },
+    });
+    expect(first.code).toBe(0);
+    const [lease, identity, acquiredAt, transitions] = readFileSync(out, 'utf8').split('\n');
+    expect(lease).toBe(`${cluster.namespace}/${name}`);
+    expect(identity).toBe('me_1');
+    expect(acquiredAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    expect(transitions).toBe('0');
+    // The fencing token grows with every change of holder.
+    expect((await hold(name, ['--', 'sh', '-c', script, out])).code).toBe(0);
+    expect(readFileSync(out, 'utf8').split('\n')[3]).toBe('1');
+  });
+
+  it('-c runs a shell string', async () => {
+    const out = join(dir, 'shell.txt');
+    const result = await hold(uniqueName('shell'), ['-c', `echo one two | wc -w > ${out}`]);
+    expect(result.code).toBe(0);
+    expect(readFileSync(out, 'utf8').trim()).toBe('2');
+  });
+
+  it('marks a lease it creates with app.kubernetes.io/managed-by=leasectl', async () => {
+    const name = uniqueName('label');
+    await hold(name, ['--', 'true']);
+    const result = await cluster.leasectl(['inspect', '-n', cluster.namespace, name, '-o', 'json']);
+    expect(JSON.parse(result.stdout).metadata.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'leasectl' });
+  });
+});
+
+describe('hold: signals', () => {
+  it('SIGTERM to hold is forwarded to the whole group (grandchildren too); the lease is released after the group is gone', async () => {
+    const name = uniqueName('term');
+    const log = join(dir, 'term.log');
+    // The grandchild notes its SIGTERM; the child ignores it (set after the grandchild started, which would
+    // otherwise inherit the ignore) and waits for the grandchild.
+    const script = `sh -c 'trap "echo grandchild-term >> ${log}; exit 0" TERM; echo ready >> ${log}; while :; do sleep 0.05; done' & trap "" TERM; echo parent-ready >> ${log}; wait; echo child-done >> ${log}`;
+    const child = cluster.spawnLeasectl(['hold', '-n', cluster.namespace, ...FAST, '--events', 'json', name, '-c', script]);
+    const events = eventsOf(child);
+    await events.next('child_started');
+    for (let i = 0; i < 200 && !(/^ready$/m.test(safeRead(log)) && safeRead(log).includes('parent-ready')); i++) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGTERM');
+    const code = await events.exit;
+    expect(safeRead(log)).toContain('grandchild-term');
+    expect(safeRead(log)).toContain('child-done');
+    expect(code).toBe(0); // the child's own status: it exited 0 after its grandchild did
+    const names = events.all.map((e) => e.event);
+    expect(names.indexOf('signal_sent')).toBeGreaterThan(names.indexOf('child_started'));
+    expect(names.indexOf('released')).toBeGreaterThan(names.indexOf('child_exited'));
+    expect(events.all.find((e) => e.event === 'signal_sent')).toMatchObject({ v: 1, signal: 'SIGTERM', lease: `${cluster.namespace}/${name}` });
+    expect(await holderOf(name)).toBe('');
+  });
+
+  it('processes the command leaves behind in its group are stopped before the release', async () => {
+    const pidFile = join(dir, 'leftover.pid');
+    const result = await hold(uniqueName('leftover'), ['-c', `sleep 30 & echo $! > ${pidFile}`]);
+    expect(result.code).toBe(0);
+    expect(running(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
+  });
+
+  it('a signal while waiting exits 128+N at once and never starts the command', async () => {
+    const name = uniqueName('wait-sig');
+    const marker = join(dir, 'never.txt');
+    const holder = cluster.spawnLeasectl(['hold', '-n', cluster.namespace, ...FAST, '--events', 'json', name, '--', 'sleep', '30']);
+    const holderEvents = eventsOf(holder);
+    await holderEvents.next('child_started');
+    const waiter = cluster.spawnLeasectl(['hold', '-n', cluster.namespace, ...FAST, '--events', 'json', name, '--', 'touch', marker]);
+    const waiterEvents = eventsOf(waiter);
+    await waiterEvents.next('waiting');
+    const signalled = Date.now();
+    waiter.kill('SIGINT');
+    expect(await waiterEvents.exit).toBe(130);
+    expect(Date.now() - signalled).toBeLessThan(1_000);
+    expect(safeRead(marker)).toBe('');
+    holder.kill('SIGTERM');
+    await holderEvents.exit;
+  });
+});
+
+function safeRead(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** Running and not a zombie (a container init may never reap). */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return false;
+  }
+}
