@@ -1,0 +1,261 @@
+// leasectl gc against the sandbox or a real cluster; kubectl is the independent witness of what was deleted.
+import { once } from 'node:events';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from '../../src/kube/connect.js';
+import { formatMicroTime } from '../../src/lease/time.js';
+import type { Lease } from '../../src/lease/types.js';
+import { againstRealCluster, hasKubectl, KUBECTL_MISSING, SANDBOX_ONLY, setupCluster, type TestCluster } from './harness.js';
+
+const HOUR = 3_600_000;
+const HOLDER = 'worker-1_4f3c1c3e-6a49-4b0e-9a3b-0c1f6b5d8e21';
+
+let cluster: TestCluster;
+
+interface ManifestOptions {
+  holder?: string;
+  durationSeconds?: number;
+  labels?: Record<string, string>;
+  ownerReferences?: object[];
+  strategy?: string;
+}
+
+function leaseManifest(name: string, renewedAgoMs: number, options: ManifestOptions = {}): Lease {
+  return {
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: { name, ...(options.labels ? { labels: options.labels } : {}), ...(options.ownerReferences ? { ownerReferences: options.ownerReferences as Lease['metadata']['ownerReferences'] } : {}) },
+    spec: {
+      holderIdentity: options.holder ?? HOLDER,
+      leaseDurationSeconds: options.durationSeconds ?? 15,
+      renewTime: formatMicroTime(Date.now() - renewedAgoMs),
+      ...(options.strategy ? { strategy: options.strategy } : {}),
+    },
+  };
+}
+
+async function createLeases(namespace: string, leases: object[]): Promise<void> {
+  const result = await cluster.kubectl(['create', '--validate=false', '-n', namespace, '-f', '-'], {
+    input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: leases }),
+    timeoutMs: 120_000,
+  });
+  expect(result.code, result.stderr).toBe(0);
+}
+
+/** Lease names in a namespace, as kubectl sees them. */
+async function kubectlNames(namespace: string): Promise<string[]> {
+  const result = await cluster.kubectl(['get', 'lease', '-n', namespace, '-o', 'name'], { timeoutMs: 60_000 });
+  expect(result.code, result.stderr).toBe(0);
+  return result.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.replace('lease.coordination.k8s.io/', ''))
+    .sort();
+}
+
+/** A leasectl client of our own, for what kubectl cannot do quickly (thousands of creates, a single renewal). */
+function testClient() {
+  return connect({ kubeconfig: cluster.kubeconfig }, { ...process.env, KUBECONFIG: cluster.kubeconfig });
+}
+
+/**
+ * Node leases are owned by their Node. On a real cluster an owner that does not exist gets the lease deleted by
+ * the garbage collector mid-test, so there the owner is the test's namespace (which exists).
+ */
+async function ownerReference(namespace: string): Promise<object> {
+  if (!againstRealCluster) return { apiVersion: 'v1', kind: 'Node', name: 'node-1', uid: '6b3e1f2a-9c1d-4e5f-8a7b-1c2d3e4f5a6b' };
+  const uid = await cluster.kubectl(['get', 'namespace', namespace, '-o', 'jsonpath={.metadata.uid}']);
+  return { apiVersion: 'v1', kind: 'Namespace', name: namespace, uid: uid.stdout };
+}
+
+beforeAll(async () => {
+  cluster = await setupCluster();
+});
+
+afterAll(async () => {
+  await cluster?.teardown();
+});
+
+describe.skipIf(!hasKubectl)(`gc on a mixed set (${hasKubectl ? 'kubectl checks the result' : KUBECTL_MISSING})`, () => {
+  let ns: string;
+  /** What gc must delete: the expired and the released lease, and the "coordinated" one where the server drops strategy. */
+  let expectedDeleted: string[];
+  let expectedRemaining: string[];
+
+  beforeAll(async () => {
+    ns = cluster.namespace;
+    await createLeases(ns, [
+      leaseManifest('expired', 2 * HOUR),
+      leaseManifest('fresh', 1_000),
+      leaseManifest('released', 2 * HOUR, { holder: '', durationSeconds: 1 }),
+      leaseManifest('recently-expired', 10 * 60_000),
+      leaseManifest('node-style', 2 * HOUR, { durationSeconds: 40, ownerReferences: [await ownerReference(ns)] }),
+      leaseManifest('coordinated', 2 * HOUR, { durationSeconds: 5, strategy: 'OldestEmulationVersion' }),
+    ]);
+    // With the CoordinatedLeaderElection gate off (the default), the apiserver drops spec.strategy on create.
+    const strategy = await cluster.kubectl(['get', 'lease', '-n', ns, 'coordinated', '-o', 'jsonpath={.spec.strategy}']);
+    const coordinationServed = strategy.stdout === 'OldestEmulationVersion';
+    expectedDeleted = ['expired', 'released', ...(coordinationServed ? [] : ['coordinated'])].sort();
+    expectedRemaining = ['coordinated', 'fresh', 'node-style', 'recently-expired'].filter((name) => !expectedDeleted.includes(name)).sort();
+  });
+
+  it('--dry-run lists what it would delete and deletes nothing', async () => {
+    const before = await kubectlNames(ns);
+    const result = await cluster.leasectl(['gc', '-n', ns, '--dry-run']);
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^NAMESPACE\s+NAME\s+HOLDER\s+EXPIRED-FOR$/);
+    expect(lines.slice(1).map((line) => line.split(/\s+/)[1]).sort()).toEqual(expectedDeleted);
+    expect(result.stdout).toMatch(new RegExp(`${ns}\\s+expired\\s+${HOLDER}\\s+119m\\n`));
+    expect(result.stderr).toMatch(new RegExp(`^dry run: would delete ${expectedDeleted.length} leases, nothing deleted; \\d expired leases? skipped as protected \\(-v lists them\\)\\n$`));
+    expect(await kubectlNames(ns)).toEqual(before);
+  });
+
+  it('--dry-run -o json gives the plan as data, with the reason for each skipped lease', async () => {
+    const result = await cluster.leasectl(['gc', '-n', ns, '--dry-run', '-o', 'json']);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as { dryRun: boolean; wouldDelete: { name: string }[]; skipped: { name: string; reason: string }[] };
+    expect(report.dryRun).toBe(true);
+    expect(report.wouldDelete.map((entry) => entry.name).sort()).toEqual(expectedDeleted);
+    const skipped = Object.fromEntries(report.skipped.map((entry) => [entry.name, entry.reason]));
+    expect(skipped['node-style']).toBe('owned');
+    if (!expectedDeleted.includes('coordinated')) expect(skipped.coordinated).toBe('coordinated');
+  });
+
+  it('-v explains each skipped lease on stderr', async () => {
+    const result = await cluster.leasectl(['gc', '-n', ns, '--dry-run', '-v']);
+    expect(result.stderr).toContain(`lease.coordination.k8s.io "node-style" skipped in ${ns} namespace: owned by `);
+  });
+
+  it('deletes exactly the expected set, printing each like kubectl delete', async () => {
+    const result = await cluster.leasectl(['gc', '-n', ns]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.trimEnd().split('\n').sort()).toEqual(expectedDeleted.map((name) => `lease.coordination.k8s.io "${name}" deleted from ${ns} namespace`));
+    expect(result.stderr).toMatch(new RegExp(`^deleted ${expectedDeleted.length}, kept 0, failed 0; \\d expired leases? skipped as protected`));
+    expect(await kubectlNames(ns)).toEqual(expectedRemaining);
+  });
+
+  it('--include-owned also deletes the owned lease, never a coordinated one', async () => {
+    const result = await cluster.leasectl(['gc', '-n', ns, '--include-owned', '-o', 'name']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('lease.coordination.k8s.io/node-style\n');
+    expect(await kubectlNames(ns)).toEqual(expectedRemaining.filter((name) => name !== 'node-style'));
+  });
+
+  it('--expired-for shortens the threshold', async () => {
+    const result = await cluster.leasectl(['gc', '-n', ns, '--expired-for', '5m', '--dry-run', '-o', 'name']);
+    expect(result.stdout).toBe('lease.coordination.k8s.io/recently-expired\n');
+  });
+
+  it('never proposes a lease in kube-node-lease without --include-owned', async () => {
+    if (cluster.sandbox) {
+      // The sandbox has kube-node-lease with no nodes; give it a dead node's heartbeat.
+      await createLeases('kube-node-lease', [leaseManifest('dead-node', 2 * HOUR, { durationSeconds: 40 })]);
+      const withOwned = await cluster.leasectl(['gc', '-n', 'kube-node-lease', '--dry-run', '--include-owned', '-o', 'name']);
+      expect(withOwned.stdout).toBe('lease.coordination.k8s.io/dead-node\n');
+    }
+    const result = await cluster.leasectl(['gc', '-n', 'kube-node-lease', '--dry-run', '-o', 'json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).wouldDelete).toEqual([]);
+  });
+});
+
+describe.skipIf(!hasKubectl)('gc by name and selector', () => {
+  it('deletes only named, matching leases, and reports a missing name like kubectl', async () => {
+    const ns = await cluster.newNamespace('gc-names');
+    await createLeases(ns, [
+      leaseManifest('web-1', 2 * HOUR, { labels: { app: 'web' } }),
+      leaseManifest('web-2', 2 * HOUR, { labels: { app: 'web' } }),
+      leaseManifest('db-1', 2 * HOUR, { labels: { app: 'db' } }),
+    ]);
+    const bySelector = await cluster.leasectl(['gc', '-n', ns, '-l', 'app=web', '--dry-run', '-o', 'name']);
+    expect(bySelector.stdout).toBe('lease.coordination.k8s.io/web-1\nlease.coordination.k8s.io/web-2\n');
+
+    const byName = await cluster.leasectl(['gc', '-n', ns, 'web-2', 'db-1', '-o', 'name']);
+    expect(byName.code, byName.stderr).toBe(0);
+    expect(byName.stdout.split('\n').filter(Boolean).sort()).toEqual(['lease.coordination.k8s.io/db-1', 'lease.coordination.k8s.io/web-2']);
+    expect(await kubectlNames(ns)).toEqual(['web-1']);
+
+    const missing = await cluster.leasectl(['gc', '-n', ns, 'nope']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('Error from server (NotFound): leases.coordination.k8s.io "nope" not found');
+  });
+
+  it('-A with names is a usage error (exit 2)', async () => {
+    expect((await cluster.leasectl(['gc', '-A', 'x'])).code).toBe(2);
+  });
+});
+
+describe.skipIf(!hasKubectl)('gc at scale', () => {
+  const count = againstRealCluster ? 200 : 2_000;
+
+  it(`deletes ${count} expired leases with bounded concurrency and accounts for every one`, { timeout: 180_000 }, async () => {
+    const ns = await cluster.newNamespace('gc-bulk');
+    const connection = testClient();
+    try {
+      const names = Array.from({ length: count }, (_, i) => `bulk-${String(i).padStart(4, '0')}`);
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 32 }, async () => {
+          while (next < names.length) await connection.client.create(ns, leaseManifest(names[next++]!, 2 * HOUR));
+        }),
+      );
+    } finally {
+      connection.close();
+    }
+    const result = await cluster.leasectl(['gc', '-n', ns, '--concurrency', '8', '-o', 'json'], { timeoutMs: 150_000 });
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as { deleted: unknown[]; kept: unknown[]; failed: unknown[]; notAttempted: unknown[] };
+    expect(report.deleted).toHaveLength(count);
+    expect(report.kept.length + report.failed.length + report.notAttempted.length).toBe(0);
+    expect(result.stderr).toBe(`deleted ${count.toLocaleString('en-US')}, kept 0, failed 0\n`);
+    expect(await kubectlNames(ns)).toEqual([]);
+  });
+});
+
+describe.skipIf(!hasKubectl || againstRealCluster)(`gc against an apiserver that changes underneath (${againstRealCluster ? SANDBOX_ONLY : 'sandbox'})`, () => {
+  it('keeps a lease renewed after the listing (the delete precondition fails)', { timeout: 60_000 }, async () => {
+    const ns = await cluster.newNamespace('gc-race');
+    const doomed = Array.from({ length: 7 }, (_, i) => `a-expired-${i + 1}`);
+    await createLeases(ns, [...doomed.map((name) => leaseManifest(name, 2 * HOUR)), leaseManifest('z-target', 2 * HOUR)]);
+    const sandbox = cluster.sandbox!;
+    // Every request now takes 700 ms, and with --concurrency 1 gc deletes one lease at a time in name order: once the
+    // first deletion is printed the listing is done, and z-target's delete is six round trips away.
+    sandbox.faults.latencyMs = 700;
+    const connection = testClient();
+    try {
+      const child = cluster.spawnLeasectl(['gc', '-n', ns, '--concurrency', '1']);
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const exited = once(child, 'exit');
+      for (let i = 0; i < 200 && !stdout.includes('"a-expired-1" deleted'); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(stdout).toContain('"a-expired-1" deleted');
+
+      const target = await connection.client.get({ namespace: ns, name: 'z-target' });
+      await connection.client.update({ ...target, spec: { ...target.spec, renewTime: formatMicroTime(Date.now()) } });
+
+      const [code] = (await exited) as [number | null];
+      expect(code, stderr).toBe(0);
+      expect(stderr).toContain(`lease.coordination.k8s.io "z-target" kept in ${ns} namespace: renewed since listing`);
+      expect(stderr).toContain('deleted 7, kept 1, failed 0');
+    } finally {
+      sandbox.faults.latencyMs = 0;
+      connection.close();
+    }
+    expect(await kubectlNames(ns)).toEqual(['z-target']);
+  });
+
+  it('reports each forbidden delete in kubectl\'s words and exits 1', async () => {
+    const ns = await cluster.newNamespace('gc-forbidden');
+    await createLeases(ns, [leaseManifest('old-1', 2 * HOUR), leaseManifest('old-2', 2 * HOUR)]);
+    const result = await cluster.leasectl(['gc', '-n', ns], { kubeconfig: cluster.readOnlyKubeconfig! });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    for (const name of ['old-1', 'old-2']) {
+      expect(result.stderr).toMatch(new RegExp(`Error from server \\(Forbidden\\): leases.coordination.k8s.io "${name}" is forbidden: User ".+" cannot delete resource "leases"`));
+    }
+    expect(result.stderr).toContain('deleted 0, kept 0, failed 2');
+    expect(await kubectlNames(ns)).toEqual(['old-1', 'old-2']);
+  });
+});
