@@ -9,6 +9,7 @@ import {
   APISERVER_IDENTITY_NAMESPACE,
   APISERVER_LABEL_VALUE,
   apiserverLeaseName,
+  HOSTNAME_LABEL,
   identitySchemeOf,
   LEGACY_APISERVER_COMPONENT_LABEL,
   legacyApiserverLeaseName,
@@ -88,6 +89,19 @@ function isClusterUnreachable(error: unknown): boolean {
   return error instanceof KubeApiError || error instanceof KubeTransportError || error instanceof KubeconfigError;
 }
 
+/** Identity leases labelled with this hostname under neither computed name (a renamed host, or a forged label). */
+async function renamedLeasesFor(client: LeaseClient, namespace: string, hostname: string, entries: readonly HostnameLeaseName[]): Promise<Lease[]> {
+  const computed = new Set(entries.map((entry) => entry.name));
+  try {
+    const list = await client.listPage({ namespace, labelSelector: `${HOSTNAME_LABEL}=${hostname}` });
+    return list.items.filter((lease) => isApiserverIdentityLease(lease) && !computed.has(lease.metadata.name));
+  } catch (error) {
+    // A hostname that is not a valid label value (over 63 bytes, say) cannot be selected on: nothing to add.
+    if (error instanceof KubeApiError && error.code === 400) return [];
+    throw error;
+  }
+}
+
 /** --hostname: print the names; mark which exists, or say the cluster could not be asked (exit 0 either way). */
 async function printHostnameNames(ctx: CommandContext, hostname: string, flags: IdentityFlags): Promise<void> {
   const entries = hostnameLeaseNames(hostname);
@@ -102,6 +116,11 @@ async function printHostnameNames(ctx: CommandContext, hostname: string, flags: 
         if (!(error instanceof KubeApiError && error.isNotFound)) throw error;
         entry.found = null;
       }
+    }
+    for (const lease of await renamedLeasesFor(connection.client, namespace, hostname, entries)) {
+      ctx.io.stderr.write(
+        `note: ${lease.metadata.name} (${apiserverStatus(lease, ctx.clock.now())}) is labelled ${HOSTNAME_LABEL}=${hostname} but named differently\n`,
+      );
     }
   } catch (error) {
     if (!isClusterUnreachable(error)) throw error;

@@ -266,6 +266,13 @@ describe('leasectl identity (in-process)', () => {
     expect(lines[2]).toMatch(new RegExp(`^1\\.26\\s+${legacyApiserverLeaseName('master-1')}\\s+no$`));
   });
 
+  it('--hostname notes an identity lease labelled with that host under another name', async () => {
+    const renamed = identityLease('master-3', HOUR + 2 * MINUTE, { name: 'apiserver-aaaaaaaaaaaaaaaaaaaaaaaaaa' });
+    const result = await runIdentity(['--hostname', 'master-3'], [renamed, live]);
+    expect(result.stdout).not.toContain('yes');
+    expect(result.stderr).toBe('note: apiserver-aaaaaaaaaaaaaaaaaaaaaaaaaa (expired) is labelled kubernetes.io/hostname=master-3 but named differently\n');
+  });
+
   it('--hostname still prints the names when the cluster cannot be reached, and says so', async () => {
     const result = await runIdentity(['--hostname', 'master-1', '-o', 'json'], [], {
       failure: new KubeTransportError('Unable to connect to the server: dial tcp 127.0.0.1:6443: connect: connection refused'),
