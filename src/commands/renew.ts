@@ -94,7 +94,7 @@ async function renewOnce(client: LeaseClient, ref: LeaseName, identity: string, 
             `lease ${ref.namespace}/${ref.name} is managed by coordinated leader election (spec.strategy ${decision.strategy}): the apiserver picks its holder, so leasectl will not take it`,
           );
         case 'held':
-          throw new ExitError(ExitCode.error, notOursMessage(current, ref, identity, now(), flags.acquire ? '' : '; --acquire takes it once it is free or expired'));
+          throw new ExitError(ExitCode.error, notOursMessage(current, ref, identity, now(), flags.acquire ? '' : '; --acquire takes it when it is free or expired'));
       }
     } catch (error) {
       const retry = error instanceof KubeApiError && (error.isConflict || error.isAlreadyExists) && conflicts < MAX_CONFLICTS;
@@ -105,6 +105,7 @@ async function renewOnce(client: LeaseClient, ref: LeaseName, identity: string, 
 
 /** `lease default/foo is held by X (renewed 3s ago, expires in 12s by this machine's clock), not by ID` */
 export function notOursMessage(lease: Lease, ref: LeaseName, identity: string, nowMs: number, hint: string): string {
+  if (!lease.spec?.holderIdentity) return `lease ${ref.namespace}/${ref.name} has no holder, so ${identity} does not hold it${hint}`;
   return `lease ${ref.namespace}/${ref.name} is ${describeHolding(lease, nowMs)}, not by ${identity}${hint}`;
 }
 
