@@ -1,0 +1,16 @@
+// RBAC as the sandbox's two users see it: the admin may do anything, the viewer only read. Denials use the
+// authorizer's wording, e.g. `User "viewer" cannot update resource "leases" in API group "coordination.k8s.io" in
+// the namespace "default"`.
+
+import type { User } from './request.js';
+import { forbidden, type GroupResource } from './status.js';
+
+export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
+
+const readVerbs: ReadonlySet<Verb> = new Set(['get', 'list', 'watch']);
+
+export function authorize(user: User, verb: Verb, resource: GroupResource, namespace: string | undefined, name: string | undefined): void {
+  if (user.canWrite || readVerbs.has(verb)) return;
+  const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
+  throw forbidden(resource, name ?? '', `User "${user.name}" cannot ${verb} resource "${resource.resource}" in API group "${resource.group}" ${scope}`);
+}

@@ -1,0 +1,85 @@
+// `npm run sandbox`: a local Lease apiserver until SIGINT/SIGTERM. The kubeconfig path is the only line on
+// stdout (so `export KUBECONFIG=$(npm run -s sandbox &)`-style scripting works); everything for humans goes to stderr.
+
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startSandbox } from './index.js';
+
+const usage = `usage: sandbox [--port N] [--kubeconfig PATH] [--namespace NS]...`;
+
+interface CliOptions {
+  port: number;
+  kubeconfig: string;
+  namespaces: string[];
+}
+
+class UsageError extends Error {}
+
+function parseCommandLine(argv: string[]): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        kubeconfig: { type: 'string' },
+        namespace: { type: 'string', multiple: true },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]);
+  }
+  const { port = '0', kubeconfig = '.sandbox/kubeconfig', namespace = [] } = parsed.values;
+  if (!/^\d+$/.test(port) || Number(port) > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got "${port}"`);
+  return { port: Number(port), kubeconfig: resolve(kubeconfig), namespaces: namespace };
+}
+
+/** `.sandbox/kubeconfig` → `.sandbox/kubeconfig-readonly`. */
+const readOnlyPath = (path: string) => `${path}-readonly`;
+
+async function main(): Promise<number> {
+  let options: CliOptions;
+  try {
+    options = parseCommandLine(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`sandbox: ${error.message} (${usage})\n`);
+    return 2;
+  }
+
+  const sandbox = await startSandbox({ port: options.port, namespaces: options.namespaces });
+  const kubeconfig = await sandbox.writeKubeconfig(options.kubeconfig);
+  const readOnlyKubeconfig = await sandbox.writeKubeconfig(readOnlyPath(options.kubeconfig), { readOnly: true });
+  process.stdout.write(kubeconfig + '\n');
+  process.stderr.write(
+    [
+      `sandbox: Lease API server at ${sandbox.url}`,
+      `  admin token:     ${sandbox.tokens.admin}`,
+      `  read-only token: ${sandbox.tokens.readOnly} (user "viewer": get, list, watch)`,
+      `  kubeconfig:      ${kubeconfig}`,
+      `  read-only:       ${readOnlyKubeconfig}`,
+      `  try:             kubectl --kubeconfig ${kubeconfig} get leases -A`,
+      `  faults:          curl --cacert <(kubectl --kubeconfig ${kubeconfig} config view --raw -o jsonpath='{.clusters[0].cluster.certificate-authority-data}' | base64 -d) \\`,
+      `                     -H "Authorization: Bearer ${sandbox.tokens.admin}" -X PUT -d '{"latencyMs":500}' ${sandbox.url}/_sandbox/faults`,
+      `Stop with Ctrl-C.`,
+      '',
+    ].join('\n'),
+  );
+
+  await new Promise<void>((resolveSignal) => {
+    process.once('SIGINT', () => resolveSignal());
+    process.once('SIGTERM', () => resolveSignal());
+  });
+  await sandbox.stop();
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`sandbox: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,60 @@
+// A minimal HTTPS client for talking to the sandbox the way any apiserver client would.
+
+import { Agent, request as httpsRequest } from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
+import { spawnSync } from 'node:child_process';
+import type { Sandbox } from '../../src/sandbox/index.js';
+
+export interface Response {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+  /** Parsed body; untyped because tests probe arbitrary response shapes. */
+  json: any;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  token?: string | null;
+  headers?: Record<string, string>;
+  contentType?: string;
+}
+
+export function apiClient(sandbox: Sandbox) {
+  const agent = new Agent({ ca: sandbox.caPem, keepAlive: true, maxSockets: 8 });
+  const url = new URL(sandbox.url);
+  const call = (method: string, path: string, options: RequestOptions = {}): Promise<Response> =>
+    new Promise((resolve, reject) => {
+      const token = options.token === undefined ? sandbox.tokens.admin : options.token;
+      const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+      const headers: Record<string, string> = { 'User-Agent': 'sandbox-test/1.0', ...options.headers };
+      if (token !== null) headers.Authorization = `Bearer ${token}`;
+      if (body !== undefined) headers['Content-Type'] = options.contentType ?? 'application/json';
+      const req = httpsRequest({ host: url.hostname, port: url.port, path, method, agent, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: unknown;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+        });
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  return { call, agent, close: () => agent.destroy() };
+}
+
+export const leasesPath = (namespace: string, name?: string) =>
+  `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases${name ? `/${name}` : ''}`;
+
+export const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
+
+export function leaseBody(name: string, spec: Record<string, unknown> = {}, metadata: Record<string, unknown> = {}) {
+  return { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, ...metadata }, spec };
+}

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { apiClient, leaseBody, leasesPath } from './client.js';
+
+let sandbox: Sandbox;
+let api: ReturnType<typeof apiClient>;
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  api = apiClient(sandbox);
+});
+
+afterAll(async () => {
+  api.close();
+  await sandbox.stop();
+});
+
+const status = (code: number, reason: string, message: string, details?: Record<string, unknown>) => ({
+  kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code,
+});
+
+describe('lease CRUD', () => {
+  it('creates a lease with server-set metadata and answers 201 with the full object', async () => {
+    const res = await api.call('POST', leasesPath('default'), {
+      body: leaseBody('probe-a', { holderIdentity: 'me', leaseDurationSeconds: 15, acquireTime: '2026-11-22T10:00:00.000000Z', renewTime: '2026-11-22T12:00:00.000000+02:00', leaseTransitions: 0 }, { labels: { app: 'x' } }),
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers['content-type']).toBe('application/json');
+    const lease = res.json;
+    expect(Object.keys(lease)).toEqual(['kind', 'apiVersion', 'metadata', 'spec']);
+    expect(lease.kind).toBe('Lease');
+    expect(lease.metadata.uid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(lease.metadata.resourceVersion).toMatch(/^\d+$/);
+    expect(lease.metadata.creationTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(lease.metadata.namespace).toBe('default');
+    expect(lease.spec).toEqual({ holderIdentity: 'me', leaseDurationSeconds: 15, acquireTime: '2026-11-22T10:00:00.000000Z', renewTime: '2026-11-22T10:00:00.000000Z', leaseTransitions: 0 });
+    expect(lease.metadata.managedFields).toEqual([{
+      manager: 'sandbox-test', operation: 'Update', apiVersion: 'coordination.k8s.io/v1', time: lease.metadata.creationTimestamp, fieldsType: 'FieldsV1',
+      fieldsV1: { 'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } }, 'f:spec': { 'f:acquireTime': {}, 'f:holderIdentity': {}, 'f:leaseDurationSeconds': {}, 'f:leaseTransitions': {}, 'f:renewTime': {} } },
+    }]);
+    expect(res.text.endsWith('}\n')).toBe(true);
+    expect(res.text).not.toContain('\n  ');
+  });
+
+  it('indents JSON only for curl, wget and browsers', async () => {
+    const curl = await api.call('GET', leasesPath('default', 'probe-a'), { headers: { 'User-Agent': 'curl/8.5.0' } });
+    expect(curl.text).toContain('\n  "kind": "Lease"');
+    expect(curl.text.endsWith('}')).toBe(true);
+  });
+
+  it('answers GET of a missing lease with the NotFound Status', async () => {
+    const res = await api.call('GET', leasesPath('default', 'does-not-exist'));
+    expect(res.status).toBe(404);
+    expect(res.json).toEqual(status(404, 'NotFound', 'leases.coordination.k8s.io "does-not-exist" not found', { name: 'does-not-exist', group: 'coordination.k8s.io', kind: 'leases' }));
+  });
+
+  it('refuses a create into a missing namespace', async () => {
+    const res = await api.call('POST', leasesPath('nope'), { body: leaseBody('x') });
+    expect(res.status).toBe(404);
+    expect(res.json).toEqual(status(404, 'NotFound', 'namespaces "nope" not found', { name: 'nope', kind: 'namespaces' }));
+  });
+
+  it('refuses to create an existing name', async () => {
+    await api.call('POST', leasesPath('default'), { body: leaseBody('rig-test-lease') });
+    const res = await api.call('POST', leasesPath('default'), { body: leaseBody('rig-test-lease') });
+    expect(res.status).toBe(409);
+    expect(res.json).toEqual(status(409, 'AlreadyExists', 'leases.coordination.k8s.io "rig-test-lease" already exists', { name: 'rig-test-lease', group: 'coordination.k8s.io', kind: 'leases' }));
+  });
+
+  it('deletes with a Success Status carrying the uid', async () => {
+    const created = (await api.call('POST', leasesPath('default'), { body: leaseBody('to-delete') })).json;
+    const res = await api.call('DELETE', leasesPath('default', 'to-delete'));
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: 'to-delete', group: 'coordination.k8s.io', kind: 'leases', uid: created.metadata.uid } });
+    expect((await api.call('GET', leasesPath('default', 'to-delete'))).status).toBe(404);
+  });
+
+  it('lists items without kind/apiVersion in key order', async () => {
+    const res = await api.call('GET', leasesPath('default'));
+    expect(res.status).toBe(200);
+    expect(res.json.kind).toBe('LeaseList');
+    expect(res.json.metadata).toEqual({ resourceVersion: expect.stringMatching(/^\d+$/) });
+    const names = res.json.items.map((item: { metadata: { name: string } }) => item.metadata.name);
+    expect(names).toEqual([...names].sort());
+    expect(res.json.items[0].kind).toBeUndefined();
+  });
+});

@@ -1,0 +1,139 @@
+// Real kubectl against the sandbox: the point of the sandbox is that kubectl cannot tell it from an apiserver.
+
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { hasKubectl } from './client.js';
+
+let sandbox: Sandbox;
+let kubeconfig: string;
+let readOnlyKubeconfig: string;
+const dir = mkdtempSync(join(tmpdir(), 'sandbox-kubectl-'));
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  kubeconfig = await sandbox.writeKubeconfig(join(dir, 'kubeconfig'));
+  readOnlyKubeconfig = await sandbox.writeKubeconfig(join(dir, 'kubeconfig-readonly'), { readOnly: true });
+});
+
+afterAll(async () => {
+  await sandbox.stop();
+});
+
+/** Runs kubectl asynchronously: the sandbox shares this process, so a synchronous spawn would starve it. */
+function kubectl(args: string[], config = kubeconfig): Promise<{ stdout: string; stderr: string; status: number | null }> {
+  return new Promise((resolve) => {
+    execFile('kubectl', ['--kubeconfig', config, ...args], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, HOME: dir } }, (error, stdout, stderr) => {
+      resolve({ stdout, stderr, status: error ? (typeof error.code === 'number' ? error.code : null) : 0 });
+    });
+  });
+}
+
+function manifest(name: string, holder: string): string {
+  const path = join(dir, `${name}-${holder}.yaml`);
+  writeFileSync(path, `apiVersion: coordination.k8s.io/v1
+kind: Lease
+metadata:
+  name: ${name}
+  labels:
+    app: demo
+spec:
+  holderIdentity: ${holder}
+  leaseDurationSeconds: 15
+  renewTime: "2026-11-22T10:00:00.000000Z"
+`);
+  return path;
+}
+
+describe.skipIf(!hasKubectl)('kubectl against the sandbox (skipped: kubectl is not on PATH)', async () => {
+  it('get on an empty namespace says "No resources found" on stderr and exits 0', async () => {
+    const result = await kubectl(['get', 'lease', '-n', 'kube-public']);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('No resources found in kube-public namespace.');
+  });
+
+  it('create -f creates and get prints the server-side table', async () => {
+    const created = await kubectl(['create', '-f', manifest('probe-a', 'me')]);
+    expect(created.stderr).toBe('');
+    expect(created.stdout).toBe('lease.coordination.k8s.io/probe-a created\n');
+    const table = await kubectl(['get', 'lease']);
+    expect(table.status).toBe(0);
+    expect(table.stdout).toMatch(/^NAME {6}HOLDER {3}AGE\nprobe-a {3}me {7}\d+s\n$/);
+  });
+
+  it('-o name and -o yaml', async () => {
+    expect((await kubectl(['get', 'lease', '-o', 'name'])).stdout).toBe('lease.coordination.k8s.io/probe-a\n');
+    const yaml = (await kubectl(['get', 'lease', 'probe-a', '-o', 'yaml'])).stdout;
+    expect(yaml).toContain('apiVersion: coordination.k8s.io/v1\nkind: Lease\n');
+    expect(yaml).toContain('  renewTime: "2026-11-22T10:00:00.000000Z"');
+    expect(yaml).not.toContain('managedFields');
+  });
+
+  it('apply -f (client-side) updates an existing lease and creates a new one', async () => {
+    const applied = await kubectl(['apply', '-f', manifest('probe-a', 'you')]);
+    expect(applied.status).toBe(0);
+    expect(applied.stdout).toBe('lease.coordination.k8s.io/probe-a configured\n');
+    expect((await kubectl(['get', 'lease', 'probe-a', '-o', 'jsonpath={.spec.holderIdentity}'])).stdout).toBe('you');
+    expect((await kubectl(['apply', '-f', manifest('probe-b', 'them')])).stdout).toBe('lease.coordination.k8s.io/probe-b created\n');
+    expect((await kubectl(['apply', '-f', manifest('probe-b', 'them')])).stdout).toBe('lease.coordination.k8s.io/probe-b unchanged\n');
+  });
+
+  it('annotate and label patch the lease', async () => {
+    expect((await kubectl(['annotate', 'lease', 'probe-a', 'note=hello'])).stdout).toBe('lease.coordination.k8s.io/probe-a annotated\n');
+    expect((await kubectl(['label', 'lease', 'probe-a', 'tier=db'])).stdout).toBe('lease.coordination.k8s.io/probe-a labeled\n');
+    const lease = JSON.parse((await kubectl(['get', 'lease', 'probe-a', '-o', 'json'])).stdout);
+    expect(lease.metadata.annotations.note).toBe('hello');
+    expect(lease.metadata.labels).toEqual({ app: 'demo', tier: 'db' });
+    expect((await kubectl(['get', 'lease', '-l', 'tier=db', '-o', 'name'])).stdout).toBe('lease.coordination.k8s.io/probe-a\n');
+  });
+
+  it('delete removes the lease', async () => {
+    const deleted = await kubectl(['delete', 'lease', 'probe-b']);
+    expect(deleted.status).toBe(0);
+    expect(deleted.stdout).toBe('lease.coordination.k8s.io "probe-b" deleted\n');
+    const missing = await kubectl(['get', 'lease', 'probe-b']);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toBe('Error from server (NotFound): leases.coordination.k8s.io "probe-b" not found\n');
+  });
+
+  it('create namespace (protobuf body), use it, delete it with its leases', async () => {
+    expect((await kubectl(['create', 'namespace', 'team-a'])).stdout).toBe('namespace/team-a created\n');
+    expect((await kubectl(['get', 'namespace', 'team-a', '-o', 'jsonpath={.status.phase}'])).stdout).toBe('Active');
+    expect((await kubectl(['create', '-n', 'team-a', '-f', manifest('in-team', 'me')])).status).toBe(0);
+    expect((await kubectl(['delete', 'namespace', 'team-a'])).stdout).toBe('namespace "team-a" deleted\n');
+    expect((await kubectl(['get', 'lease', '-A', '-o', 'name'])).stdout).not.toContain('in-team');
+  });
+
+  it('the viewer can read but gets RBAC errors for writes', async () => {
+    expect((await kubectl(['get', 'lease', '-o', 'name'], readOnlyKubeconfig)).stdout).toContain('probe-a');
+    const denied = await kubectl(['delete', 'lease', 'probe-a'], readOnlyKubeconfig);
+    expect(denied.status).toBe(1);
+    expect(denied.stderr).toBe('Error from server (Forbidden): leases.coordination.k8s.io "probe-a" is forbidden: User "viewer" cannot delete resource "leases" in API group "coordination.k8s.io" in the namespace "default"\n');
+  });
+
+  it('get -w prints the change it sees', async () => {
+    const watcher = spawn('kubectl', ['--kubeconfig', kubeconfig, 'get', 'lease', 'probe-a', '-w', '-o', 'jsonpath={.spec.holderIdentity}{"\\n"}'], { env: { ...process.env, HOME: dir } });
+    let output = '';
+    watcher.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await waitFor(() => output.includes('you\n'));
+      expect((await kubectl(['patch', 'lease', 'probe-a', '--type=merge', '-p', '{"spec":{"holderIdentity":"watched"}}'])).status).toBe(0);
+      await waitFor(() => output.includes('watched\n'));
+      expect(output).toBe('you\nwatched\n');
+    } finally {
+      watcher.kill();
+    }
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
