@@ -6,10 +6,9 @@
 
 __leasectl_complete() {
     COMPREPLY=()
-    local words=() piece i glued word rest line
+    local words=() i glued word rest line
     if [[ -z ${COMP_LINE-} ]]; then
         words=("${COMP_WORDS[@]:0:COMP_CWORD+1}")
-        piece=${COMP_WORDS[COMP_CWORD]}
     else
         # bash splits words at COMP_WORDBREAKS (= and :); rejoin what the line does not separate by blanks, so
         # --output=js and context names with colons reach leasectl whole. The current word ends at the cursor.
@@ -26,11 +25,15 @@ __leasectl_complete() {
                 words+=("$word")
             fi
         done
-        piece=$word
     fi
-    local cur=${words[${#words[@]}-1]}
-    # bash replaces only the last piece of the word: strip what comes before it from every candidate.
-    local prefix=${cur%"$piece"}
+    local cur=${words[${#words[@]}-1]} text c
+    # Readline replaces only the text after the last word-break character (--output=|js): strip what comes
+    # before it from every candidate.
+    text=$cur
+    for c in = :; do
+        [[ $COMP_WORDBREAKS == *"$c"* ]] && text=${text##*"$c"}
+    done
+    local prefix=${cur%"$text"}
 
     local out directive candidate
     out=$(command "${words[0]/#\~/$HOME}" __complete "${words[@]:1}" 2>/dev/null) || return 0

@@ -42,11 +42,13 @@ async function createLeases(namespace: string, names: string[]): Promise<void> {
   }
 }
 
-/** A copy of the test kubeconfig with a second context, `other`, whose namespace is otherNs. */
+/** A copy of the test kubeconfig with more contexts: `other`, whose namespace is otherNs, and `team:blue`. */
 function writeTwoContexts(path: string): string {
   const config = parse(readFileSync(cluster.kubeconfig, 'utf8'));
   const current = config.contexts.find((context: { name: string }) => context.name === config['current-context']);
   config.contexts.push({ name: 'other', context: { ...current.context, namespace: otherNs } });
+  // Names with colons (EKS context names are ARNs) are split by bash into several words.
+  config.contexts.push({ name: 'team:blue', context: { ...current.context } });
   writeFileSync(path, stringify(config));
   return path;
 }
@@ -147,8 +149,8 @@ describe('bash', () => {
   it('completes -o from the declared formats, also as --output=VALUE', async () => {
     expect((await bashComplete('leasectl list -o ')).reply).toEqual(['wide', 'yaml', 'json', 'name']);
     expect((await bashComplete('leasectl list --output=j')).reply).toEqual(['json']);
-    // Right after the =, bash replaces the "=" word itself.
-    expect((await bashComplete('leasectl inspect --output=')).reply).toEqual(['=yaml', '=json']);
+    // Right after the =, readline replaces the (empty) text after it.
+    expect((await bashComplete('leasectl inspect --output=')).reply).toEqual(['yaml', 'json']);
   });
 
   it('completes lease names from the cluster, in the namespace typed earlier', async () => {
@@ -173,6 +175,8 @@ describe('bash', () => {
     const env = shellEnv(twoContexts);
     expect((await bashComplete('leasectl --context ', env)).reply).toEqual(expect.arrayContaining(['other']));
     expect((await bashComplete('leasectl --context other inspect ', env)).reply).toEqual(['gamma']);
+    // Readline replaces only the text after the last colon.
+    expect((await bashComplete('leasectl --context team:b', env)).reply).toEqual(['blue']);
     // --kubeconfig typed on the line wins over $KUBECONFIG.
     expect((await bashComplete(`leasectl --kubeconfig ${twoContexts} --context other list g`)).reply).toEqual(['gamma']);
   });
