@@ -29,7 +29,11 @@ export function apiClient(sandbox: Sandbox) {
       const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
       const headers: Record<string, string> = { 'User-Agent': 'sandbox-test/1.0', ...options.headers };
       if (token !== null) headers.Authorization = `Bearer ${token}`;
-      if (body !== undefined) headers['Content-Type'] = options.contentType ?? 'application/json';
+      if (body !== undefined) {
+        headers['Content-Type'] = options.contentType ?? 'application/json';
+        // Node sends DELETE bodies without chunking, so the length must be explicit.
+        headers['Content-Length'] = String(Buffer.byteLength(body));
+      }
       const req = httpsRequest({ host: url.hostname, port: url.port, path, method, agent, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
