@@ -1,4 +1,5 @@
 import { Argument, Command } from 'commander';
+import { COMPLETION_TIMEOUT_MS } from '../completion/complete.js';
 import { completionScript, SHELLS, type Shell } from '../completion/scripts.js';
 import type { CommandContext } from '../context.js';
 import { examplesHelp, exitCodesHelp } from './options.js';
@@ -9,7 +10,7 @@ export function completionCommand(ctx: CommandContext): Command {
     .description(
       'Print a script that teaches the shell to complete leasectl: commands, flags, -o formats, --context names from the kubeconfig, ' +
         'and namespaces and lease names from the cluster (asked with the -n, --context and --kubeconfig already on the line, ' +
-        'giving up silently after 2 seconds). The script asks leasectl itself for candidates, so it keeps up with new versions. ' +
+        `giving up silently after ${COMPLETION_TIMEOUT_MS / 1000} seconds). The script asks leasectl itself for candidates, so it keeps up with new versions. ` +
         'The same scripts ship in the package under completions/. As a kubectl plugin, kubectl 1.26+ completes `kubectl lease` ' +
         'through the kubectl_complete-lease executable that the package installs next to kubectl-lease.',
     )

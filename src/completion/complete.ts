@@ -14,6 +14,9 @@ export const Directive = {
   noFileComp: 4,
 } as const;
 
+/** How long a completion waits for the cluster: enough for a healthy apiserver, short enough that a dead one does not freeze the prompt. */
+export const COMPLETION_TIMEOUT_MS = 2000;
+
 export interface Candidate {
   value: string;
   description?: string;

@@ -1,11 +1,8 @@
 // The ValueSource behind `__complete`: kubeconfig names from the files, namespaces and leases from the cluster.
 // Every answer is best effort: after the deadline, or on any error, the shell simply gets no candidates.
 import type { KubeFlags } from '../context.js';
-import type { Candidate, ValueSource } from './complete.js';
+import { COMPLETION_TIMEOUT_MS, type Candidate, type ValueSource } from './complete.js';
 import { kubeconfigFiles, readKubeconfigNames, type KubeconfigNames } from './kubeconfig-names.js';
-
-/** Long enough for a healthy apiserver, short enough that a dead one does not freeze the prompt. */
-export const COMPLETION_TIMEOUT_MS = 2000;
 
 async function bestEffort<T>(timeoutMs: number, fallback: T, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const deadline = new AbortController();
