@@ -49,6 +49,7 @@ export class WatchHub {
     }
 
     response.writeHead(200, { ...watch.headers, 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+    response.flushHeaders(); // clients wait for the headers before they consider the watch started
     response.socket?.setNoDelay(true);
     const held: string[] = [];
     const send = (line: string) => {

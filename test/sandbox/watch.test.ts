@@ -1,0 +1,214 @@
+// Watches: event order, replay from a resourceVersion, bookmarks, 410 in-stream, selector exits, server-side tables.
+
+import { request as httpsRequest } from 'node:https';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { apiClient, leaseBody, leasesPath } from './client.js';
+
+let sandbox: Sandbox;
+let api: ReturnType<typeof apiClient>;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ namespaces: ['watched', 'quiet'], bookmarkIntervalMs: 200 });
+  api = apiClient(sandbox);
+});
+
+afterAll(async () => {
+  api.close();
+  await sandbox.stop();
+});
+
+interface WatchEvent {
+  type: string;
+  /** Untyped: tests probe leases, Statuses and Tables alike. */
+  object: any;
+}
+
+/** Opens a watch and collects its events until closed. */
+function openWatch(path: string, headers: Record<string, string> = {}) {
+  const events: WatchEvent[] = [];
+  const url = new URL(sandbox.url);
+  let statusCode = 0;
+  let contentType = '';
+  let ended = false;
+  const req = httpsRequest({ host: url.hostname, port: url.port, path, ca: sandbox.caPem, headers: { Authorization: `Bearer ${sandbox.tokens.admin}`, ...headers } }, (res) => {
+    statusCode = res.statusCode ?? 0;
+    contentType = String(res.headers['content-type']);
+    let buffer = '';
+    res.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      let newline;
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        events.push(JSON.parse(buffer.slice(0, newline)));
+        buffer = buffer.slice(newline + 1);
+      }
+    });
+    res.on('end', () => (ended = true));
+    res.on('error', () => (ended = true));
+  });
+  req.on('error', () => (ended = true));
+  req.end();
+  return {
+    events,
+    get statusCode() { return statusCode; },
+    get contentType() { return contentType; },
+    get ended() { return ended; },
+    close: () => req.destroy(),
+  };
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const summary = (events: WatchEvent[]) => events.filter((e) => e.type !== 'BOOKMARK').map((e) => `${e.type} ${e.object.metadata.name}`);
+
+describe('watch', () => {
+  it('starts with ADDED for existing leases, then streams changes in order', async () => {
+    await api.call('POST', leasesPath('watched'), { body: leaseBody('w-1') });
+    const watch = openWatch(`${leasesPath('watched')}?watch=1`);
+    await waitFor(() => watch.events.length === 1);
+    expect(watch.statusCode).toBe(200);
+    expect(watch.contentType).toBe('application/json');
+    const created = (await api.call('POST', leasesPath('watched'), { body: leaseBody('w-2') })).json;
+    await api.call('PATCH', leasesPath('watched', 'w-2'), { contentType: 'application/merge-patch+json', body: { spec: { holderIdentity: 'h' } } });
+    await api.call('DELETE', leasesPath('watched', 'w-1'));
+    await api.call('POST', leasesPath('quiet'), { body: leaseBody('elsewhere') });
+    await waitFor(() => watch.events.length === 4);
+    watch.close();
+    expect(summary(watch.events)).toEqual(['ADDED w-1', 'ADDED w-2', 'MODIFIED w-2', 'DELETED w-1']);
+    expect(watch.events[1]!.object).toEqual(created);
+    expect(watch.events[2]!.object.spec.holderIdentity).toBe('h');
+    const rvs = watch.events.slice(1).map((e) => Number(e.object.metadata.resourceVersion));
+    expect(rvs).toEqual([...rvs].sort((a, b) => a - b));
+    expect(new Set(rvs).size).toBe(3);
+  });
+
+  it('replays the history after a resourceVersion', async () => {
+    const start = (await api.call('GET', leasesPath('watched'))).json.metadata.resourceVersion;
+    await api.call('POST', leasesPath('watched'), { body: leaseBody('w-3') });
+    await api.call('DELETE', leasesPath('watched', 'w-3'));
+    const watch = openWatch(`${leasesPath('watched')}?watch=true&resourceVersion=${start}`);
+    await waitFor(() => watch.events.length === 2);
+    watch.close();
+    expect(summary(watch.events)).toEqual(['ADDED w-3', 'DELETED w-3']);
+  });
+
+  it('sends bookmarks carrying only the resourceVersion when allowed', async () => {
+    const rv = (await api.call('GET', leasesPath('watched'))).json.metadata.resourceVersion;
+    const watch = openWatch(`${leasesPath('watched')}?watch=1&resourceVersion=${rv}&allowWatchBookmarks=true`);
+    await waitFor(() => watch.events.some((e) => e.type === 'BOOKMARK'));
+    watch.close();
+    const bookmark = watch.events.find((e) => e.type === 'BOOKMARK')!;
+    expect(bookmark.object).toEqual({ kind: 'Lease', apiVersion: 'coordination.k8s.io/v1', metadata: { resourceVersion: rv, creationTimestamp: null }, spec: {} });
+    const plain = openWatch(`${leasesPath('watched')}?watch=1&resourceVersion=${rv}`);
+    await new Promise((r) => setTimeout(r, 500));
+    plain.close();
+    expect(plain.events).toEqual([]);
+  });
+
+  it('answers a too old resourceVersion with a 200 stream holding one 410 ERROR event', async () => {
+    for (let i = 0; i < 1005; i++) await api.call('POST', leasesPath('quiet'), { body: leaseBody(`filler-${i}`) });
+    const watch = openWatch(`${leasesPath('watched')}?watch=1&resourceVersion=1`);
+    await waitFor(() => watch.ended);
+    expect(watch.statusCode).toBe(200);
+    expect(watch.events).toHaveLength(1);
+    expect(watch.events[0]!.type).toBe('ERROR');
+    expect(watch.events[0]!.object).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: expect.stringMatching(/^too old resource version: 1 \(\d+\)$/), reason: 'Expired', code: 410 });
+  });
+
+  it('sends DELETED when a change takes a lease out of the selector, ADDED when one comes in', async () => {
+    await api.call('POST', leasesPath('watched'), { body: leaseBody('sel', {}, { labels: { role: 'leader' } }) });
+    const watch = openWatch(`${leasesPath('watched')}?watch=1&labelSelector=role%3Dleader`);
+    await waitFor(() => watch.events.length === 1);
+    const demoted = (await api.call('PATCH', leasesPath('watched', 'sel'), { contentType: 'application/merge-patch+json', body: { metadata: { labels: { role: 'follower' } } } })).json;
+    await api.call('PATCH', leasesPath('watched', 'sel'), { contentType: 'application/merge-patch+json', body: { metadata: { labels: { role: 'leader' } } } });
+    await waitFor(() => watch.events.length === 3);
+    watch.close();
+    expect(summary(watch.events)).toEqual(['ADDED sel', 'DELETED sel', 'ADDED sel']);
+    expect(watch.events[1]!.object.metadata.labels).toEqual({ role: 'leader' });
+    expect(watch.events[1]!.object.metadata.resourceVersion).toBe(demoted.metadata.resourceVersion);
+  });
+
+  it('watches all namespaces and honours field selectors', async () => {
+    const watch = openWatch('/apis/coordination.k8s.io/v1/leases?watch=1&resourceVersion=0&fieldSelector=metadata.name%3Dacross');
+    await waitFor(() => watch.statusCode === 200);
+    await api.call('POST', leasesPath('watched'), { body: leaseBody('across') });
+    await api.call('POST', leasesPath('quiet'), { body: leaseBody('across') });
+    await api.call('POST', leasesPath('quiet'), { body: leaseBody('not-across') });
+    await waitFor(() => watch.events.length === 2);
+    watch.close();
+    expect(watch.events.map((e) => `${e.type} ${e.object.metadata.namespace}/${e.object.metadata.name}`)).toEqual(['ADDED watched/across', 'ADDED quiet/across']);
+  });
+
+  it('ends the stream after timeoutSeconds', async () => {
+    const watch = openWatch(`${leasesPath('watched')}?watch=1&timeoutSeconds=1&resourceVersion=${(await api.call('GET', leasesPath('watched'))).json.metadata.resourceVersion}`);
+    await waitFor(() => watch.ended, 3000);
+    expect(watch.statusCode).toBe(200);
+  });
+});
+
+const tableAccept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
+
+describe('server-side tables', () => {
+  it('lists as a Table with Name/Holder/Age and PartialObjectMetadata rows', async () => {
+    await api.call('POST', leasesPath('watched'), { body: leaseBody('tabled', { holderIdentity: 'me' }) });
+    await api.call('POST', leasesPath('watched'), { body: leaseBody('unheld') });
+    const res = await api.call('GET', `${leasesPath('watched')}?fieldSelector=metadata.name!%3Dsel`, { headers: { Accept: tableAccept } });
+    expect(res.json.kind).toBe('Table');
+    expect(res.json.apiVersion).toBe('meta.k8s.io/v1');
+    expect(res.json.columnDefinitions.map((c: { name: string; format: string; priority: number; type: string }) => [c.name, c.type, c.format, c.priority])).toEqual([
+      ['Name', 'string', 'name', 0], ['Holder', 'string', '', 0], ['Age', 'string', '', 0],
+    ]);
+    expect(res.json.columnDefinitions[1].description).toBe('holderIdentity contains the identity of the holder of a current lease.');
+    const rows = Object.fromEntries(res.json.rows.map((r: { cells: string[] }) => [r.cells[0], r]));
+    expect(rows.tabled.cells).toEqual(['tabled', 'me', '0s']);
+    expect(rows.unheld.cells).toEqual(['unheld', '', '0s']);
+    expect(rows.tabled.object.kind).toBe('PartialObjectMetadata');
+    expect(rows.tabled.object.apiVersion).toBe('meta.k8s.io/v1');
+    expect(rows.tabled.object.metadata).toMatchObject({ name: 'tabled', namespace: 'watched', uid: expect.any(String), resourceVersion: expect.any(String), creationTimestamp: expect.any(String) });
+  });
+
+  it('includeObject=None and Object', async () => {
+    const none = await api.call('GET', `${leasesPath('watched', 'tabled')}?includeObject=None`, { headers: { Accept: tableAccept } });
+    expect(none.json.rows).toEqual([{ cells: ['tabled', 'me', '0s'], object: null }]);
+    const full = await api.call('GET', `${leasesPath('watched', 'tabled')}?includeObject=Object`, { headers: { Accept: tableAccept } });
+    expect(full.json.rows[0].object.kind).toBe('Lease');
+    expect(full.json.rows[0].object.spec.holderIdentity).toBe('me');
+  });
+
+  it('computes AGE with the server clock, including its offset', async () => {
+    sandbox.faults.clockOffsetMs = 3 * 3600_000 + 5 * 60_000;
+    try {
+      const res = await api.call('GET', leasesPath('watched', 'tabled'), { headers: { Accept: tableAccept } });
+      expect(res.json.rows[0].cells[2]).toBe('3h5m');
+      const created = (await api.call('POST', leasesPath('watched'), { body: leaseBody('from-the-future') })).json;
+      expect(Date.parse(created.metadata.creationTimestamp) - Date.now()).toBeGreaterThan(3 * 3600_000);
+    } finally {
+      sandbox.faults.clockOffsetMs = 0;
+    }
+    const res = await api.call('GET', leasesPath('watched', 'from-the-future'), { headers: { Accept: tableAccept } });
+    expect(res.json.rows[0].cells[2]).toBe('<invalid>');
+  });
+
+  it('v1beta1 only gives a v1beta1 Table; an unacceptable Accept is 406', async () => {
+    const beta = await api.call('GET', leasesPath('watched', 'tabled'), { headers: { Accept: 'application/json;as=Table;v=v1beta1;g=meta.k8s.io' } });
+    expect(beta.json.apiVersion).toBe('meta.k8s.io/v1beta1');
+    expect(beta.json.rows[0].object.apiVersion).toBe('meta.k8s.io/v1beta1');
+    const refused = await api.call('GET', leasesPath('watched', 'tabled'), { headers: { Accept: 'application/json;as=Table;v=v2;g=meta.k8s.io' } });
+    expect(refused.status).toBe(406);
+  });
+
+  it('watch events carry one-row Tables', async () => {
+    const watch = openWatch(`${leasesPath('watched')}?watch=1&fieldSelector=metadata.name%3Dtabled`, { Accept: tableAccept });
+    await waitFor(() => watch.events.length === 1);
+    watch.close();
+    expect(watch.events[0]!.type).toBe('ADDED');
+    expect(watch.events[0]!.object.kind).toBe('Table');
+    expect(watch.events[0]!.object.rows.map((r: { cells: string[] }) => r.cells)).toEqual([['tabled', 'me', '0s']]);
+  });
+});
