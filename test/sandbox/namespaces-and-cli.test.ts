@@ -1,0 +1,150 @@
+// The core Namespace API, start/stop behaviour, and the `sandbox` command.
+
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { parse as parseYaml } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { apiClient, leaseBody, leasesPath } from './client.js';
+
+let sandbox: Sandbox;
+let api: ReturnType<typeof apiClient>;
+const dir = mkdtempSync(join(tmpdir(), 'sandbox-cli-'));
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ namespaces: ['extra'] });
+  api = apiClient(sandbox);
+});
+
+afterAll(async () => {
+  api.close();
+  await sandbox.stop();
+});
+
+describe('namespaces API', () => {
+  it('lists the built-in namespaces and extra ones', async () => {
+    const res = await api.call('GET', '/api/v1/namespaces');
+    expect(res.json.kind).toBe('NamespaceList');
+    expect(res.json.items.map((n: { metadata: { name: string } }) => n.metadata.name)).toEqual(['default', 'extra', 'kube-node-lease', 'kube-public', 'kube-system']);
+  });
+
+  it('creates a namespace with server-set metadata and Active phase', async () => {
+    const res = await api.call('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-b' } } });
+    expect(res.status).toBe(201);
+    expect(res.json).toMatchObject({ kind: 'Namespace', apiVersion: 'v1', metadata: { name: 'team-b', uid: expect.any(String), resourceVersion: expect.stringMatching(/^\d+$/), creationTimestamp: expect.any(String), labels: { 'kubernetes.io/metadata.name': 'team-b' } }, status: { phase: 'Active' } });
+    expect((await api.call('POST', leasesPath('team-b'), { body: leaseBody('inside') })).status).toBe(201);
+    const again = await api.call('POST', '/api/v1/namespaces', { body: { metadata: { name: 'team-b' } } });
+    expect(again.json).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'namespaces "team-b" already exists', reason: 'AlreadyExists', details: { name: 'team-b', kind: 'namespaces' }, code: 409 });
+  });
+
+  it('validates namespace names as RFC 1123 labels', async () => {
+    const res = await api.call('POST', '/api/v1/namespaces', { body: { metadata: { name: 'Team.B' } } });
+    expect(res.status).toBe(422);
+    expect(res.json.message).toBe(`Namespace "Team.B" is invalid: metadata.name: Invalid value: "Team.B": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`);
+  });
+
+  it('deleting a namespace removes its leases; protected namespaces cannot be deleted', async () => {
+    const deleted = await api.call('DELETE', '/api/v1/namespaces/team-b');
+    expect(deleted.status).toBe(200);
+    expect(deleted.json.status.phase).toBe('Terminating');
+    expect((await api.call('GET', '/api/v1/namespaces/team-b')).json.message).toBe('namespaces "team-b" not found');
+    expect((await api.call('GET', '/apis/coordination.k8s.io/v1/leases')).json.items.map((i: { metadata: { name: string } }) => i.metadata.name)).not.toContain('inside');
+    const protectedNs = await api.call('DELETE', '/api/v1/namespaces/kube-system');
+    expect(protectedNs.json).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'namespaces "kube-system" is forbidden: this namespace may not be deleted', reason: 'Forbidden', details: { name: 'kube-system', kind: 'namespaces' }, code: 403 });
+  });
+
+  it('the viewer cannot create namespaces', async () => {
+    const res = await api.call('POST', '/api/v1/namespaces', { token: sandbox.tokens.readOnly, body: { metadata: { name: 'nope' } } });
+    expect(res.json.message).toBe('namespaces is forbidden: User "viewer" cannot create resource "namespaces" in API group "" at the cluster scope');
+  });
+
+  it('createNamespace() makes one programmatically', async () => {
+    sandbox.createNamespace('made-in-process');
+    expect((await api.call('GET', '/api/v1/namespaces/made-in-process')).status).toBe(200);
+  });
+});
+
+describe('lifecycle', () => {
+  it('writes kubeconfigs for admin and viewer', async () => {
+    const path = await sandbox.writeKubeconfig(join(dir, 'nested', 'kc'), { readOnly: true, namespace: 'extra', contextName: 'ro' });
+    const config = parseYaml(readFileSync(path, 'utf8'));
+    expect(config['current-context']).toBe('ro');
+    expect(config.contexts[0].context.namespace).toBe('extra');
+    expect(config.users[0].user.token).toBe(sandbox.tokens.readOnly);
+    expect(Buffer.from(config.clusters[0].cluster['certificate-authority-data'], 'base64').toString()).toBe(sandbox.caPem);
+    expect(config.clusters[0].cluster.server).toBe(sandbox.url);
+  });
+
+  it('stop() closes open watches promptly', async () => {
+    const other = await startSandbox();
+    const url = new URL(other.url);
+    const ended = new Promise<void>((resolve) => {
+      const req = httpsRequest({ host: url.hostname, port: url.port, path: `${leasesPath('default')}?watch=1`, ca: other.caPem, headers: { Authorization: `Bearer ${other.tokens.admin}` } }, (res) => {
+        res.on('close', () => resolve());
+        res.resume();
+      });
+      req.on('error', () => resolve());
+      req.end();
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const started = performance.now();
+    await other.stop();
+    await ended;
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('sandbox command', () => {
+  let bundle: string;
+
+  beforeAll(async () => {
+    bundle = join(dir, 'sandbox.mjs');
+    await build({
+      entryPoints: ['src/sandbox/cli.ts'], bundle: true, platform: 'node', format: 'esm', outfile: bundle, logLevel: 'silent',
+      banner: { js: "import{createRequire as r}from'node:module';const require=r(import.meta.url);" },
+    });
+  });
+
+  it('prints only the kubeconfig path on stdout, serves until SIGTERM, then exits 0', async () => {
+    const kubeconfig = join(dir, 'cli', 'kubeconfig');
+    const child = spawn(process.execPath, [bundle, '--kubeconfig', kubeconfig, '--namespace', 'cli-a', '--namespace', 'cli-b'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const deadline = Date.now() + 15_000;
+    while (!stdout.includes('\n') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(stdout).toBe(`${kubeconfig}\n`);
+    expect(stderr).toContain('Lease API server at https://127.0.0.1:');
+    const config = parseYaml(readFileSync(kubeconfig, 'utf8'));
+    const readOnly = parseYaml(readFileSync(`${kubeconfig}-readonly`, 'utf8'));
+    expect(readOnly.users[0].user.token).not.toBe(config.users[0].user.token);
+    const url = new URL(config.clusters[0].cluster.server);
+    const ca = Buffer.from(config.clusters[0].cluster['certificate-authority-data'], 'base64').toString();
+    const names = await new Promise<string[]>((resolve, reject) => {
+      httpsRequest({ host: url.hostname, port: url.port, path: '/api/v1/namespaces', ca, headers: { Authorization: `Bearer ${config.users[0].user.token}` } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve(JSON.parse(body).items.map((n: { metadata: { name: string } }) => n.metadata.name)));
+      }).on('error', reject).end();
+    });
+    expect(names).toEqual(expect.arrayContaining(['cli-a', 'cli-b', 'default']));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('rejects bad flags with one line and exit code 2', async () => {
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, [bundle, '--bogus'], (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }));
+    });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain("Unknown option '--bogus'");
+  });
+});
