@@ -91,7 +91,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     stop: async () => {
       faults.resume(); // lets paused requests finish instead of hanging on a closed server
-      if (!faults.refusingConnections) await server.stopListening();
+      await server.close();
     },
   };
 }

@@ -64,6 +64,8 @@ export class ApiServer {
     'X-Kubernetes-Pf-Prioritylevel-Uid': randomUUID(),
   };
   port = 0;
+  /** Set by close(): a scheduled end of refusing connections must not bring a stopped sandbox back. */
+  private closed = false;
 
   constructor(private readonly options: ApiServerOptions) {
     this.server = createServer({ cert: options.certPem, key: options.keyPem, keepAlive: true }, (request, response) => {
@@ -81,6 +83,7 @@ export class ApiServer {
   }
 
   async startListening(): Promise<void> {
+    if (this.closed) return;
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
       this.server.listen(this.port || this.options.port, this.options.host, () => {
@@ -99,6 +102,13 @@ export class ApiServer {
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
     await closed;
+  }
+
+  /** Stops for good. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.server.listening) await this.stopListening();
+    else for (const socket of this.sockets) socket.destroy();
   }
 
   private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -93,7 +93,7 @@ export class WatchHub {
  * What one watcher sees of a change: an object entering its selector is ADDED, one leaving it is DELETED (with its
  * previous content at the event's resourceVersion), as the watch cache's cacheWatcher does.
  */
-export function translateEvent(event: StoredEvent, matches: (record: LeaseRecord) => boolean): { type: WatchEventType; record: LeaseRecord } | undefined {
+function translateEvent(event: StoredEvent, matches: (record: LeaseRecord) => boolean): { type: WatchEventType; record: LeaseRecord } | undefined {
   const matchesNow = event.type !== 'DELETED' && matches(event.record);
   const matchedBefore = event.previous !== undefined && matches(event.previous);
   if (matchesNow) return { type: matchedBefore ? 'MODIFIED' : 'ADDED', record: event.record };

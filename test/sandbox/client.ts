@@ -62,3 +62,12 @@ export const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio:
 export function leaseBody(name: string, spec: Record<string, unknown> = {}, metadata: Record<string, unknown> = {}) {
   return { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, ...metadata }, spec };
 }
+
+/** Polls until `condition` holds; events arrive asynchronously from the in-process server or a child process. */
+export async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

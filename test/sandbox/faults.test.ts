@@ -3,7 +3,7 @@
 import { request as httpsRequest } from 'node:https';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { apiClient, leaseBody, leasesPath } from './client.js';
+import { apiClient, leaseBody, leasesPath, waitFor } from './client.js';
 
 let sandbox: Sandbox;
 let api: ReturnType<typeof apiClient>;
@@ -101,8 +101,7 @@ describe('in-process fault control', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(events.length).toBe(seen);
     sandbox.faults.resume();
-    const deadline = Date.now() + 2000;
-    while (events.length === seen && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => events.length > seen, 2000);
     expect(JSON.parse(events[seen]!).object.metadata.name).toBe('during-pause');
     watch.destroy();
   });

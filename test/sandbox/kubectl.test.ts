@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { hasKubectl } from './client.js';
+import { hasKubectl, waitFor } from './client.js';
 
 let sandbox: Sandbox;
 let kubeconfig: string;
@@ -130,10 +130,3 @@ describe.skipIf(!hasKubectl)('kubectl against the sandbox (skipped: kubectl is n
   });
 });
 
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

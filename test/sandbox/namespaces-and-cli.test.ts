@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { apiClient, leaseBody, leasesPath } from './client.js';
+import { apiClient, leaseBody, leasesPath, waitFor } from './client.js';
 
 let sandbox: Sandbox;
 let api: ReturnType<typeof apiClient>;
@@ -116,8 +116,7 @@ describe('sandbox command', () => {
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const deadline = Date.now() + 15_000;
-    while (!stdout.includes('\n') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => stdout.includes('\n'), 15_000);
     expect(stdout).toBe(`${kubeconfig}\n`);
     expect(stderr).toContain('Lease API server at https://127.0.0.1:');
     const config = parseYaml(readFileSync(kubeconfig, 'utf8'));

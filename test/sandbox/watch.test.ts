@@ -3,7 +3,7 @@
 import { request as httpsRequest } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { apiClient, leaseBody, leasesPath } from './client.js';
+import { apiClient, leaseBody, leasesPath, waitFor } from './client.js';
 
 let sandbox: Sandbox;
 let api: ReturnType<typeof apiClient>;
@@ -57,13 +57,6 @@ function openWatch(path: string, headers: Record<string, string> = {}) {
   };
 }
 
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const summary = (events: WatchEvent[]) => events.filter((e) => e.type !== 'BOOKMARK').map((e) => `${e.type} ${e.object.metadata.name}`);
 
