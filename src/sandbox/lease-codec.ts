@@ -162,10 +162,9 @@ export function decodeLeaseObject(raw: JsonObject): DecodedObject<Lease> {
   const unknownFields: string[] = [];
   for (const key of Object.keys(raw)) if (!['kind', 'apiVersion', 'metadata', 'spec'].includes(key)) unknownFields.push(key);
   const metadata = decodeObjectMeta(raw.metadata, unknownFields);
-  const spec = decodeLeaseSpec(raw.spec, unknownFields);
-  const lease: Lease = { metadata };
-  if (spec !== undefined) lease.spec = spec;
-  return { object: lease, unknownFields };
+  // LeaseSpec is a struct, not a pointer, in Go: the apiserver always writes "spec", empty or not.
+  const spec = decodeLeaseSpec(raw.spec, unknownFields) ?? {};
+  return { object: { metadata, spec }, unknownFields };
 }
 
 /** Turns a create/update body into a Lease, or throws the apiserver's 400 Status. */

@@ -91,7 +91,7 @@ export class LeaseRegistry {
         deletionTimestamp: undefined,
         managedFields: undefined,
       });
-      const created: Lease = { metadata, ...(lease.spec ? { spec: lease.spec } : {}) };
+      const created: Lease = { metadata, spec: lease.spec ?? {} };
       const managedFields = updateManagedFields(undefined, created, options.manager, LEASE_API_VERSION, formatTime(now));
       if (managedFields.length > 0) created.metadata = orderedMetadata({ ...metadata, managedFields });
       return created;
@@ -127,11 +127,12 @@ export class LeaseRegistry {
     if (patched.metadata.name !== existing.name) {
       errors.push({ type: 'FieldValueInvalid', field: 'metadata.name', value: goQuote(patched.metadata.name), detail: 'field is immutable' });
     }
-    if (patched.metadata.namespace !== existing.namespace) {
+    // An empty namespace is filled in from the URL (rest.ValidNamespace); only a different one is refused.
+    if (patched.metadata.namespace && patched.metadata.namespace !== existing.namespace) {
       throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
     }
     if (errors.length > 0) throw invalid(leaseKind.group, leaseKind.kind, patched.metadata.name, errors);
-    return this.replace(existing, patched, options);
+    return this.replace(existing, { ...patched, metadata: { ...patched.metadata, namespace: existing.namespace } }, options);
   }
 
   private replace(existing: LeaseRecord, lease: Lease, options: WriteOptions): LeaseRecord {
@@ -166,7 +167,7 @@ export class LeaseRegistry {
           deletionTimestamp: existing.lease.metadata.deletionTimestamp,
           managedFields: undefined,
         }),
-        ...(lease.spec ? { spec: lease.spec } : {}),
+        spec: lease.spec ?? {},
       };
       const managedFields = updateManagedFields(existing.lease, next, options.manager, LEASE_API_VERSION, formatTime(now));
       if (managedFields.length > 0) next.metadata = orderedMetadata({ ...next.metadata, managedFields });

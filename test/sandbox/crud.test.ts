@@ -42,6 +42,12 @@ describe('lease CRUD', () => {
     expect(res.text).not.toContain('\n  ');
   });
 
+  it('always writes spec, empty when the client sent none (LeaseSpec is not a pointer in Go)', async () => {
+    const res = await api.call('POST', leasesPath('default'), { body: { metadata: { name: 'no-spec' } } });
+    expect(res.status).toBe(201);
+    expect(res.text).toContain('"spec":{}');
+  });
+
   it('indents JSON only for curl, wget and browsers', async () => {
     const curl = await api.call('GET', leasesPath('default', 'probe-a'), { headers: { 'User-Agent': 'curl/8.5.0' } });
     expect(curl.text).toContain('\n  "kind": "Lease"');
