@@ -64,6 +64,12 @@ function readStringMap(value: unknown, struct: string, path: string): Record<str
   return value as Record<string, string>;
 }
 
+function readArray(value: unknown, struct: string, path: string, goType: string): unknown[] {
+  if (value === null || value === undefined) return [];
+  if (!Array.isArray(value)) throw typeError(value, struct, path, goType);
+  return value;
+}
+
 function readMicroTime(value: unknown): string | undefined {
   if (value === null || value === undefined) return undefined;
   if (typeof value !== 'string') throw new DecodeError(`json: cannot unmarshal ${jsonKind(value) === 'bool' ? 'bool' : jsonKind(value)} into Go value of type string`);
@@ -102,14 +108,10 @@ export function decodeObjectMeta(raw: unknown, unknownFields: string[], structPa
   if (labels && Object.keys(labels).length > 0) meta.labels = { ...labels };
   const annotations = readStringMap(raw.annotations, struct, 'metadata.annotations');
   if (annotations && Object.keys(annotations).length > 0) meta.annotations = { ...annotations };
-  if (Array.isArray(raw.ownerReferences) && raw.ownerReferences.length > 0) meta.ownerReferences = raw.ownerReferences as ObjectMeta['ownerReferences'];
-  else if (raw.ownerReferences !== undefined && raw.ownerReferences !== null && !Array.isArray(raw.ownerReferences)) {
-    throw typeError(raw.ownerReferences, struct, 'metadata.ownerReferences', '[]v1.OwnerReference');
-  }
-  if (Array.isArray(raw.finalizers) && raw.finalizers.length > 0) {
-    for (const finalizer of raw.finalizers) readString(finalizer, struct, 'metadata.finalizers', );
-    meta.finalizers = [...(raw.finalizers as string[])];
-  }
+  const ownerReferences = readArray(raw.ownerReferences, struct, 'metadata.ownerReferences', '[]v1.OwnerReference');
+  if (ownerReferences.length > 0) meta.ownerReferences = ownerReferences as ObjectMeta['ownerReferences'];
+  const finalizers = readArray(raw.finalizers, struct, 'metadata.finalizers', '[]string');
+  if (finalizers.length > 0) meta.finalizers = finalizers.map((finalizer) => readString(finalizer, struct, 'metadata.finalizers') ?? '');
   return meta;
 }
 
