@@ -71,3 +71,8 @@ export async function waitFor(condition: () => boolean, timeoutMs = 10_000): Pro
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/** A failure Status as the apiserver writes it; `details` is left out when not given. */
+export const failureStatus = (code: number, reason: string, message: string, details?: Record<string, unknown>) => ({
+  kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code,
+});

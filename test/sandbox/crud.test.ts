@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { apiClient, leaseBody, leasesPath } from './client.js';
+import { apiClient, failureStatus, leaseBody, leasesPath } from './client.js';
 
 let sandbox: Sandbox;
 let api: ReturnType<typeof apiClient>;
@@ -15,9 +15,6 @@ afterAll(async () => {
   await sandbox.stop();
 });
 
-const status = (code: number, reason: string, message: string, details?: Record<string, unknown>) => ({
-  kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code,
-});
 
 describe('lease CRUD', () => {
   it('creates a lease with server-set metadata and answers 201 with the full object', async () => {
@@ -57,20 +54,20 @@ describe('lease CRUD', () => {
   it('answers GET of a missing lease with the NotFound Status', async () => {
     const res = await api.call('GET', leasesPath('default', 'does-not-exist'));
     expect(res.status).toBe(404);
-    expect(res.json).toEqual(status(404, 'NotFound', 'leases.coordination.k8s.io "does-not-exist" not found', { name: 'does-not-exist', group: 'coordination.k8s.io', kind: 'leases' }));
+    expect(res.json).toEqual(failureStatus(404, 'NotFound', 'leases.coordination.k8s.io "does-not-exist" not found', { name: 'does-not-exist', group: 'coordination.k8s.io', kind: 'leases' }));
   });
 
   it('refuses a create into a missing namespace', async () => {
     const res = await api.call('POST', leasesPath('nope'), { body: leaseBody('x') });
     expect(res.status).toBe(404);
-    expect(res.json).toEqual(status(404, 'NotFound', 'namespaces "nope" not found', { name: 'nope', kind: 'namespaces' }));
+    expect(res.json).toEqual(failureStatus(404, 'NotFound', 'namespaces "nope" not found', { name: 'nope', kind: 'namespaces' }));
   });
 
   it('refuses to create an existing name', async () => {
     await api.call('POST', leasesPath('default'), { body: leaseBody('rig-test-lease') });
     const res = await api.call('POST', leasesPath('default'), { body: leaseBody('rig-test-lease') });
     expect(res.status).toBe(409);
-    expect(res.json).toEqual(status(409, 'AlreadyExists', 'leases.coordination.k8s.io "rig-test-lease" already exists', { name: 'rig-test-lease', group: 'coordination.k8s.io', kind: 'leases' }));
+    expect(res.json).toEqual(failureStatus(409, 'AlreadyExists', 'leases.coordination.k8s.io "rig-test-lease" already exists', { name: 'rig-test-lease', group: 'coordination.k8s.io', kind: 'leases' }));
   });
 
   it('deletes with a Success Status carrying the uid', async () => {

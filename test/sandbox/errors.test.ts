@@ -2,7 +2,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { apiClient, leaseBody, leasesPath } from './client.js';
+import { apiClient, failureStatus, leaseBody, leasesPath } from './client.js';
 
 let sandbox: Sandbox;
 let api: ReturnType<typeof apiClient>;
@@ -17,9 +17,6 @@ afterAll(async () => {
   await sandbox.stop();
 });
 
-const failure = (code: number, reason: string, message: string, details?: Record<string, unknown>) => ({
-  kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code,
-});
 const leaseDetails = (name: string, extra: Record<string, unknown> = {}) => ({ name, group: 'coordination.k8s.io', kind: 'leases', ...extra });
 
 async function create(name: string, spec: Record<string, unknown> = { holderIdentity: 'me' }) {
@@ -37,7 +34,7 @@ describe('optimistic concurrency', () => {
     expect(fresh.metadata.resourceVersion).not.toBe(lease.metadata.resourceVersion);
     const stale = await api.call('PUT', leasesPath('default', 'probe-a'), { body: { ...lease, spec: { holderIdentity: 'c' } } });
     expect(stale.status).toBe(409);
-    expect(stale.json).toEqual(failure(409, 'Conflict', 'Operation cannot be fulfilled on leases.coordination.k8s.io "probe-a": the object has been modified; please apply your changes to the latest version and try again', leaseDetails('probe-a')));
+    expect(stale.json).toEqual(failureStatus(409, 'Conflict', 'Operation cannot be fulfilled on leases.coordination.k8s.io "probe-a": the object has been modified; please apply your changes to the latest version and try again', leaseDetails('probe-a')));
   });
 
   it('a merge patch carrying a stale resourceVersion is a Conflict, a current one succeeds', async () => {
@@ -54,7 +51,7 @@ describe('optimistic concurrency', () => {
   it('PUT without metadata.resourceVersion on an existing lease is Invalid', async () => {
     const res = await api.call('PUT', leasesPath('default', 'probe-a'), { body: leaseBody('probe-a', { holderIdentity: 'x' }) });
     expect(res.status).toBe(422);
-    expect(res.json).toEqual(failure(422, 'Invalid', 'leases.coordination.k8s.io "probe-a" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update',
+    expect(res.json).toEqual(failureStatus(422, 'Invalid', 'leases.coordination.k8s.io "probe-a" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update',
       leaseDetails('probe-a', { causes: [{ reason: 'FieldValueInvalid', message: 'Invalid value: 0x0: must be specified for an update', field: 'metadata.resourceVersion' }] })));
   });
 
@@ -71,7 +68,7 @@ describe('optimistic concurrency', () => {
     const wrongUid = { ...lease, metadata: { ...lease.metadata, uid: 'not-the-uid' } };
     const res = await api.call('PUT', leasesPath('default', 'put-created'), { body: wrongUid });
     expect(res.status).toBe(409);
-    expect(res.json).toEqual(failure(409, 'Conflict', `Operation cannot be fulfilled on leases.coordination.k8s.io "put-created": Precondition failed: UID in precondition: not-the-uid, UID in object meta: ${lease.metadata.uid}`, leaseDetails('put-created')));
+    expect(res.json).toEqual(failureStatus(409, 'Conflict', `Operation cannot be fulfilled on leases.coordination.k8s.io "put-created": Precondition failed: UID in precondition: not-the-uid, UID in object meta: ${lease.metadata.uid}`, leaseDetails('put-created')));
     await api.call('DELETE', leasesPath('default', 'put-created'));
     const resurrect = await api.call('PUT', leasesPath('default', 'put-created'), { body: lease });
     expect(resurrect.status).toBe(409);
@@ -88,11 +85,11 @@ describe('optimistic concurrency', () => {
   it('the name and namespace in the body must match the URL', async () => {
     const lease = (await api.call('GET', leasesPath('default', 'probe-a'))).json;
     const renamed = await api.call('PUT', leasesPath('default', 'probe-a'), { body: { ...lease, metadata: { ...lease.metadata, name: 'other' } } });
-    expect(renamed.json).toEqual(failure(400, 'BadRequest', 'the name of the object (other) does not match the name on the URL (probe-a)'));
+    expect(renamed.json).toEqual(failureStatus(400, 'BadRequest', 'the name of the object (other) does not match the name on the URL (probe-a)'));
     const moved = await api.call('PUT', leasesPath('default', 'probe-a'), { body: { ...lease, metadata: { ...lease.metadata, namespace: 'kube-system' } } });
-    expect(moved.json).toEqual(failure(400, 'BadRequest', 'the namespace of the object (kube-system) does not match the namespace on the URL (default)'));
+    expect(moved.json).toEqual(failureStatus(400, 'BadRequest', 'the namespace of the object (kube-system) does not match the namespace on the URL (default)'));
     const created = await api.call('POST', leasesPath('default'), { body: leaseBody('x', {}, { namespace: 'kube-system' }) });
-    expect(created.json).toEqual(failure(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request'));
+    expect(created.json).toEqual(failureStatus(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request'));
   });
 });
 
@@ -101,7 +98,7 @@ describe('delete preconditions', () => {
     const lease = await create('doomed');
     const res = await api.call('DELETE', leasesPath('default', 'doomed'), { body: { preconditions: { resourceVersion: '1' } } });
     expect(res.status).toBe(409);
-    expect(res.json).toEqual(failure(409, 'Conflict', `Operation cannot be fulfilled on Lease.coordination.k8s.io "doomed": the ResourceVersion in the precondition (1) does not match the ResourceVersion in record (${lease.metadata.resourceVersion}). The object might have been modified`, { name: 'doomed', group: 'coordination.k8s.io', kind: 'Lease' }));
+    expect(res.json).toEqual(failureStatus(409, 'Conflict', `Operation cannot be fulfilled on Lease.coordination.k8s.io "doomed": the ResourceVersion in the precondition (1) does not match the ResourceVersion in record (${lease.metadata.resourceVersion}). The object might have been modified`, { name: 'doomed', group: 'coordination.k8s.io', kind: 'Lease' }));
   });
 
   it('a wrong uid precondition is a Conflict; matching preconditions delete', async () => {
@@ -125,13 +122,13 @@ describe('validation', () => {
   it('an invalid name is Invalid with the RFC 1123 message', async () => {
     const res = await api.call('POST', leasesPath('default'), { body: leaseBody('Bad_Name') });
     expect(res.status).toBe(422);
-    expect(res.json).toEqual(failure(422, 'Invalid', `Lease.coordination.k8s.io "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": ${rfc1123}`,
+    expect(res.json).toEqual(failureStatus(422, 'Invalid', `Lease.coordination.k8s.io "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": ${rfc1123}`,
       { name: 'Bad_Name', group: 'coordination.k8s.io', kind: 'Lease', causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: "Bad_Name": ${rfc1123}`, field: 'metadata.name' }] }));
   });
 
   it('leaseDurationSeconds must be positive', async () => {
     const res = await api.call('POST', leasesPath('default'), { body: leaseBody('probe-c', { leaseDurationSeconds: 0 }) });
-    expect(res.json).toEqual(failure(422, 'Invalid', 'Lease.coordination.k8s.io "probe-c" is invalid: spec.leaseDurationSeconds: Invalid value: 0: must be greater than 0',
+    expect(res.json).toEqual(failureStatus(422, 'Invalid', 'Lease.coordination.k8s.io "probe-c" is invalid: spec.leaseDurationSeconds: Invalid value: 0: must be greater than 0',
       { name: 'probe-c', group: 'coordination.k8s.io', kind: 'Lease', causes: [{ reason: 'FieldValueInvalid', message: 'Invalid value: 0: must be greater than 0', field: 'spec.leaseDurationSeconds' }] }));
   });
 
@@ -170,7 +167,7 @@ describe('decoding', () => {
   ])('rejects the MicroTime %s', async (value, fragment) => {
     const res = await api.call('POST', leasesPath('default'), { body: leaseBody('t', { renewTime: value }) });
     expect(res.status).toBe(400);
-    expect(res.json).toEqual(failure(400, 'BadRequest', timeError(value, fragment)));
+    expect(res.json).toEqual(failureStatus(400, 'BadRequest', timeError(value, fragment)));
   });
 
   it('re-emits offsets as UTC with six digits', async () => {
@@ -184,7 +181,7 @@ describe('decoding', () => {
     expect(warned.json.spec).toEqual({ holderIdentity: 'a' });
     expect(warned.headers.warning).toBe('299 - "unknown field \\"spec.foo\\""');
     const strict = await api.call('POST', `${leasesPath('default')}?fieldValidation=Strict`, { body: leaseBody('unknown-2', { foo: 1 }) });
-    expect(strict.json).toEqual(failure(400, 'BadRequest', 'Lease in version "v1" cannot be handled as a Lease: strict decoding error: unknown field "spec.foo"'));
+    expect(strict.json).toEqual(failureStatus(400, 'BadRequest', 'Lease in version "v1" cannot be handled as a Lease: strict decoding error: unknown field "spec.foo"'));
   });
 
   it('rejects a body that is not JSON', async () => {
@@ -207,7 +204,7 @@ describe('patch', () => {
     expect(ok.status).toBe(200);
     expect(ok.json.spec.holderIdentity).toBe('y');
     const failed = await api.call('PATCH', path(), { contentType: 'application/json-patch+json', body: [{ op: 'test', path: '/spec/holderIdentity', value: 'x' }] });
-    expect(failed.json).toEqual(failure(422, 'Invalid', 'the server rejected our request due to an error in our request', {}));
+    expect(failed.json).toEqual(failureStatus(422, 'Invalid', 'the server rejected our request due to an error in our request', {}));
   });
 
   it('strategic merge patch behaves like a merge patch; null removes', async () => {
@@ -253,7 +250,7 @@ describe('authentication and authorization', () => {
     for (const token of ['wrong', null]) {
       const res = await api.call('GET', leasesPath('default'), { token });
       expect(res.status).toBe(401);
-      expect(res.json).toEqual(failure(401, 'Unauthorized', 'Unauthorized'));
+      expect(res.json).toEqual(failureStatus(401, 'Unauthorized', 'Unauthorized'));
     }
   });
 
@@ -261,9 +258,9 @@ describe('authentication and authorization', () => {
     const readOnly = sandbox.tokens.readOnly;
     expect((await api.call('GET', leasesPath('kube-system'), { token: readOnly })).status).toBe(200);
     const update = await api.call('PUT', leasesPath('default', 'x'), { token: readOnly, body: leaseBody('x') });
-    expect(update.json).toEqual(failure(403, 'Forbidden', 'leases.coordination.k8s.io "x" is forbidden: User "viewer" cannot update resource "leases" in API group "coordination.k8s.io" in the namespace "default"', leaseDetails('x')));
+    expect(update.json).toEqual(failureStatus(403, 'Forbidden', 'leases.coordination.k8s.io "x" is forbidden: User "viewer" cannot update resource "leases" in API group "coordination.k8s.io" in the namespace "default"', leaseDetails('x')));
     const createRes = await api.call('POST', leasesPath('kube-system'), { token: readOnly, body: leaseBody('x') });
-    expect(createRes.json).toEqual(failure(403, 'Forbidden', 'leases.coordination.k8s.io is forbidden: User "viewer" cannot create resource "leases" in API group "coordination.k8s.io" in the namespace "kube-system"', { group: 'coordination.k8s.io', kind: 'leases' }));
+    expect(createRes.json).toEqual(failureStatus(403, 'Forbidden', 'leases.coordination.k8s.io is forbidden: User "viewer" cannot create resource "leases" in API group "coordination.k8s.io" in the namespace "kube-system"', { group: 'coordination.k8s.io', kind: 'leases' }));
     const deleteCollection = await api.call('DELETE', leasesPath('default'), { token: readOnly });
     expect(deleteCollection.json.message).toBe('leases.coordination.k8s.io is forbidden: User "viewer" cannot deletecollection resource "leases" in API group "coordination.k8s.io" in the namespace "default"');
   });
@@ -272,9 +269,9 @@ describe('authentication and authorization', () => {
 describe('paths and methods', () => {
   it('unknown paths are NotFound and wrong methods MethodNotAllowed', async () => {
     const missing = await api.call('GET', '/apis/nope');
-    expect(missing.json).toEqual(failure(404, 'NotFound', 'the server could not find the requested resource', {}));
+    expect(missing.json).toEqual(failureStatus(404, 'NotFound', 'the server could not find the requested resource', {}));
     const method = await api.call('POST', leasesPath('default', 'x'), { body: leaseBody('x') });
-    expect(method.json).toEqual(failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {}));
+    expect(method.json).toEqual(failureStatus(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {}));
     expect((await api.call('POST', '/apis/coordination.k8s.io/v1/leases', { body: leaseBody('x') })).status).toBe(405);
   });
 
