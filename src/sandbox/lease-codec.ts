@@ -104,6 +104,9 @@ export function decodeObjectMeta(raw: unknown, unknownFields: string[], structPa
   readInt(raw.generation, struct, 'metadata.generation', 'int64');
   const creationTimestamp = readString(raw.creationTimestamp, struct, 'metadata.creationTimestamp');
   if (creationTimestamp) meta.creationTimestamp = creationTimestamp;
+  // deletionTimestamp and deletionGracePeriodSeconds are the server's to set; it ignores what clients send.
+  readString(raw.deletionTimestamp, struct, 'metadata.deletionTimestamp');
+  readInt(raw.deletionGracePeriodSeconds, struct, 'metadata.deletionGracePeriodSeconds', 'int64');
   const labels = readStringMap(raw.labels, struct, 'metadata.labels');
   if (labels && Object.keys(labels).length > 0) meta.labels = { ...labels };
   const annotations = readStringMap(raw.annotations, struct, 'metadata.annotations');

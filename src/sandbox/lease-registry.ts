@@ -37,11 +37,14 @@ function writableContent(lease: Lease): string {
 
 /** Rebuilds metadata in the apiserver's field order; `undefined` fields are left out. */
 function orderedMetadata(fields: ObjectMeta): ObjectMeta {
-  const order = ['name', 'generateName', 'namespace', 'uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields'];
+  const order = ['name', 'generateName', 'namespace', 'uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields'];
   const result: ObjectMeta = { name: fields.name };
   for (const key of order) if (fields[key] !== undefined) result[key] = fields[key];
   return result;
 }
+
+/** metadata.finalizers, which decodeObjectMeta has checked to be strings. */
+const finalizersOf = (lease: Lease) => (lease.metadata.finalizers as string[] | undefined) ?? [];
 
 const generateNameAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
 
@@ -89,6 +92,7 @@ export class LeaseRegistry {
         resourceVersion: resourceVersion === undefined ? undefined : String(resourceVersion),
         creationTimestamp: formatTime(now),
         deletionTimestamp: undefined,
+        deletionGracePeriodSeconds: undefined,
         managedFields: undefined,
       });
       const created: Lease = { metadata, spec: lease.spec ?? {} };
@@ -153,9 +157,17 @@ export class LeaseRegistry {
     if (uid !== existing.lease.metadata.uid) {
       errors.push({ type: 'FieldValueInvalid', field: 'metadata.uid', value: goQuote(uid ?? ''), detail: 'field is immutable' });
     }
+    const terminating = existing.lease.metadata.deletionTimestamp !== undefined;
+    const finalizers = finalizersOf(lease);
+    const added = finalizers.filter((finalizer) => !finalizersOf(existing.lease).includes(finalizer));
+    if (terminating && added.length > 0) {
+      errors.push({ type: 'FieldValueForbidden', field: 'metadata.finalizers', detail: `no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map(goQuote).join(', ')}}` });
+    }
     if (errors.length > 0) throw invalid(leaseKind.group, leaseKind.kind, name, errors);
 
     if (writableContent(lease) === writableContent(existing.lease)) return existing;
+    // Removing the last finalizer of a lease being deleted completes the deletion instead of writing it.
+    if (terminating && finalizers.length === 0) return options.dryRun ? existing : this.store.remove(existing);
     const now = this.serverNow();
     const build = (resourceVersion: number): Lease => {
       const next: Lease = {
@@ -165,6 +177,7 @@ export class LeaseRegistry {
           resourceVersion: String(resourceVersion),
           creationTimestamp: existing.lease.metadata.creationTimestamp,
           deletionTimestamp: existing.lease.metadata.deletionTimestamp,
+          deletionGracePeriodSeconds: existing.lease.metadata.deletionGracePeriodSeconds,
           managedFields: undefined,
         }),
         spec: lease.spec ?? {},
@@ -177,8 +190,11 @@ export class LeaseRegistry {
     return this.store.put(build);
   }
 
-  /** DELETE with optional preconditions; returns the deleted record (the stored one on a dry run). */
-  delete(namespace: string, name: string, preconditions: DeletePreconditions, dryRun: boolean): LeaseRecord {
+  /**
+   * DELETE with optional preconditions. A lease with finalizers is only marked (deletionTimestamp) and stays until
+   * an update removes the last one; `pending` says so, and the apiserver then answers with the object itself.
+   */
+  delete(namespace: string, name: string, preconditions: DeletePreconditions, dryRun: boolean): { record: LeaseRecord; pending: boolean } {
     const existing = this.get(namespace, name);
     const { uid, resourceVersion } = existing.lease.metadata;
     if (preconditions.uid !== undefined && preconditions.uid !== uid) {
@@ -187,7 +203,16 @@ export class LeaseRegistry {
     if (preconditions.resourceVersion !== undefined && preconditions.resourceVersion !== resourceVersion) {
       throw conflict(leaseKindAsResource, name, `the ResourceVersion in the precondition (${preconditions.resourceVersion}) does not match the ResourceVersion in record (${resourceVersion}). The object might have been modified`);
     }
-    return dryRun ? existing : this.store.remove(existing);
+    if (finalizersOf(existing.lease).length === 0) {
+      return { record: dryRun ? existing : this.store.remove(existing), pending: false };
+    }
+    if (dryRun || existing.lease.metadata.deletionTimestamp !== undefined) return { record: existing, pending: true };
+    const deletionTimestamp = formatTime(this.serverNow());
+    const record = this.store.put((rv) => ({
+      ...existing.lease,
+      metadata: orderedMetadata({ ...existing.lease.metadata, resourceVersion: String(rv), deletionTimestamp, deletionGracePeriodSeconds: 0 }),
+    }));
+    return { record, pending: true };
   }
 
   /** Removes every lease of a namespace (the namespace controller's work, done at once). */

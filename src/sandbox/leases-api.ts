@@ -323,7 +323,8 @@ export class LeaseApi {
 
   private async delete(request: ApiRequest, namespace: string, name: string): Promise<ApiReply> {
     const { preconditions, dryRun } = await this.deleteOptions(request);
-    const record = this.registry.delete(namespace, name, preconditions, dryRun);
+    const { record, pending } = this.registry.delete(namespace, name, preconditions, dryRun);
+    if (pending) return this.objectReply(request, 200, record);
     return jsonReply(request.pretty, 200, success({ name, group: leasesResource.group, kind: leasesResource.resource, uid: record.lease.metadata.uid! }));
   }
 

@@ -282,3 +282,21 @@ describe('paths and methods', () => {
     expect((await api.call('GET', '/apis')).json.groups[0].preferredVersion).toEqual({ groupVersion: 'coordination.k8s.io/v1', version: 'v1' });
   });
 });
+
+describe('finalizers', () => {
+  it('a delete only marks a lease with finalizers; removing the last one deletes it', async () => {
+    const created = (await api.call('POST', leasesPath('default'), { body: leaseBody('finalized', {}, { finalizers: ['example.com/keep'] }) })).json;
+    const marked = await api.call('DELETE', leasesPath('default', 'finalized'));
+    expect(marked.status).toBe(200);
+    expect(marked.json.kind).toBe('Lease');
+    expect(marked.json.metadata.deletionTimestamp).toMatch(/Z$/);
+    expect(marked.json.metadata.deletionGracePeriodSeconds).toBe(0);
+    expect(Number(marked.json.metadata.resourceVersion)).toBeGreaterThan(Number(created.metadata.resourceVersion));
+    const addMore = await api.call('PATCH', leasesPath('default', 'finalized'), { contentType: 'application/merge-patch+json', body: { metadata: { finalizers: ['example.com/keep', 'example.com/more'] } } });
+    expect(addMore.status).toBe(422);
+    expect(addMore.json.details.causes[0].field).toBe('metadata.finalizers');
+    const released = await api.call('PATCH', leasesPath('default', 'finalized'), { contentType: 'application/merge-patch+json', body: { metadata: { finalizers: null } } });
+    expect(released.status).toBe(200);
+    expect((await api.call('GET', leasesPath('default', 'finalized'))).status).toBe(404);
+  });
+});
