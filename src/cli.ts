@@ -3,9 +3,12 @@ import { Command, Option } from 'commander';
 import type { Clock } from './clock.js';
 import { completionCommand } from './commands/completion.js';
 import { gcCommand } from './commands/gc.js';
+import { holdCommand } from './commands/hold.js';
 import { identityCommand } from './commands/identity.js';
 import { inspectCommand } from './commands/inspect.js';
 import { listCommand } from './commands/list.js';
+import { releaseCommand } from './commands/release.js';
+import { renewCommand } from './commands/renew.js';
 import { COMMON_EXIT_CODES, examplesHelp, exitCodesHelp, requestTimeoutArgument } from './commands/options.js';
 import { complete, formatCompletion } from './completion/complete.js';
 import type { CommandContext, IOStreams, KubeConnection, KubeFlags, SignalSource } from './context.js';
@@ -90,7 +93,17 @@ export function createProgram(world: World): { program: Command; connections: Ku
     },
   };
 
-  for (const command of [listCommand(ctx), inspectCommand(ctx), identityCommand(ctx), gcCommand(ctx), completionCommand(ctx)]) {
+  const commands = [
+    listCommand(ctx),
+    inspectCommand(ctx),
+    holdCommand(ctx),
+    renewCommand(ctx),
+    releaseCommand(ctx),
+    identityCommand(ctx),
+    gcCommand(ctx),
+    completionCommand(ctx),
+  ];
+  for (const command of commands) {
     // addCommand does not pass on exitOverride, output routing or help settings by itself.
     program.addCommand(command.copyInheritedSettings(program));
   }

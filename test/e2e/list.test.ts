@@ -1,0 +1,222 @@
+// leasectl list / inspect against the sandbox (or a real cluster), with kubectl as the independent reference.
+import { once } from 'node:events';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatMicroTime } from '../../src/lease/time.js';
+import { hasKubectl, KUBECTL_MISSING, setupCluster, uniqueName, type TestCluster } from './harness.js';
+
+let cluster: TestCluster;
+let ns: string;
+
+function leaseManifest(name: string, holder: string | undefined, renewedAgoMs: number, labels: Record<string, string> = {}) {
+  const renewTime = formatMicroTime(Date.now() - renewedAgoMs);
+  return {
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: { name, labels },
+    spec: {
+      ...(holder === undefined ? {} : { holderIdentity: holder }),
+      leaseDurationSeconds: 15,
+      acquireTime: renewTime,
+      renewTime,
+      leaseTransitions: 2,
+    },
+  };
+}
+
+async function createLeases(namespace: string, leases: object[]): Promise<void> {
+  // A stream of JSON objects, one per lease, which `kubectl create -f` reads in turn.
+  const result = await cluster.kubectl(['create', '-n', namespace, '-f', '-'], {
+    input: leases.map((lease) => JSON.stringify(lease)).join('\n'),
+    timeoutMs: 120_000,
+  });
+  expect(result.code, result.stderr).toBe(0);
+}
+
+/** The first two columns of a table (NAME and HOLDER; HOLDER may be blank). */
+function nameAndHolder(table: string, columns = 2): string[] {
+  return table
+    .trimEnd()
+    .split('\n')
+    .map((line) => line.split(/\s{3,}/).slice(0, columns).join('|'));
+}
+
+beforeAll(async () => {
+  cluster = await setupCluster();
+  ns = cluster.namespace;
+  if (!hasKubectl) return;
+  await createLeases(ns, [
+    leaseManifest('alpha', 'node-a_4f3c1c3e-6a49-4b0e-9a3b-0c1f6b5d8e21', 1000, { app: 'web', tier: 'front' }),
+    leaseManifest('bravo', '', 60_000, { app: 'web', tier: 'back' }),
+    leaseManifest('charlie', 'node-c_5f3c1c3e-6a49-4b0e-9a3b-0c1f6b5d8e21', 120_000, { app: 'db' }),
+  ]);
+});
+
+afterAll(async () => {
+  await cluster?.teardown();
+});
+
+describe.skipIf(!hasKubectl)(`list matches kubectl get lease (${hasKubectl ? 'kubectl found' : KUBECTL_MISSING})`, () => {
+  it('prints the same NAME and HOLDER columns as kubectl in one namespace', async () => {
+    const ours = await cluster.leasectl(['list', '-n', ns]);
+    const theirs = await cluster.kubectl(['get', 'lease', '-n', ns]);
+    expect(ours.code, ours.stderr).toBe(0);
+    expect(ours.stdout.split('\n')[0]).toMatch(/^NAME {6}HOLDER {40}AGE$/);
+    expect(nameAndHolder(ours.stdout)).toEqual(nameAndHolder(theirs.stdout));
+    // A blank holder is a blank cell, not <none>.
+    expect(ours.stdout).toMatch(/\nbravo {3,}\d+s\n/);
+  });
+
+  it('prints the same -o name as kubectl', async () => {
+    const ours = await cluster.leasectl(['list', '-n', ns, '-o', 'name']);
+    const theirs = await cluster.kubectl(['get', 'lease', '-n', ns, '-o', 'name']);
+    expect(ours.stdout).toBe(theirs.stdout);
+    expect(ours.stdout).toBe('lease.coordination.k8s.io/alpha\nlease.coordination.k8s.io/bravo\nlease.coordination.k8s.io/charlie\n');
+  });
+
+  it('with -A prints NAMESPACE first and the same rows as kubectl for our namespace', async () => {
+    const ours = await cluster.leasectl(['list', '-A']);
+    const theirs = await cluster.kubectl(['get', 'lease', '-A']);
+    expect(ours.stdout.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+HOLDER\s+AGE$/);
+    const mine = (table: string) => nameAndHolder(table, 3).filter((row) => row.startsWith(`${ns}|`));
+    expect(mine(ours.stdout)).toEqual(mine(theirs.stdout));
+    expect(mine(ours.stdout)).toHaveLength(3);
+  });
+
+  it('prints one named lease in yaml exactly as kubectl get -o yaml does', async () => {
+    const ours = await cluster.leasectl(['list', '-n', ns, 'alpha', '-o', 'yaml']);
+    const theirs = await cluster.kubectl(['get', 'lease', '-n', ns, 'alpha', '-o', 'yaml']);
+    expect(ours.code, ours.stderr).toBe(0);
+    expect(ours.stdout).toBe(theirs.stdout);
+    expect(ours.stdout).not.toContain('managedFields');
+  });
+
+  it('prints a list in json as kubectl does: a v1 List of whole objects', async () => {
+    const ours = JSON.parse((await cluster.leasectl(['list', '-n', ns, '-o', 'json'])).stdout);
+    const theirs = JSON.parse((await cluster.kubectl(['get', 'lease', '-n', ns, '-o', 'json'])).stdout);
+    expect(ours).toEqual(theirs);
+  });
+
+  it('inspect -o yaml matches kubectl get -o yaml, and several names print several objects', async () => {
+    const ours = await cluster.leasectl(['inspect', '-n', ns, 'charlie', '-o', 'yaml']);
+    const theirs = await cluster.kubectl(['get', 'lease', '-n', ns, 'charlie', '-o', 'yaml']);
+    expect(ours.stdout).toBe(theirs.stdout);
+    const both = JSON.parse((await cluster.leasectl(['inspect', '-n', ns, 'alpha', 'bravo', '-o', 'json'])).stdout);
+    expect(both.items.map((item: { metadata: { name: string } }) => item.metadata.name)).toEqual(['alpha', 'bravo']);
+  });
+});
+
+describe('list flags', () => {
+  it('says "No resources found in NS namespace." on stderr for an empty namespace, exit 0, nothing on stdout', async () => {
+    const empty = await cluster.newNamespace('empty');
+    const ours = await cluster.leasectl(['list', '-n', empty]);
+    expect(ours).toMatchObject({ code: 0, stdout: '', stderr: `No resources found in ${empty} namespace.\n` });
+    if (hasKubectl) expect((await cluster.kubectl(['get', 'lease', '-n', empty])).stderr).toBe(ours.stderr);
+    const yaml = await cluster.leasectl(['list', '-n', empty, '-o', 'yaml']);
+    expect(yaml.stdout).toBe('apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: ""\n');
+  });
+
+  it.skipIf(!hasKubectl)('filters by label selector (full syntax) and by field selector', async () => {
+    const web = await cluster.leasectl(['list', '-n', ns, '-l', 'app=web,tier notin (back)', '-o', 'name']);
+    expect(web.stdout).toBe('lease.coordination.k8s.io/alpha\n');
+    const notWeb = await cluster.leasectl(['list', '-n', ns, '-l', 'app!=web', '-o', 'name']);
+    expect(notWeb.stdout).toBe('lease.coordination.k8s.io/charlie\n');
+    const byField = await cluster.leasectl(['list', '-n', ns, '--field-selector', 'metadata.name=bravo', '-o', 'name']);
+    expect(byField.stdout).toBe('lease.coordination.k8s.io/bravo\n');
+  });
+
+  it('reports an unsupported field selector with the server\'s message, exit 1', async () => {
+    const result = await cluster.leasectl(['list', '-n', ns, '--field-selector', 'spec.holderIdentity=x']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'Error from server (BadRequest): "spec.holderIdentity" is not a known field selector: only "metadata.name", "metadata.namespace"\n',
+    );
+  });
+
+  it('reports a malformed label selector with the server\'s message, exit 1', async () => {
+    const result = await cluster.leasectl(['list', '-n', ns, '-l', 'a b c']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^Error from server \(BadRequest\): unable to parse requirement: .*found 'b', expected: in, notin, =, ==, !=, gt, lt\n$/);
+  });
+
+  it.skipIf(!hasKubectl)('-o wide adds renewal, duration, expiry, transitions and tenure columns', async () => {
+    const result = await cluster.leasectl(['list', '-n', ns, '-o', 'wide', '--sort-by', '.metadata.name']);
+    const [header, alpha, bravo, charlie] = result.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^NAME\s+HOLDER\s+AGE\s+RENEWED\s+DURATION\s+EXPIRES\s+TRANSITIONS\s+ACQUIRED$/);
+    expect(alpha).toMatch(/^alpha\s+node-a_\S+\s+\d+s\s+\d+s\s+15s\s+in \d+s\s+2\s+\d+s$/);
+    expect(bravo).toMatch(/^bravo\s+\d+s\s+\d+s\s+15s\s+released\s+2\s+\d+s$/);
+    expect(charlie).toMatch(/^charlie\s+node-c_\S+\s+\d+s\s+2m\d*s?\s+15s\s+expired 1\d\ds ago\s+2\s+2m\d*s?$/);
+  });
+
+  it.skipIf(!hasKubectl)('--sort-by orders by any field, e.g. the last renewal', async () => {
+    const result = await cluster.leasectl(['list', '-n', ns, '--sort-by', '{.spec.renewTime}', '-o', 'name']);
+    expect(result.stdout.split('\n').filter(Boolean)).toEqual([
+      'lease.coordination.k8s.io/charlie',
+      'lease.coordination.k8s.io/bravo',
+      'lease.coordination.k8s.io/alpha',
+    ]);
+    const bad = await cluster.leasectl(['list', '-n', ns, '--sort-by', 'spec renewTime']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^error: --sort-by "spec renewTime" is not a field path/);
+  });
+
+  it('NAME arguments list those leases; a missing one is NotFound after the others print, exit 1', async () => {
+    if (hasKubectl) {
+      const result = await cluster.leasectl(['list', '-n', ns, 'alpha', 'missing-one', 'charlie', '-o', 'name']);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('lease.coordination.k8s.io/alpha\nlease.coordination.k8s.io/charlie\n');
+      expect(result.stderr).toBe('Error from server (NotFound): leases.coordination.k8s.io "missing-one" not found\n');
+    }
+    const inspect = await cluster.leasectl(['inspect', '-n', ns, 'nope']);
+    expect(inspect).toMatchObject({ code: 1, stdout: '', stderr: 'Error from server (NotFound): leases.coordination.k8s.io "nope" not found\n' });
+  });
+
+  it('rejects bad flags with a one-line error and exit 2', async () => {
+    const badOutput = await cluster.leasectl(['list', '-o', 'xml']);
+    expect(badOutput.code).toBe(2);
+    expect(badOutput.stderr).toMatch(/^error: option '-o, --output <format>' argument 'xml' is invalid. Allowed choices are wide, yaml, json, name./);
+    const badNamespace = await cluster.leasectl(['list', '-n=foo']);
+    expect(badNamespace.code).toBe(2);
+    expect(badNamespace.stderr).toMatch(/^error: invalid namespace "=foo"/);
+    const typo = await cluster.leasectl(['list', '--namespce', 'x']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('(Did you mean --namespace?)');
+  });
+});
+
+describe.skipIf(!hasKubectl)(`pagination and watch (${hasKubectl ? 'kubectl found' : KUBECTL_MISSING})`, () => {
+  it('lists 1,200 leases in pages of 500, each exactly once', { timeout: 180_000 }, async () => {
+    const big = await cluster.newNamespace('paged');
+    const names = Array.from({ length: 1200 }, (_, index) => `lease-${String(index).padStart(4, '0')}`);
+    await createLeases(big, names.map((name) => leaseManifest(name, `holder-${name}`, 0)));
+    const result = await cluster.leasectl(['list', '-n', big, '--chunk-size', '500', '--no-headers'], { timeoutMs: 60_000 });
+    expect(result.code, result.stderr).toBe(0);
+    const listed = result.stdout.trimEnd().split('\n').map((line) => line.split(/\s+/)[0]);
+    expect(listed).toHaveLength(1200);
+    expect(new Set(listed).size).toBe(1200);
+    expect(listed).toEqual(names);
+  });
+
+  it('-w prints a change made by kubectl, and ends cleanly on SIGINT', async () => {
+    const watched = await cluster.newNamespace('watch');
+    await createLeases(watched, [leaseManifest('first', 'me', 0)]);
+    const child = cluster.spawnLeasectl(['list', '-n', watched, '-w']);
+    let stdout = '';
+    const waiters: (() => void)[] = [];
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk;
+      waiters.splice(0).forEach((wake) => wake());
+    });
+    const seen = async (text: string) => {
+      while (!stdout.includes(text)) await new Promise<void>((wake) => waiters.push(wake));
+    };
+    await seen('first');
+    const name = uniqueName('second');
+    await createLeases(watched, [leaseManifest(name, 'someone', 0)]);
+    await seen(name);
+    expect(stdout.split('\n')[0]).toMatch(/^NAME\s+HOLDER\s+AGE$/);
+    expect(stdout).toMatch(new RegExp(`\\n${name}\\s+someone\\s+\\d+s\\n`));
+    child.kill('SIGINT');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+  });
+});
