@@ -1,0 +1,228 @@
+// npm run bench: leasectl against kubectl on the same sandbox, in one run, so that the machine's noise hits
+// both alike. Figures are medians of whole-process wall time; ratios are leasectl / kubectl.
+// BENCH_QUICK=1 shortens every section (fewer runs, a 10 s hold instead of 60 s) for a smoke run.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startSandbox, type Sandbox } from '../src/sandbox/index.js';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const LEASECTL = resolve(import.meta.dirname, '..', 'bin', 'leasectl');
+const TIME = '/usr/bin/time';
+const hasTime = spawnSync(TIME, ['-f', '%M', 'true']).status === 0;
+const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
+
+interface Sample {
+  ms: number;
+  maxRssKiB: number | undefined;
+  code: number | null;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** One whole process, timed from spawn to exit; max RSS from GNU time when it is installed. */
+function timeOnce(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Sample> {
+  const rssFile = join(tmpdir(), `leasectl-bench-rss-${process.pid}`);
+  const [file, argv] = hasTime ? [TIME, ['-o', rssFile, '-f', '%M', command, ...args]] : [command, args];
+  const started = performance.now();
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(file, argv, { env, stdio: ['ignore', 'ignore', 'ignore'] });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const ms = performance.now() - started;
+      let maxRssKiB: number | undefined;
+      if (hasTime) {
+        maxRssKiB = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+        rmSync(rssFile, { force: true });
+      }
+      resolvePromise({ ms, maxRssKiB, code });
+    });
+  });
+}
+
+interface Measurement {
+  label: string;
+  medianMs: number;
+  maxRssMiB: number | undefined;
+  runs: number;
+}
+
+async function measure(label: string, command: string, args: string[], env: NodeJS.ProcessEnv, runs: number, warmups = 2): Promise<Measurement> {
+  for (let i = 0; i < warmups; i++) await timeOnce(command, args, env);
+  const samples: Sample[] = [];
+  for (let i = 0; i < runs; i++) {
+    const sample = await timeOnce(command, args, env);
+    if (sample.code !== 0) throw new Error(`${label}: exit ${sample.code}`);
+    samples.push(sample);
+  }
+  const rss = samples.map((sample) => sample.maxRssKiB).filter((value): value is number => value !== undefined);
+  return { label, medianMs: median(samples.map((sample) => sample.ms)), maxRssMiB: rss.length ? Math.max(...rss) / 1024 : undefined, runs };
+}
+
+function row(measurement: Measurement, reference?: Measurement): string {
+  const ratio = reference ? `  ${(measurement.medianMs / reference.medianMs).toFixed(2)}x ${reference.label.split(' ')[0]}` : '';
+  const rss = measurement.maxRssMiB === undefined ? '' : `  max RSS ${measurement.maxRssMiB.toFixed(0)} MiB`;
+  return `  ${measurement.label.padEnd(48)} median ${measurement.medianMs.toFixed(1).padStart(7)} ms (n=${measurement.runs})${rss}${ratio}`;
+}
+
+/** Creates leases straight through the API, many requests at once over keep-alive: seeding is not what is measured. */
+async function seedLeases(sandbox: Sandbox, namespace: string, count: number, spec: (index: number) => object): Promise<string[]> {
+  const agent = new https.Agent({ keepAlive: true, maxSockets: 16, ca: sandbox.caPem });
+  const names = Array.from({ length: count }, (_, index) => `lease-${String(index).padStart(5, '0')}`);
+  const post = (name: string, index: number) =>
+    new Promise<void>((resolvePromise, reject) => {
+      const body = JSON.stringify({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name }, spec: spec(index) });
+      const request = https.request(`${sandbox.url}/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`, {
+        method: 'POST',
+        agent,
+        headers: { Authorization: `Bearer ${sandbox.tokens.admin}`, 'Content-Type': 'application/json' },
+      });
+      request.on('response', (response) => {
+        response.resume();
+        response.on('end', () => (response.statusCode === 201 ? resolvePromise() : reject(new Error(`seed ${name}: HTTP ${response.statusCode}`))));
+      });
+      request.on('error', reject);
+      request.end(body);
+    });
+  for (let start = 0; start < names.length; start += 64) {
+    await Promise.all(names.slice(start, start + 64).map((name, offset) => post(name, start + offset)));
+  }
+  agent.destroy();
+  return names;
+}
+
+function microTime(epochMs: number): string {
+  return `${new Date(epochMs).toISOString().slice(0, 23)}000Z`;
+}
+
+/** Runs hold with --events json; resolves the parsed events and the child's start time (epoch ms) once it exits. */
+function runHold(env: NodeJS.ProcessEnv, args: string[], childScript: string) {
+  const child = spawn(LEASECTL, ['hold', ...args, '--events', 'json', '--', 'sh', '-c', `echo $(date +%s%N) ; ${childScript}`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const done = new Promise<{ events: { event: string; time: string }[]; childStartedAt: number; code: number | null }>((resolvePromise) => {
+    child.on('exit', (code) =>
+      setImmediate(() =>
+        resolvePromise({
+          code,
+          childStartedAt: Number(stdout.trim().split('\n')[0]) / 1e6,
+          events: stderr.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line)),
+        }),
+      ),
+    );
+  });
+  return { child, done };
+}
+
+function procStat(pid: number): { cpuTicks: number; rssKiB: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const cpuTicks = Number(fields[11]) + Number(fields[12]);
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return { cpuTicks, rssKiB };
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'leasectl-bench-'));
+  const sandbox = await startSandbox({ namespaces: ['bench-small', 'bench-large', 'bench-hold', 'bench-gc-leasectl', 'bench-gc-kubectl'] });
+  const kubeconfig = await sandbox.writeKubeconfig(join(work, 'kubeconfig'));
+  const env = { ...process.env, KUBECONFIG: kubeconfig, NO_COLOR: '1' };
+  const runs = QUICK ? 5 : 21;
+  const out = (line = '') => process.stdout.write(`${line}\n`);
+  try {
+    out(`leasectl benchmark — ${new Date().toISOString()} — node ${process.version}, ${hasKubectl ? 'kubectl found' : 'kubectl MISSING (kubectl rows skipped)'}${hasTime ? '' : ', /usr/bin/time missing (no RSS)'}`);
+    out(`machine: ${readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU'}, ${spawnSync('nproc').stdout?.toString().trim()} CPUs`);
+
+    out('\nStartup and small lists (10 leases)');
+    await seedLeases(sandbox, 'bench-small', 10, (index) => ({ holderIdentity: `holder-${index}`, leaseDurationSeconds: 15, renewTime: microTime(Date.now()) }));
+    const nodeBaseline = await measure('node -e 0', process.execPath, ['-e', '0'], env, runs);
+    const kubectlSmall = hasKubectl ? await measure('kubectl get lease -n bench-small', 'kubectl', ['get', 'lease', '-n', 'bench-small'], env, runs) : undefined;
+    const help = await measure('leasectl --help', LEASECTL, ['--help'], env, runs);
+    const listSmall = await measure('leasectl list -n bench-small', LEASECTL, ['list', '-n', 'bench-small'], env, runs);
+    const complete = await measure("leasectl __complete inspect ''", LEASECTL, ['__complete', 'inspect', ''], env, runs);
+    out(row(nodeBaseline, kubectlSmall));
+    if (kubectlSmall) out(row(kubectlSmall));
+    out(row(help, kubectlSmall));
+    out(row(listSmall, kubectlSmall));
+    out(row(complete, kubectlSmall));
+
+    out('\nLarge list (10,000 leases)');
+    const largeCount = QUICK ? 2000 : 10_000;
+    await seedLeases(sandbox, 'bench-large', largeCount, (index) => ({ holderIdentity: `holder-${index}`, leaseDurationSeconds: 15, renewTime: microTime(Date.now()) }));
+    const largeRuns = QUICK ? 3 : 7;
+    const kubectlLarge = hasKubectl ? await measure(`kubectl get lease -n bench-large (${largeCount})`, 'kubectl', ['get', 'lease', '-n', 'bench-large'], env, largeRuns, 1) : undefined;
+    const listLarge = await measure(`leasectl list -n bench-large (${largeCount})`, LEASECTL, ['list', '-n', 'bench-large'], env, largeRuns, 1);
+    if (kubectlLarge) out(row(kubectlLarge));
+    out(row(listLarge, kubectlLarge));
+
+    out('\nhold');
+    const acquireSamples: number[] = [];
+    for (let i = 0; i < (QUICK ? 5 : 11); i++) {
+      const started = Date.now();
+      const { done } = runHold(env, ['-n', 'bench-hold', `acquire-${i}`], 'true');
+      const result = await done;
+      acquireSamples.push(result.childStartedAt - started);
+    }
+    out(`  start of hold to start of child, free lease        median ${median(acquireSamples).toFixed(1).padStart(7)} ms (n=${acquireSamples.length})`);
+
+    // Handoff: a waiter is already watching when the holder releases; latency = waiter's child start − release event.
+    const handoffs: number[] = [];
+    const timing = ['--lease-duration', '15s', '--renew-deadline', '10s', '--retry-period', '2s'];
+    for (let i = 0; i < (QUICK ? 5 : 20); i++) {
+      const holder = runHold(env, ['-n', 'bench-hold', 'handoff', ...timing], 'sleep 0.6');
+      await new Promise((resolvePromise) => setTimeout(resolvePromise, 200));
+      const waiter = runHold(env, ['-n', 'bench-hold', 'handoff', ...timing], 'true');
+      const [first, second] = await Promise.all([holder.done, waiter.done]);
+      const released = first.events.find((event) => event.event === 'released');
+      if (!released || first.code !== 0 || second.code !== 0) throw new Error(`handoff run ${i} failed: ${JSON.stringify(first.events)}`);
+      handoffs.push(second.childStartedAt - Date.parse(released.time));
+    }
+    out(`  handoff: release to next child's start             median ${median(handoffs).toFixed(1).padStart(7)} ms (n=${handoffs.length}, max ${Math.max(...handoffs).toFixed(0)} ms)`);
+
+    const holdSeconds = QUICK ? 10 : 60;
+    const idle = spawn(LEASECTL, ['hold', '-n', 'bench-hold', 'idle', '--', 'sleep', String(holdSeconds + 5)], { env, stdio: 'ignore' });
+    await new Promise((resolvePromise) => setTimeout(resolvePromise, 5000));
+    const before = procStat(idle.pid!);
+    const ticksPerSecond = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim() || 100);
+    let peakRss = before.rssKiB;
+    const sampleEvery = setInterval(() => (peakRss = Math.max(peakRss, procStat(idle.pid!).rssKiB)), 1000);
+    await new Promise((resolvePromise) => setTimeout(resolvePromise, holdSeconds * 1000));
+    clearInterval(sampleEvery);
+    const after = procStat(idle.pid!);
+    idle.kill('SIGTERM');
+    const cpuPercent = ((after.cpuTicks - before.cpuTicks) / ticksPerSecond / holdSeconds) * 100;
+    out(`  while holding for ${holdSeconds}s (renewing every 2s): CPU ${cpuPercent.toFixed(2)}% of a core, peak RSS ${(peakRss / 1024).toFixed(0)} MiB`);
+
+    out('\ngc of 2,000 expired leases');
+    const gcCount = QUICK ? 500 : 2000;
+    const expired = (index: number) => ({ holderIdentity: `gone-${index}`, leaseDurationSeconds: 15, renewTime: microTime(Date.now() - 2 * 3600_000) });
+    await seedLeases(sandbox, 'bench-gc-leasectl', gcCount, expired);
+    const gcStarted = performance.now();
+    const gc = await timeOnce(LEASECTL, ['gc', '-n', 'bench-gc-leasectl'], env);
+    const gcMs = performance.now() - gcStarted;
+    if (gc.code !== 0) throw new Error(`leasectl gc exited ${gc.code}`);
+    out(`  leasectl gc -n bench-gc-leasectl (${gcCount})                   ${gcMs.toFixed(0).padStart(7)} ms`);
+    if (hasKubectl) {
+      const names = await seedLeases(sandbox, 'bench-gc-kubectl', gcCount, expired);
+      const kubectlStarted = performance.now();
+      const deleted = await timeOnce('kubectl', ['delete', 'lease', '-n', 'bench-gc-kubectl', ...names], env);
+      const kubectlMs = performance.now() - kubectlStarted;
+      if (deleted.code !== 0) throw new Error(`kubectl delete exited ${deleted.code}`);
+      out(`  kubectl delete lease NAME... (${gcCount} names, one call)      ${kubectlMs.toFixed(0).padStart(7)} ms  → leasectl is ${(kubectlMs / gcMs).toFixed(1)}x faster`);
+    }
+  } finally {
+    await sandbox.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();
