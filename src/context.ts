@@ -38,7 +38,9 @@ export interface KubeConnection {
   namespaceFromFlag: boolean;
   contextName: string | undefined;
   server: string;
-  /** Drops idle keep-alive sockets so the process can exit. */
+  /** Names of the namespaces the caller may list (for completing -n). */
+  namespaceNames(signal?: AbortSignal): Promise<string[]>;
+  /** Drops the connection's sockets (idle keep-alive ones, and any request still in flight). */
   close(): void;
 }
 

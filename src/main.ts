@@ -14,6 +14,14 @@ const processSignals: SignalSource = {
   },
 };
 
+// `leasectl list | head` closes the pipe early. Later writes are dropped rather than crashing with a stack trace:
+// exiting here could cut short a hold that still has to stop its child and release the lease.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 const invokedAs = basename(process.argv[1] ?? 'leasectl');
 process.exitCode = await runCli(process.argv.slice(2), {
   io: { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },

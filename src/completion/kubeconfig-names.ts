@@ -1,22 +1,13 @@
 // Context, cluster and user names for completing --context, --cluster and --user. Read with the yaml parser
 // rather than client-node's KubeConfig so these completions stay as fast as the static ones; the files are
 // chosen by kubectl's precedence (--kubeconfig, else every existing file in $KUBECONFIG, else ~/.kube/config).
-import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 
 export interface KubeconfigNames {
   contexts: string[];
   clusters: string[];
   users: string[];
-}
-
-export function kubeconfigFiles(kubeconfigFlag: string | undefined, env: NodeJS.ProcessEnv): string[] {
-  if (kubeconfigFlag) return [kubeconfigFlag];
-  if (env.KUBECONFIG) return env.KUBECONFIG.split(delimiter).filter((file) => file !== '' && existsSync(file));
-  const home = join(env.HOME || homedir(), '.kube', 'config');
-  return existsSync(home) ? [home] : [];
 }
 
 function namesIn(entries: unknown): string[] {

@@ -1,8 +1,10 @@
 // The ValueSource behind `__complete`: kubeconfig names from the files, namespaces and leases from the cluster.
 // Every answer is best effort: after the deadline, or on any error, the shell simply gets no candidates.
+import { homedir } from 'node:os';
 import type { KubeFlags } from '../context.js';
 import { COMPLETION_TIMEOUT_MS, type Candidate, type ValueSource } from './complete.js';
-import { kubeconfigFiles, readKubeconfigNames, type KubeconfigNames } from './kubeconfig-names.js';
+import { kubeconfigFiles } from '../kube/kubeconfig-files.js';
+import { readKubeconfigNames, type KubeconfigNames } from './kubeconfig-names.js';
 
 async function bestEffort<T>(timeoutMs: number, fallback: T, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const deadline = new AbortController();
@@ -20,7 +22,7 @@ async function bestEffort<T>(timeoutMs: number, fallback: T, work: (signal: Abor
 
 export function createValueSource(env: NodeJS.ProcessEnv, now: () => number, timeoutMs = COMPLETION_TIMEOUT_MS): ValueSource {
   const kubeconfigNames = (flags: KubeFlags, pick: (names: KubeconfigNames) => string[]) =>
-    bestEffort(timeoutMs, [] as string[], async () => pick(readKubeconfigNames(kubeconfigFiles(flags.kubeconfig, env))));
+    bestEffort(timeoutMs, [] as string[], async () => pick(readKubeconfigNames(kubeconfigFiles(flags.kubeconfig, env, env.HOME || homedir()).files)));
   const fromCluster = <T>(fallback: T, work: (cluster: typeof import('./cluster-values.js'), flags: KubeFlags, signal: AbortSignal) => Promise<T>) =>
     (flags: KubeFlags) =>
       bestEffort(timeoutMs, fallback, async (signal) =>

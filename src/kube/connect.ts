@@ -6,6 +6,7 @@ import { LEASECTL_VERSION } from '../version.js';
 import { HttpLeaseClient } from './client.js';
 import { HttpTransport } from './http.js';
 import { resolveKubeconfig, validateNamespace } from './kubeconfig.js';
+import { listNamespaceNames } from './namespaces.js';
 
 export function connect(flags: KubeFlags, env: NodeJS.ProcessEnv): KubeConnection {
   if (flags.namespace !== undefined) validateNamespace(flags.namespace);
@@ -21,6 +22,7 @@ export function connect(flags: KubeFlags, env: NodeJS.ProcessEnv): KubeConnectio
     namespaceFromFlag: flags.namespace !== undefined,
     contextName: resolved.contextName,
     server: transport.server.toString(),
+    namespaceNames: (signal) => listNamespaceNames(transport, signal),
     close: () => transport.close(),
   };
 }

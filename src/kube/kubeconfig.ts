@@ -3,11 +3,11 @@
 // and for current-context, the FIRST file that sets it wins (client-node lets the last win, or throws on a
 // duplicate or a missing file).
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
 import type { KubeFlags } from '../context.js';
 import { UsageError } from '../errors.js';
 import { KubeconfigError } from './errors.js';
+import { kubeconfigFiles } from './kubeconfig-files.js';
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
@@ -60,22 +60,16 @@ function mergeFirstWins(files: string[]): KubeConfig {
 
 function loadBase(flags: KubeFlags, environment: KubeconfigEnvironment): { config: KubeConfig; source: string } {
   const exists = environment.fileExists ?? existsSync;
-  if (flags.kubeconfig) {
-    if (!exists(flags.kubeconfig)) {
-      throw new KubeconfigError(`stat ${flags.kubeconfig}: no such file or directory (from --kubeconfig)`);
-    }
-    return { config: mergeFirstWins([flags.kubeconfig]), source: flags.kubeconfig };
+  const { files, from } = kubeconfigFiles(flags.kubeconfig, environment.env, environment.homeDir, exists);
+  if (from === '--kubeconfig' && !exists(files[0]!)) {
+    throw new KubeconfigError(`stat ${files[0]}: no such file or directory (from --kubeconfig)`);
   }
-  const fromEnv = environment.env.KUBECONFIG;
-  if (fromEnv) {
-    const files = fromEnv.split(':').filter((file) => file !== '' && exists(file));
-    if (files.length === 0) {
-      throw new KubeconfigError(`none of the files in KUBECONFIG exist (${fromEnv}); point KUBECONFIG or --kubeconfig at a kubeconfig file`);
-    }
-    return { config: mergeFirstWins(files), source: files.join(':') };
+  if (from === 'KUBECONFIG' && files.length === 0) {
+    throw new KubeconfigError(
+      `none of the files in KUBECONFIG exist (${environment.env.KUBECONFIG}); point KUBECONFIG or --kubeconfig at a kubeconfig file`,
+    );
   }
-  const homeConfig = environment.homeDir ? join(environment.homeDir, '.kube', 'config') : undefined;
-  if (homeConfig && exists(homeConfig)) return { config: mergeFirstWins([homeConfig]), source: homeConfig };
+  if (files.length > 0) return { config: mergeFirstWins(files), source: files.join(':') };
   if (environment.env.KUBERNETES_SERVICE_HOST && exists(SERVICE_ACCOUNT_TOKEN)) {
     const config = new KubeConfig();
     config.loadFromCluster();

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { kubeconfigFiles, readKubeconfigNames } from '../../src/completion/kubeconfig-names.js';
+import { readKubeconfigNames } from '../../src/completion/kubeconfig-names.js';
+import { kubeconfigFiles } from '../../src/kube/kubeconfig-files.js';
 import { createValueSource } from '../../src/completion/sources.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'leasectl-completion-'));
@@ -28,9 +29,9 @@ describe('kubeconfig names for --context, --cluster and --user', () => {
   const second = kubeconfig('second', ['dev', 'staging'], ['staging-cluster'], ['staging-user']);
 
   it('picks the files as kubectl does: --kubeconfig, else every existing $KUBECONFIG entry, else ~/.kube/config', () => {
-    expect(kubeconfigFiles('/explicit', { KUBECONFIG: first })).toEqual(['/explicit']);
-    expect(kubeconfigFiles(undefined, { KUBECONFIG: [first, join(dir, 'missing'), second].join(delimiter) })).toEqual([first, second]);
-    expect(kubeconfigFiles(undefined, { HOME: dir })).toEqual([]);
+    expect(kubeconfigFiles('/explicit', { KUBECONFIG: first }, dir).files).toEqual(['/explicit']);
+    expect(kubeconfigFiles(undefined, { KUBECONFIG: [first, join(dir, 'missing'), second].join(delimiter) }, dir).files).toEqual([first, second]);
+    expect(kubeconfigFiles(undefined, {}, dir)).toEqual({ files: [], from: 'none' });
   });
 
   it('lists each name once, in file order, and skips files it cannot read', () => {

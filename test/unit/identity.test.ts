@@ -188,6 +188,7 @@ async function runIdentity(args: string[], leases: Lease[], options: { namespace
     namespaceFromFlag: options.namespace !== undefined,
     contextName: 'test',
     server: 'https://127.0.0.1:6443',
+    namespaceNames: async () => [],
     close: () => {},
   };
   const ctx: CommandContext = {
