@@ -3,10 +3,12 @@
 // BENCH_QUICK=1 shortens every section (fewer runs, a 10 s hold instead of 60 s) for a smoke run.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { formatMicroTime } from '../src/lease/time.js';
+import type { LeaseSpec } from '../src/lease/types.js';
 import { startSandbox, type Sandbox } from '../src/sandbox/index.js';
+import { seedLeases } from '../scripts/seed-leases.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const LEASECTL = resolve(import.meta.dirname, '..', 'bin', 'leasectl');
@@ -71,35 +73,13 @@ function row(measurement: Measurement, reference?: Measurement): string {
   return `  ${measurement.label.padEnd(48)} median ${measurement.medianMs.toFixed(1).padStart(7)} ms (n=${measurement.runs})${rss}${ratio}`;
 }
 
-/** Creates leases straight through the API, many requests at once over keep-alive: seeding is not what is measured. */
-async function seedLeases(sandbox: Sandbox, namespace: string, count: number, spec: (index: number) => object): Promise<string[]> {
-  const agent = new https.Agent({ keepAlive: true, maxSockets: 16, ca: sandbox.caPem });
+/** `count` leases named lease-00000..., seeded through the API; returns their names. */
+async function seedNumberedLeases(sandbox: Sandbox, namespace: string, count: number, spec: (index: number) => LeaseSpec): Promise<string[]> {
   const names = Array.from({ length: count }, (_, index) => `lease-${String(index).padStart(5, '0')}`);
-  const post = (name: string, index: number) =>
-    new Promise<void>((resolvePromise, reject) => {
-      const body = JSON.stringify({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name }, spec: spec(index) });
-      const request = https.request(`${sandbox.url}/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`, {
-        method: 'POST',
-        agent,
-        headers: { Authorization: `Bearer ${sandbox.tokens.admin}`, 'Content-Type': 'application/json' },
-      });
-      request.on('response', (response) => {
-        response.resume();
-        response.on('end', () => (response.statusCode === 201 ? resolvePromise() : reject(new Error(`seed ${name}: HTTP ${response.statusCode}`))));
-      });
-      request.on('error', reject);
-      request.end(body);
-    });
-  for (let start = 0; start < names.length; start += 64) {
-    await Promise.all(names.slice(start, start + 64).map((name, offset) => post(name, start + offset)));
-  }
-  agent.destroy();
+  await seedLeases(sandbox, namespace, names.map((name, index) => ({ metadata: { name }, spec: spec(index) })));
   return names;
 }
 
-function microTime(epochMs: number): string {
-  return `${new Date(epochMs).toISOString().slice(0, 23)}000Z`;
-}
 
 /** Runs hold with --events json; resolves the parsed events and the child's start time (epoch ms) once it exits. */
 function runHold(env: NodeJS.ProcessEnv, args: string[], childScript: string) {
@@ -143,7 +123,7 @@ async function main(): Promise<void> {
     out(`machine: ${readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU'}, ${spawnSync('nproc').stdout?.toString().trim()} CPUs`);
 
     out('\nStartup and small lists (10 leases)');
-    await seedLeases(sandbox, 'bench-small', 10, (index) => ({ holderIdentity: `holder-${index}`, leaseDurationSeconds: 15, renewTime: microTime(Date.now()) }));
+    await seedNumberedLeases(sandbox, 'bench-small', 10, (index) => ({ holderIdentity: `holder-${index}`, leaseDurationSeconds: 15, renewTime: formatMicroTime(Date.now()) }));
     const nodeBaseline = await measure('node -e 0', process.execPath, ['-e', '0'], env, runs);
     const kubectlSmall = hasKubectl ? await measure('kubectl get lease -n bench-small', 'kubectl', ['get', 'lease', '-n', 'bench-small'], env, runs) : undefined;
     const help = await measure('leasectl --help', LEASECTL, ['--help'], env, runs);
@@ -157,7 +137,7 @@ async function main(): Promise<void> {
 
     out('\nLarge list (10,000 leases)');
     const largeCount = QUICK ? 2000 : 10_000;
-    await seedLeases(sandbox, 'bench-large', largeCount, (index) => ({ holderIdentity: `holder-${index}`, leaseDurationSeconds: 15, renewTime: microTime(Date.now()) }));
+    await seedNumberedLeases(sandbox, 'bench-large', largeCount, (index) => ({ holderIdentity: `holder-${index}`, leaseDurationSeconds: 15, renewTime: formatMicroTime(Date.now()) }));
     const largeRuns = QUICK ? 3 : 7;
     const kubectlLarge = hasKubectl ? await measure(`kubectl get lease -n bench-large (${largeCount})`, 'kubectl', ['get', 'lease', '-n', 'bench-large'], env, largeRuns, 1) : undefined;
     const listLarge = await measure(`leasectl list -n bench-large (${largeCount})`, LEASECTL, ['list', '-n', 'bench-large'], env, largeRuns, 1);
@@ -204,15 +184,15 @@ async function main(): Promise<void> {
 
     out('\ngc of 2,000 expired leases');
     const gcCount = QUICK ? 500 : 2000;
-    const expired = (index: number) => ({ holderIdentity: `gone-${index}`, leaseDurationSeconds: 15, renewTime: microTime(Date.now() - 2 * 3600_000) });
-    await seedLeases(sandbox, 'bench-gc-leasectl', gcCount, expired);
+    const expired = (index: number) => ({ holderIdentity: `gone-${index}`, leaseDurationSeconds: 15, renewTime: formatMicroTime(Date.now() - 2 * 3600_000) });
+    await seedNumberedLeases(sandbox, 'bench-gc-leasectl', gcCount, expired);
     const gcStarted = performance.now();
     const gc = await timeOnce(LEASECTL, ['gc', '-n', 'bench-gc-leasectl'], env);
     const gcMs = performance.now() - gcStarted;
     if (gc.code !== 0) throw new Error(`leasectl gc exited ${gc.code}`);
     out(`  leasectl gc -n bench-gc-leasectl (${gcCount})                   ${gcMs.toFixed(0).padStart(7)} ms`);
     if (hasKubectl) {
-      const names = await seedLeases(sandbox, 'bench-gc-kubectl', gcCount, expired);
+      const names = await seedNumberedLeases(sandbox, 'bench-gc-kubectl', gcCount, expired);
       const kubectlStarted = performance.now();
       const deleted = await timeOnce('kubectl', ['delete', 'lease', '-n', 'bench-gc-kubectl', ...names], env);
       const kubectlMs = performance.now() - kubectlStarted;

@@ -22,6 +22,12 @@ function timeText(raw: string | null | undefined, now: number): string {
   return at === undefined ? `${escapeCell(raw)} (unreadable)` : `${raw} (${describeRelative(at, now)})`;
 }
 
+/** Seconds as written, and in hours and minutes when that reads better (3600s (1h)). */
+function durationText(seconds: number): string {
+  const readable = formatDuration(seconds * 1000);
+  return readable === `${seconds}s` ? readable : `${seconds}s (${readable})`;
+}
+
 function mapLines(map: Record<string, string> | undefined): string[] {
   const entries = Object.entries(map ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
   return entries.length === 0 ? ['<none>'] : entries.map(([key, value]) => escapeCell(`${key}=${value}`));
@@ -54,7 +60,7 @@ export function describeLease(lease: Lease, now: number): string {
     add('  Host', escapeCell(split.host));
     add('  ID', escapeCell(split.id));
   }
-  add('Lease Duration', spec.leaseDurationSeconds == null ? '<unset>' : `${spec.leaseDurationSeconds}s (${formatDuration(spec.leaseDurationSeconds * 1000)})`);
+  add('Lease Duration', spec.leaseDurationSeconds == null ? '<unset>' : durationText(spec.leaseDurationSeconds));
   add('Acquire Time', timeText(spec.acquireTime, now));
   add('Renew Time', timeText(spec.renewTime, now));
   add('Lease Transitions', fieldText(spec.leaseTransitions));
