@@ -3,14 +3,16 @@
 
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { FeatureGateError, type FeatureGates, parseFeatureGates } from './feature-gates.js';
 import { startSandbox } from './index.js';
 
-const usage = `usage: sandbox [--port N] [--kubeconfig PATH] [--namespace NS]...`;
+const usage = `usage: sandbox [--port N] [--kubeconfig PATH] [--namespace NS]... [--feature-gates CoordinatedLeaderElection=true]`;
 
 interface CliOptions {
   port: number;
   kubeconfig: string;
   namespaces: string[];
+  featureGates: FeatureGates;
 }
 
 class UsageError extends Error {}
@@ -24,6 +26,7 @@ function parseCommandLine(argv: string[]): CliOptions {
         port: { type: 'string' },
         kubeconfig: { type: 'string' },
         namespace: { type: 'string', multiple: true },
+        'feature-gates': { type: 'string', multiple: true },
       },
       strict: true,
       allowPositionals: false,
@@ -31,9 +34,17 @@ function parseCommandLine(argv: string[]): CliOptions {
   } catch (error) {
     throw new UsageError((error as Error).message.split('\n')[0]);
   }
-  const { port = '0', kubeconfig = '.sandbox/kubeconfig', namespace = [] } = parsed.values;
+  const { port = '0', kubeconfig = '.sandbox/kubeconfig', namespace = [], 'feature-gates': featureGateFlags = [] } = parsed.values;
   if (!/^\d+$/.test(port) || Number(port) > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got "${port}"`);
-  return { port: Number(port), kubeconfig: resolve(kubeconfig), namespaces: namespace };
+  let featureGates: FeatureGates;
+  try {
+    // Repeating the flag adds to it, as kube-apiserver's does.
+    featureGates = parseFeatureGates(featureGateFlags.join(','));
+  } catch (error) {
+    if (error instanceof FeatureGateError) throw new UsageError(`invalid argument "${featureGateFlags.join(',')}" for "--feature-gates" flag: ${error.message}`);
+    throw error;
+  }
+  return { port: Number(port), kubeconfig: resolve(kubeconfig), namespaces: namespace, featureGates };
 }
 
 /** `.sandbox/kubeconfig` → `.sandbox/kubeconfig-readonly`. */
@@ -49,7 +60,7 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  const sandbox = await startSandbox({ port: options.port, namespaces: options.namespaces });
+  const sandbox = await startSandbox({ port: options.port, namespaces: options.namespaces, featureGates: options.featureGates });
   const kubeconfig = await sandbox.writeKubeconfig(options.kubeconfig);
   const readOnlyKubeconfig = await sandbox.writeKubeconfig(readOnlyPath(options.kubeconfig), { readOnly: true });
   process.stdout.write(kubeconfig + '\n');

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { generateServingCertificate } from './cert.js';
 import { type FaultControl, Faults } from './faults.js';
+import type { FeatureGates } from './feature-gates.js';
 import { writeKubeconfigFile } from './kubeconfig.js';
 import { LeaseApi } from './leases-api.js';
 import { LeaseRegistry } from './lease-registry.js';
@@ -14,6 +15,7 @@ import { LeaseStore } from './store.js';
 import { WatchHub } from './watch.js';
 
 export type { FaultControl, FaultSettings } from './faults.js';
+export type { FeatureGates } from './feature-gates.js';
 
 export interface SandboxOptions {
   /** 0 (the default) picks a free port. */
@@ -23,6 +25,8 @@ export interface SandboxOptions {
   namespaces?: string[];
   /** How often watches that allow bookmarks get one; the apiserver's rhythm is about a minute. Default 5000. */
   bookmarkIntervalMs?: number;
+  /** kube-apiserver's `--feature-gates`; every gate left out has kube-apiserver's default. */
+  featureGates?: FeatureGates;
 }
 
 export interface Sandbox {
@@ -54,7 +58,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new Faults();
   const serverNow = () => Date.now() + faults.clockOffsetMs;
   const store = new LeaseStore(0);
-  const leaseRegistry = new LeaseRegistry(store, (namespace) => namespaces.has(namespace), serverNow);
+  const leaseRegistry = new LeaseRegistry(store, (namespace) => namespaces.has(namespace), serverNow, options.featureGates);
   const namespaces = new NamespaceRegistry(store, serverNow, (namespace) => leaseRegistry.removeNamespace(namespace));
   for (const name of [...builtInNamespaces, ...(options.namespaces ?? [])]) namespaces.ensure(name);
 

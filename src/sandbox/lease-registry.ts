@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Lease, ObjectMeta } from '../lease/types.js';
 import { LEASE_API_VERSION } from '../lease/types.js';
+import type { FeatureGates } from './feature-gates.js';
 import { updateManagedFields } from './managed-fields.js';
 import { leaseErrors } from './lease-validation.js';
 import { formatTime } from './micro-time.js';
@@ -46,6 +47,20 @@ function orderedMetadata(fields: ObjectMeta): ObjectMeta {
 /** metadata.finalizers, which decodeObjectMeta has checked to be strings. */
 const finalizersOf = (lease: Lease) => (lease.metadata.finalizers as string[] | undefined) ?? [];
 
+/** The LeaseSpec fields behind the CoordinatedLeaderElection gate. */
+const coordinatedFields = ['strategy', 'preferredHolder'] as const;
+
+/**
+ * The gated fields a write may keep, as the lease strategy's PrepareForCreate (`previous` undefined) and
+ * PrepareForUpdate decide it: with the gate off, only what the stored lease already had survives.
+ */
+function withoutDisabledFields(lease: Lease, gates: FeatureGates, previous: Lease | undefined): Lease {
+  if (gates.CoordinatedLeaderElection || !lease.spec) return lease;
+  const spec = { ...lease.spec };
+  for (const field of coordinatedFields) if (previous?.spec?.[field] == null) delete spec[field];
+  return { ...lease, spec };
+}
+
 const generateNameAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
 
 export class LeaseRegistry {
@@ -53,6 +68,7 @@ export class LeaseRegistry {
     private readonly store: LeaseStore,
     private readonly namespaceExists: (namespace: string) => boolean,
     private readonly serverNow: () => number,
+    private readonly featureGates: FeatureGates = {},
   ) {}
 
   get(namespace: string, name: string): LeaseRecord {
@@ -74,7 +90,8 @@ export class LeaseRegistry {
     return this.createChecked({ ...lease, metadata }, options, true);
   }
 
-  private createChecked(lease: Lease, options: WriteOptions, rejectResourceVersion: boolean): { record: LeaseRecord; stored: boolean } {
+  private createChecked(written: Lease, options: WriteOptions, rejectResourceVersion: boolean): { record: LeaseRecord; stored: boolean } {
+    const lease = withoutDisabledFields(written, this.featureGates, undefined);
     const namespace = lease.metadata.namespace!;
     if (!this.namespaceExists(namespace)) throw notFound(namespacesResource, namespace);
     const errors = leaseErrors(lease);
@@ -139,7 +156,8 @@ export class LeaseRegistry {
     return this.replace(existing, { ...patched, metadata: { ...patched.metadata, namespace: existing.namespace } }, options);
   }
 
-  private replace(existing: LeaseRecord, lease: Lease, options: WriteOptions): LeaseRecord {
+  private replace(existing: LeaseRecord, written: Lease, options: WriteOptions): LeaseRecord {
+    const lease = withoutDisabledFields(written, this.featureGates, existing.lease);
     const name = existing.name;
     const requested = lease.metadata.resourceVersion;
     if (!requested) {

@@ -77,9 +77,17 @@ function includeObjectPolicy(request: ApiRequest): TableRequest['includeObject']
   throw badRequest(`unrecognized includeObject value: "${value}"`);
 }
 
-/** strconv.ParseBool, which the apiserver uses for `watch` and `allowWatchBookmarks`. */
+const goBools = new Map([
+  ...['1', 't', 'T', 'TRUE', 'true', 'True'].map((text) => [text, true] as const),
+  ...['0', 'f', 'F', 'FALSE', 'false', 'False'].map((text) => [text, false] as const),
+]);
+
+/** strconv.ParseBool: undefined for text it rejects. */
+export const goBool = (text: string): boolean | undefined => goBools.get(text);
+
+/** The apiserver's reading of `watch` and `allowWatchBookmarks`: true only for what strconv.ParseBool calls true. */
 export function parseGoBool(value: string | null): boolean {
-  return value !== null && ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value);
+  return value !== null && goBool(value) === true;
 }
 
 /** The field manager of a write: `?fieldManager=`, else the User-Agent up to its first '/'. */

@@ -20,7 +20,8 @@ export interface RequestOptions {
   contentType?: string;
 }
 
-export function apiClient(sandbox: Sandbox) {
+/** A client for anything serving like the sandbox: an in-process one, or one started as a command. */
+export function apiClient(sandbox: Pick<Sandbox, 'url' | 'caPem' | 'tokens'>) {
   const agent = new Agent({ ca: sandbox.caPem, keepAlive: true, maxSockets: 8 });
   const url = new URL(sandbox.url);
   const call = (method: string, path: string, options: RequestOptions = {}): Promise<Response> =>

@@ -133,20 +133,10 @@ describe('validation', () => {
   });
 
   it('several invalid fields are listed together in brackets', async () => {
-    const res = await api.call('POST', leasesPath('default'), { body: leaseBody('multi', { leaseDurationSeconds: -1, leaseTransitions: -2, preferredHolder: 'x', strategy: 'Newest' }) });
+    const res = await api.call('POST', leasesPath('default'), { body: leaseBody('multi', { leaseDurationSeconds: -1, leaseTransitions: -2 }) });
     expect(res.status).toBe(422);
-    expect(res.json.message).toBe('Lease.coordination.k8s.io "multi" is invalid: [spec.leaseDurationSeconds: Invalid value: -1: must be greater than 0, spec.leaseTransitions: Invalid value: -2: must be greater than or equal to 0, spec.strategy: Unsupported value: "Newest": supported values: "OldestEmulationVersion"]');
-    expect(res.json.details.causes.map((c: { field: string }) => c.field)).toEqual(['spec.leaseDurationSeconds', 'spec.leaseTransitions', 'spec.strategy']);
-  });
-
-  it('preferredHolder needs a strategy; custom strategies must be qualified names', async () => {
-    const forbidden = await api.call('POST', leasesPath('default'), { body: leaseBody('ph', { preferredHolder: 'x' }) });
-    expect(forbidden.json.message).toBe('Lease.coordination.k8s.io "ph" is invalid: spec.preferredHolder: Forbidden: may only be specified if `strategy` is defined');
-    expect(forbidden.json.details.causes).toEqual([{ reason: 'FieldValueForbidden', message: 'Forbidden: may only be specified if `strategy` is defined', field: 'spec.preferredHolder' }]);
-    expect((await api.call('POST', leasesPath('default'), { body: leaseBody('custom', { strategy: 'example.com/foo', preferredHolder: 'x' }) })).status).toBe(201);
-    const bad = await api.call('POST', leasesPath('default'), { body: leaseBody('custom-bad', { strategy: 'example.com/-foo' }) });
-    expect(bad.status).toBe(422);
-    expect(bad.json.details.causes[0].field).toBe('spec.strategy');
+    expect(res.json.message).toBe('Lease.coordination.k8s.io "multi" is invalid: [spec.leaseDurationSeconds: Invalid value: -1: must be greater than 0, spec.leaseTransitions: Invalid value: -2: must be greater than or equal to 0]');
+    expect(res.json.details.causes.map((c: { field: string }) => c.field)).toEqual(['spec.leaseDurationSeconds', 'spec.leaseTransitions']);
   });
 
   it('label values are checked', async () => {

@@ -137,6 +137,38 @@ describe('sandbox command', () => {
     expect(await exited).toBe(0);
   });
 
+  it('--feature-gates CoordinatedLeaderElection=true keeps spec.strategy', async () => {
+    const kubeconfig = join(dir, 'gated', 'kubeconfig');
+    const child = spawn(process.execPath, [bundle, '--kubeconfig', kubeconfig, '--feature-gates', 'CoordinatedLeaderElection=true'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await waitFor(() => stdout.includes('\n'), 15_000);
+      const config = parseYaml(readFileSync(kubeconfig, 'utf8'));
+      const token = config.users[0].user.token as string;
+      const served = apiClient({
+        url: config.clusters[0].cluster.server,
+        caPem: Buffer.from(config.clusters[0].cluster['certificate-authority-data'], 'base64').toString(),
+        tokens: { admin: token, readOnly: token },
+      });
+      const created = await served.call('POST', leasesPath('default'), { body: leaseBody('coordinated', { strategy: 'OldestEmulationVersion' }) });
+      served.close();
+      expect(created.json.spec).toEqual({ strategy: 'OldestEmulationVersion' });
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
+
+  it('rejects an unknown feature gate as kube-apiserver does, with exit code 2', async () => {
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      execFile(process.execPath, [bundle, '--feature-gates', 'Bogus=true'], (error, _stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stderr }));
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^sandbox: invalid argument "Bogus=true" for "--feature-gates" flag: unrecognized feature gate: Bogus \(usage: /);
+  });
+
   it('rejects bad flags with one line and exit code 2', async () => {
     const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       execFile(process.execPath, [bundle, '--bogus'], (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }));
