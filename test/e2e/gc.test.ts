@@ -8,6 +8,8 @@ import { againstRealCluster, hasKubectl, KUBECTL_MISSING, SANDBOX_ONLY, setupClu
 
 const HOUR = 3_600_000;
 const HOLDER = 'worker-1_4f3c1c3e-6a49-4b0e-9a3b-0c1f6b5d8e21';
+const STRATEGY_DROPPED =
+  'skipped: the cluster dropped spec.strategy on create (its CoordinatedLeaderElection feature gate is off, the kube-apiserver default), so it has no coordinated lease to protect';
 
 let cluster: TestCluster;
 
@@ -77,9 +79,8 @@ afterAll(async () => {
 
 describe.skipIf(!hasKubectl)(`gc on a mixed set (${hasKubectl ? 'kubectl checks the result' : KUBECTL_MISSING})`, () => {
   let ns: string;
-  /** What gc must delete: the expired and the released lease, and the "coordinated" one where the server drops strategy. */
-  let expectedDeleted: string[];
-  let expectedRemaining: string[];
+  const expectedDeleted = ['expired', 'released'];
+  const expectedRemaining = ['fresh', 'node-style', 'recently-expired'];
 
   beforeAll(async () => {
     ns = cluster.namespace;
@@ -89,13 +90,7 @@ describe.skipIf(!hasKubectl)(`gc on a mixed set (${hasKubectl ? 'kubectl checks 
       leaseManifest('released', 2 * HOUR, { holder: '', durationSeconds: 1 }),
       leaseManifest('recently-expired', 10 * 60_000),
       leaseManifest('node-style', 2 * HOUR, { durationSeconds: 40, ownerReferences: [await ownerReference(ns)] }),
-      leaseManifest('coordinated', 2 * HOUR, { durationSeconds: 5, strategy: 'OldestEmulationVersion' }),
     ]);
-    // With the CoordinatedLeaderElection gate off (the default), the apiserver drops spec.strategy on create.
-    const strategy = await cluster.kubectl(['get', 'lease', '-n', ns, 'coordinated', '-o', 'jsonpath={.spec.strategy}']);
-    const coordinationServed = strategy.stdout === 'OldestEmulationVersion';
-    expectedDeleted = ['expired', 'released', ...(coordinationServed ? [] : ['coordinated'])].sort();
-    expectedRemaining = ['coordinated', 'fresh', 'node-style', 'recently-expired'].filter((name) => !expectedDeleted.includes(name)).sort();
   });
 
   it('--dry-run lists what it would delete and deletes nothing', async () => {
@@ -118,7 +113,6 @@ describe.skipIf(!hasKubectl)(`gc on a mixed set (${hasKubectl ? 'kubectl checks 
     expect(report.wouldDelete.map((entry) => entry.name).sort()).toEqual(expectedDeleted);
     const skipped = Object.fromEntries(report.skipped.map((entry) => [entry.name, entry.reason]));
     expect(skipped['node-style']).toBe('owned');
-    if (!expectedDeleted.includes('coordinated')) expect(skipped.coordinated).toBe('coordinated');
   });
 
   it('-v explains each skipped lease on stderr', async () => {
@@ -134,7 +128,7 @@ describe.skipIf(!hasKubectl)(`gc on a mixed set (${hasKubectl ? 'kubectl checks 
     expect(await kubectlNames(ns)).toEqual(expectedRemaining);
   });
 
-  it('--include-owned also deletes the owned lease, never a coordinated one', async () => {
+  it('--include-owned also deletes the owned lease', async () => {
     const result = await cluster.leasectl(['gc', '-n', ns, '--include-owned', '-o', 'name']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe('lease.coordination.k8s.io/node-style\n');
@@ -156,6 +150,36 @@ describe.skipIf(!hasKubectl)(`gc on a mixed set (${hasKubectl ? 'kubectl checks 
     const result = await cluster.leasectl(['gc', '-n', 'kube-node-lease', '--dry-run', '-o', 'json']);
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout).wouldDelete).toEqual([]);
+  });
+});
+
+describe.skipIf(!hasKubectl)('gc and coordinated leases', () => {
+  let ns: string;
+  /** Whether the cluster stored spec.strategy; with CoordinatedLeaderElection off it drops it on create. */
+  let strategyStored: boolean;
+
+  beforeAll(async () => {
+    ns = await cluster.newNamespace('gc-coordinated');
+    await createLeases(ns, [
+      leaseManifest('coordinated', 2 * HOUR, { durationSeconds: 5, strategy: 'OldestEmulationVersion' }),
+      leaseManifest('plain', 2 * HOUR),
+    ]);
+    const strategy = await cluster.kubectl(['get', 'lease', '-n', ns, 'coordinated', '-o', 'jsonpath={.spec.strategy}']);
+    expect(strategy.code, strategy.stderr).toBe(0);
+    strategyStored = strategy.stdout === 'OldestEmulationVersion';
+  });
+
+  it('never deletes an expired coordinated lease, even with --include-owned, and says why', async (context) => {
+    context.skip(!strategyStored, STRATEGY_DROPPED);
+    const plan = await cluster.leasectl(['gc', '-n', ns, '--dry-run', '-o', 'json']);
+    expect(plan.code, plan.stderr).toBe(0);
+    const report = JSON.parse(plan.stdout) as { wouldDelete: { name: string }[]; skipped: { name: string; reason: string }[] };
+    expect(report.wouldDelete.map((entry) => entry.name)).toEqual(['plain']);
+    expect(report.skipped).toContainEqual(expect.objectContaining({ name: 'coordinated', reason: 'coordinated' }));
+    const result = await cluster.leasectl(['gc', '-n', ns, '--include-owned', '-o', 'name']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toBe('lease.coordination.k8s.io/plain\n');
+    expect(await kubectlNames(ns)).toEqual(['coordinated']);
   });
 });
 

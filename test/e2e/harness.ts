@@ -87,7 +87,9 @@ export async function setupCluster(): Promise<TestCluster> {
   if (realKubeconfig) {
     kubeconfig = realKubeconfig;
   } else {
-    sandbox = await startSandbox();
+    // A cluster with CoordinatedLeaderElection on, so coordinated leases can be tested; tests that write
+    // spec.strategy read it back and skip where a real cluster (gate off by default) dropped it.
+    sandbox = await startSandbox({ featureGates: { CoordinatedLeaderElection: true } });
     kubeconfig = await sandbox.writeKubeconfig(join(workDir, 'kubeconfig'));
     readOnlyKubeconfig = await sandbox.writeKubeconfig(join(workDir, 'kubeconfig-readonly'), { readOnly: true });
   }
