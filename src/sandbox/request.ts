@@ -26,7 +26,8 @@ export interface ApiRequest {
 
 export interface ApiReply {
   code: number;
-  body: string;
+  /** Text, or bytes for the protobuf forms. */
+  body: string | Buffer;
   headers?: Record<string, string | string[]>;
 }
 

@@ -11,6 +11,7 @@ import type { Faults } from './faults.js';
 import { wantsPrettyJson } from './json.js';
 import type { LeaseApi } from './leases-api.js';
 import type { NamespaceRegistry } from './namespaces.js';
+import { openApiV2Path, openApiV3Documents, serveOpenApiV2 } from './openapi.js';
 import { type ApiReply, type ApiRequest, jsonReply, type User } from './request.js';
 import {
   badRequest, forbiddenPath, internalError, methodNotAllowed, pathNotFound, requestEntityTooLarge, StatusError, unauthorized,
@@ -57,7 +58,8 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
 export class ApiServer {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
-  private discovery = new Map<string, unknown>();
+  /** Discovery and OpenAPI v3 documents by path: fixed once the port is known. */
+  private staticDocuments = new Map<string, unknown>();
   /** Headers every apiserver response carries besides Audit-Id. */
   private readonly flowControlHeaders = {
     'X-Kubernetes-Pf-Flowschema-Uid': randomUUID(),
@@ -93,7 +95,7 @@ export class ApiServer {
     });
     const address = this.server.address();
     if (address && typeof address === 'object') this.port = address.port;
-    this.discovery = discoveryDocuments(`${this.options.host}:${this.port}`);
+    this.staticDocuments = new Map([...discoveryDocuments(`${this.options.host}:${this.port}`), ...openApiV3Documents]);
   }
 
   /** Stops accepting and drops every open connection, watches included. */
@@ -131,8 +133,11 @@ export class ApiServer {
 
   private send(response: ServerResponse, reply: ApiReply, auditHeaders: Record<string, string>): void {
     if (response.destroyed) return;
-    const contentType = reply.headers?.['Content-Type'] ?? 'application/json';
-    response.writeHead(reply.code, { ...auditHeaders, ...reply.headers, 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(reply.body) });
+    const headers: Record<string, string | string[]> = { ...auditHeaders, ...reply.headers };
+    // A 304 has no body, so nothing describes one (net/http drops both headers too).
+    if (reply.code === 304) delete headers['Content-Type'];
+    else Object.assign(headers, { 'Content-Type': headers['Content-Type'] ?? 'application/json', 'Content-Length': String(Buffer.byteLength(reply.body)) });
+    response.writeHead(reply.code, headers);
     response.end(reply.body);
   }
 
@@ -166,11 +171,12 @@ export class ApiServer {
       readBody: () => readBody(request),
     };
 
-    const document = this.discovery.get(pathname);
+    const document = this.staticDocuments.get(pathname);
     if (document !== undefined) {
       if (method !== 'GET') throw methodNotAllowed();
       return jsonReply(apiRequest.pretty, 200, document);
     }
+    if (pathname === openApiV2Path) return serveOpenApiV2(apiRequest);
     if (pathname === '/healthz' || pathname === '/livez' || pathname === '/readyz') {
       return { code: 200, body: 'ok', headers: { 'Content-Type': 'text/plain; charset=utf-8' } };
     }

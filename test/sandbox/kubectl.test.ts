@@ -24,11 +24,12 @@ afterAll(async () => {
 });
 
 /** Runs kubectl asynchronously: the sandbox shares this process, so a synchronous spawn would starve it. */
-function kubectl(args: string[], config = kubeconfig): Promise<{ stdout: string; stderr: string; status: number | null }> {
+function kubectl(args: string[], config = kubeconfig, input = ''): Promise<{ stdout: string; stderr: string; status: number | null }> {
   return new Promise((resolve) => {
-    execFile('kubectl', ['--kubeconfig', config, ...args], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, HOME: dir } }, (error, stdout, stderr) => {
+    const child = execFile('kubectl', ['--kubeconfig', config, ...args], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, HOME: dir } }, (error, stdout, stderr) => {
       resolve({ stdout, stderr, status: error ? (typeof error.code === 'number' ? error.code : null) : 0 });
     });
+    child.stdin!.end(input);
   });
 }
 
@@ -128,5 +129,44 @@ describe.skipIf(!hasKubectl)('kubectl against the sandbox (skipped: kubectl is n
       watcher.kill();
     }
   });
-});
 
+  it('create -f of a v1 List validates it against /openapi/v2 on the client, then creates each lease', async () => {
+    const list = { apiVersion: 'v1', kind: 'List', items: ['listed-1', 'listed-2'].map((name) => ({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name }, spec: { holderIdentity: 'me', leaseDurationSeconds: 15 } })) };
+    const created = await kubectl(['create', '-f', '-'], kubeconfig, JSON.stringify(list));
+    expect(created.stderr).toBe('');
+    expect(created.stdout).toBe('lease.coordination.k8s.io/listed-1 created\nlease.coordination.k8s.io/listed-2 created\n');
+  });
+
+  it('an unknown field in a v1 List fails client-side validation with kube-openapi\'s message', async () => {
+    const list = { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'listed-bad' }, spec: { holderIdentity: 'me', holder: 'typo' } }] };
+    const rejected = await kubectl(['create', '-f', '-'], kubeconfig, JSON.stringify(list));
+    expect(rejected.status).toBe(1);
+    expect(rejected.stderr).toBe('error: error validating "STDIN": error validating data: ValidationError(Lease.spec): unknown field "holder" in io.k8s.api.coordination.v1.LeaseSpec; if you choose to ignore these errors, turn validation off with --validate=false\n');
+    expect((await kubectl(['get', 'lease', 'listed-bad'])).status).toBe(1);
+  });
+
+  it('create --validate=strict of a Lease with an unknown field is refused by the server, as kube-apiserver refuses it', async () => {
+    const lease = 'apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata:\n  name: strict-probe\nspec:\n  holderIdentity: me\n  holder: typo\n';
+    const rejected = await kubectl(['create', '--validate=strict', '-f', '-'], kubeconfig, lease);
+    expect(rejected.status).toBe(1);
+    expect(rejected.stderr).toBe('Error from server (BadRequest): error when creating "STDIN": Lease in version "v1" cannot be handled as a Lease: strict decoding error: unknown field "spec.holder"\n');
+    const warned = await kubectl(['create', '--validate=warn', '-f', '-'], kubeconfig, lease);
+    expect(warned.status).toBe(0);
+    expect(warned.stderr).toBe('Warning: unknown field "spec.holder"\n');
+  });
+
+  it('explain lease.spec prints the LeaseSpec fields from /openapi/v3', async () => {
+    const explained = await kubectl(['explain', 'lease.spec']);
+    expect(explained.stderr).toBe('');
+    expect(explained.stdout).toMatch(/^GROUP: +coordination\.k8s\.io\nKIND: +Lease\nVERSION: +v1\n\nFIELD: spec <LeaseSpec>\n/);
+    for (const field of ['acquireTime\t<string>', 'holderIdentity\t<string>', 'leaseDurationSeconds\t<integer>', 'leaseTransitions\t<integer>', 'preferredHolder\t<string>', 'renewTime\t<string>', 'strategy\t<string>']) {
+      expect(explained.stdout).toContain(`  ${field}\n`);
+    }
+  });
+
+  it('create -f of a Namespace manifest is validated against /openapi/v2 and created', async () => {
+    const created = await kubectl(['create', '-f', '-'], kubeconfig, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: from-manifest\n');
+    expect(created.stderr).toBe('');
+    expect(created.stdout).toBe('namespace/from-manifest created\n');
+  });
+});
