@@ -87,7 +87,7 @@ export function createProgram(world: World): { program: Command; connections: Ku
     },
     async connect() {
       const { connect } = await import('./kube/connect.js');
-      const connection = connect(globals(), world.env);
+      const connection = await connect(globals(), world.env);
       connections.push(connection);
       return connection;
     },

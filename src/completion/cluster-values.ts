@@ -10,7 +10,7 @@ import type { Candidate } from './complete.js';
 const LEASE_LIMIT = 500;
 
 async function withConnection<T>(flags: KubeFlags, env: NodeJS.ProcessEnv, signal: AbortSignal, use: (connection: KubeConnection) => Promise<T>): Promise<T> {
-  const connection = connect(flags, env);
+  const connection = await connect(flags, env);
   // Destroying the sockets ends a request that outlives the completion's deadline.
   const onAbort = () => connection.close();
   signal.addEventListener('abort', onAbort, { once: true });

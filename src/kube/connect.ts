@@ -1,18 +1,20 @@
-// Loaded lazily (dynamic import from the CLI) because it pulls in @kubernetes/client-node: commands that do
-// not talk to a cluster, and --help, never pay for it.
+// Loaded lazily (dynamic import from the CLI) with the network modules it needs: commands that do not talk to a
+// cluster, and --help, never pay for them.
 import { homedir } from 'node:os';
 import type { KubeConnection, KubeFlags } from '../context.js';
 import { LEASECTL_VERSION } from '../version.js';
 import { HttpLeaseClient } from './client.js';
+import { credentialsFor } from './credentials.js';
 import { HttpTransport } from './http.js';
 import { resolveKubeconfig, validateNamespace } from './kubeconfig.js';
 import { listNamespaceNames } from './namespaces.js';
 
-export function connect(flags: KubeFlags, env: NodeJS.ProcessEnv): KubeConnection {
+export async function connect(flags: KubeFlags, env: NodeJS.ProcessEnv): Promise<KubeConnection> {
   if (flags.namespace !== undefined) validateNamespace(flags.namespace);
   const resolved = resolveKubeconfig(flags, { env, homeDir: env.HOME || homedir() });
   const transport = new HttpTransport({
-    kubeConfig: resolved.kubeConfig,
+    server: resolved.server,
+    credentials: await credentialsFor(resolved),
     userAgent: `leasectl/${LEASECTL_VERSION} (${process.platform}/${process.arch}) node/${process.versions.node}`,
     requestTimeoutMs: flags.requestTimeout || undefined,
   });

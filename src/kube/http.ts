@@ -1,9 +1,8 @@
 // The HTTP layer under LeaseClient. Raw requests (rather than client-node's generated API) keep every byte
-// of the server's JSON and Status bodies; client-node still does what it is good at: kubeconfig auth
-// (tokens, client certificates, exec plugins, auth providers) via applyToHTTPSOptions.
+// of the server's JSON and Status bodies; authentication comes from credentials.ts.
 import http from 'node:http';
 import https from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { Credentials } from './credentials.js';
 import { KubeApiError, KubeTransportError, type Status } from './errors.js';
 
 export interface HttpRequest {
@@ -23,7 +22,8 @@ export interface HttpResponse {
 }
 
 export interface HttpTransportOptions {
-  kubeConfig: KubeConfig;
+  server: string;
+  credentials: Credentials;
   userAgent: string;
   /** Per-request timeout in ms (--request-timeout); undefined waits forever, as kubectl does. */
   requestTimeoutMs?: number;
@@ -99,39 +99,16 @@ export function describeTransportFailure(error: NodeJS.ErrnoException, server: U
 export class HttpTransport {
   readonly server: URL;
   private readonly options: HttpTransportOptions;
-  private agent: http.Agent | undefined;
+  private readonly agent: http.Agent;
 
   constructor(options: HttpTransportOptions) {
     this.options = options;
-    const cluster = options.kubeConfig.getCurrentCluster();
-    if (!cluster) throw new KubeTransportError('error: no cluster is selected in the kubeconfig');
-    this.server = new URL(cluster.server);
-  }
-
-  /** Auth may change between requests (exec plugins refresh tokens), so headers are applied per request; the keep-alive agent is built once. */
-  private async requestOptions(): Promise<https.RequestOptions> {
-    const options: https.RequestOptions = {};
-    await this.options.kubeConfig.applyToHTTPSOptions(options);
-    if (!this.agent) {
-      const cluster = this.options.kubeConfig.getCurrentCluster();
-      // A proxy agent from client-node is kept as it is; otherwise a keep-alive agent with the same TLS material.
-      this.agent = cluster?.proxyUrl
-        ? (options.agent as http.Agent)
-        : this.server.protocol === 'http:'
-          ? new http.Agent({ keepAlive: true })
-          : new https.Agent({
-              keepAlive: true,
-              ca: options.ca,
-              cert: options.cert,
-              key: options.key,
-              pfx: options.pfx,
-              passphrase: options.passphrase,
-              rejectUnauthorized: options.rejectUnauthorized,
-              servername: options.servername,
-            });
-    }
-    options.agent = this.agent;
-    return options;
+    this.server = new URL(options.server);
+    const { credentials } = options;
+    // Keep-alive: gc and hold send many requests, and a TLS handshake per request would dominate.
+    this.agent =
+      credentials.agent ??
+      (this.server.protocol === 'http:' ? new http.Agent({ keepAlive: true }) : new https.Agent({ keepAlive: true, ...credentials.tls }));
   }
 
   private url(request: HttpRequest): URL {
@@ -145,11 +122,10 @@ export class HttpTransport {
 
   /** Opens a request; resolves with the response once headers arrive. */
   private async open(request: HttpRequest, streaming: boolean): Promise<http.IncomingMessage> {
-    const options = await this.requestOptions();
     const url = this.url(request);
     const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
     const headers: http.OutgoingHttpHeaders = {
-      ...(options.headers as http.OutgoingHttpHeaders | undefined),
+      ...(await this.options.credentials.headers()),
       Accept: request.accept ?? 'application/json',
       'User-Agent': this.options.userAgent,
     };
@@ -160,7 +136,7 @@ export class HttpTransport {
     const transport = url.protocol === 'http:' ? http : https;
     return new Promise((resolve, reject) => {
       let timedOut = false;
-      const req = transport.request(url, { ...options, method: request.method, headers, signal: request.signal });
+      const req = transport.request(url, { agent: this.agent, method: request.method, headers, signal: request.signal });
       const timeoutMs = this.options.requestTimeoutMs;
       const timer = timeoutMs && !streaming ? setTimeout(() => ((timedOut = true), req.destroy(new Error('timeout'))), timeoutMs) : undefined;
       req.on('response', (response) => {
@@ -223,6 +199,6 @@ export class HttpTransport {
   }
 
   close(): void {
-    this.agent?.destroy();
+    this.agent.destroy();
   }
 }

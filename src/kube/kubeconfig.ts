@@ -1,24 +1,36 @@
 // kubectl's kubeconfig rules (client-go tools/clientcmd/loader.go), which client-node's loadFromDefault does
 // not follow: KUBECONFIG entries that do not exist are skipped, and for every named cluster, user and context,
 // and for current-context, the FIRST file that sets it wins (client-node lets the last win, or throws on a
-// duplicate or a missing file).
-import { existsSync } from 'node:fs';
-import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
+// duplicate or a missing file). The files are read with `yaml` rather than client-node, which is only loaded
+// when a user entry needs its authenticators (see credentials.ts): that keeps every command's start-up small.
+import { existsSync, readFileSync } from 'node:fs';
+import { isIPv6 } from 'node:net';
+import { dirname, isAbsolute, join } from 'node:path';
+import { parse } from 'yaml';
 import type { KubeFlags } from '../context.js';
 import { UsageError } from '../errors.js';
 import { KubeconfigError } from './errors.js';
 import { kubeconfigFiles } from './kubeconfig-files.js';
 
-const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** A cluster or user entry as written in the file (kubectl's field names), with file paths made absolute. */
+export type KubeconfigEntry = Record<string, unknown>;
 
 export interface KubeconfigEnvironment {
   env: NodeJS.ProcessEnv;
   homeDir: string | undefined;
   fileExists?: (path: string) => boolean;
+  /** Where the in-cluster service account files live (tests point it elsewhere). */
+  serviceAccountDir?: string;
 }
 
 export interface ResolvedKubeconfig {
-  kubeConfig: KubeConfig;
+  server: string;
+  clusterName: string;
+  cluster: KubeconfigEntry;
+  userName: string;
+  user: KubeconfigEntry;
   contextName: string | undefined;
   /** The context's namespace, trimmed (the in-cluster namespace file ends with a newline). */
   contextNamespace: string | undefined;
@@ -26,39 +38,77 @@ export interface ResolvedKubeconfig {
   source: string;
 }
 
-function loadFile(path: string): KubeConfig {
-  const config = new KubeConfig();
-  try {
-    config.loadFromFile(path);
-  } catch (error) {
-    throw new KubeconfigError(`error loading kubeconfig ${path}: ${(error as Error).message.split('\n')[0]}`);
-  }
-  return config;
+interface NamedEntries {
+  clusters: Map<string, KubeconfigEntry>;
+  users: Map<string, KubeconfigEntry>;
+  contexts: Map<string, KubeconfigEntry>;
+  currentContext: string | undefined;
 }
 
-function mergeFirstWins(files: string[]): KubeConfig {
-  const clusters = new Map<string, Cluster>();
-  const users = new Map<string, User>();
-  const contexts = new Map<string, Context>();
-  let currentContext: string | undefined;
-  for (const file of files) {
-    const config = loadFile(file);
-    for (const cluster of config.clusters) if (!clusters.has(cluster.name)) clusters.set(cluster.name, cluster);
-    for (const user of config.users) if (!users.has(user.name)) users.set(user.name, user);
-    for (const context of config.contexts) if (!contexts.has(context.name)) contexts.set(context.name, context);
-    if (!currentContext && config.currentContext) currentContext = config.currentContext;
+// kubectl resolves these relative to the file that names them.
+const PATH_FIELDS: Record<'cluster' | 'user', string[]> = {
+  cluster: ['certificate-authority'],
+  user: ['client-certificate', 'client-key', 'tokenFile'],
+};
+
+function withAbsolutePaths(entry: KubeconfigEntry, kind: 'cluster' | 'user', directory: string): KubeconfigEntry {
+  const copy = { ...entry };
+  for (const field of PATH_FIELDS[kind]) {
+    const value = copy[field];
+    if (typeof value === 'string' && value !== '' && !isAbsolute(value)) copy[field] = join(directory, value);
   }
-  const merged = new KubeConfig();
-  merged.loadFromOptions({
-    clusters: [...clusters.values()],
-    users: [...users.values()],
-    contexts: [...contexts.values()],
-    currentContext,
-  });
+  return copy;
+}
+
+function readKubeconfigFile(file: string): Record<string, unknown> {
+  try {
+    const document = parse(readFileSync(file, 'utf8')) as unknown;
+    if (document === null || document === undefined) return {};
+    if (typeof document !== 'object' || Array.isArray(document)) throw new Error('not a kubeconfig (expected a map)');
+    return document as Record<string, unknown>;
+  } catch (error) {
+    throw new KubeconfigError(`error loading kubeconfig ${file}: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+function mergeFirstWins(files: string[]): NamedEntries {
+  const merged: NamedEntries = { clusters: new Map(), users: new Map(), contexts: new Map(), currentContext: undefined };
+  for (const file of files) {
+    const document = readKubeconfigFile(file);
+    const directory = dirname(file);
+    const add = (list: unknown, key: 'cluster' | 'user' | 'context', into: Map<string, KubeconfigEntry>) => {
+      if (!Array.isArray(list)) return;
+      for (const item of list as { name?: unknown; [field: string]: unknown }[]) {
+        if (!item || typeof item.name !== 'string' || into.has(item.name)) continue;
+        const entry = (item[key] ?? {}) as KubeconfigEntry;
+        into.set(item.name, key === 'context' ? entry : withAbsolutePaths(entry, key, directory));
+      }
+    };
+    add(document.clusters, 'cluster', merged.clusters);
+    add(document.users, 'user', merged.users);
+    add(document.contexts, 'context', merged.contexts);
+    if (!merged.currentContext && typeof document['current-context'] === 'string' && document['current-context']) {
+      merged.currentContext = document['current-context'];
+    }
+  }
   return merged;
 }
 
-function loadBase(flags: KubeFlags, environment: KubeconfigEnvironment): { config: KubeConfig; source: string } {
+/** A pod's service account, as client-go's InClusterConfig reads it. */
+function inClusterEntries(env: NodeJS.ProcessEnv, serviceAccountDir: string): NamedEntries {
+  const host = env.KUBERNETES_SERVICE_HOST!;
+  const server = `https://${isIPv6(host) ? `[${host}]` : host}:${env.KUBERNETES_SERVICE_PORT ?? '443'}`;
+  const namespaceFile = join(serviceAccountDir, 'namespace');
+  const namespace = existsSync(namespaceFile) ? readFileSync(namespaceFile, 'utf8').trim() : undefined;
+  return {
+    clusters: new Map([['in-cluster', { server, 'certificate-authority': join(serviceAccountDir, 'ca.crt') }]]),
+    users: new Map([['in-cluster', { tokenFile: join(serviceAccountDir, 'token') }]]),
+    contexts: new Map([['in-cluster', { cluster: 'in-cluster', user: 'in-cluster', namespace }]]),
+    currentContext: 'in-cluster',
+  };
+}
+
+function loadEntries(flags: KubeFlags, environment: KubeconfigEnvironment): { entries: NamedEntries; source: string } {
   const exists = environment.fileExists ?? existsSync;
   const { files, from } = kubeconfigFiles(flags.kubeconfig, environment.env, environment.homeDir, exists);
   if (from === '--kubeconfig' && !exists(files[0]!)) {
@@ -69,22 +119,21 @@ function loadBase(flags: KubeFlags, environment: KubeconfigEnvironment): { confi
       `none of the files in KUBECONFIG exist (${environment.env.KUBECONFIG}); point KUBECONFIG or --kubeconfig at a kubeconfig file`,
     );
   }
-  if (files.length > 0) return { config: mergeFirstWins(files), source: files.join(':') };
-  if (environment.env.KUBERNETES_SERVICE_HOST && exists(SERVICE_ACCOUNT_TOKEN)) {
-    const config = new KubeConfig();
-    config.loadFromCluster();
-    return { config, source: 'in-cluster service account' };
+  if (files.length > 0) return { entries: mergeFirstWins(files), source: files.join(':') };
+  const serviceAccountDir = environment.serviceAccountDir ?? SERVICE_ACCOUNT_DIR;
+  if (environment.env.KUBERNETES_SERVICE_HOST && exists(join(serviceAccountDir, 'token'))) {
+    return { entries: inClusterEntries(environment.env, serviceAccountDir), source: 'in-cluster service account' };
   }
   throw new KubeconfigError('no kubeconfig found: use --kubeconfig, set KUBECONFIG, or create ~/.kube/config');
 }
 
 /** Loads the kubeconfig the way kubectl does and applies --context, --cluster, --user and --insecure-skip-tls-verify. */
 export function resolveKubeconfig(flags: KubeFlags, environment: KubeconfigEnvironment): ResolvedKubeconfig {
-  const { config, source } = loadBase(flags, environment);
-  const contextName = flags.context ?? (config.currentContext || undefined);
-  let context: Context | undefined;
+  const { entries, source } = loadEntries(flags, environment);
+  const contextName = flags.context ?? entries.currentContext;
+  let context: KubeconfigEntry | undefined;
   if (contextName) {
-    context = config.getContextObject(contextName) ?? undefined;
+    context = entries.contexts.get(contextName);
     if (!context) {
       throw new KubeconfigError(
         flags.context
@@ -96,29 +145,28 @@ export function resolveKubeconfig(flags: KubeFlags, environment: KubeconfigEnvir
     throw new KubeconfigError(`no current-context is set in ${source}; use --context, or --cluster and --user`);
   }
 
-  const clusterName = flags.cluster ?? context?.cluster;
-  const userName = flags.user ?? context?.user;
-  const cluster = clusterName ? config.getCluster(clusterName) : null;
-  if (!cluster) throw new KubeconfigError(`cluster "${clusterName ?? ''}" is not defined in ${source}`);
-  const user = userName ? config.getUser(userName) : null;
-  if (userName && !user) throw new KubeconfigError(`user "${userName}" is not defined in ${source}`);
+  const clusterName = flags.cluster ?? (context?.cluster as string | undefined);
+  const cluster = clusterName ? entries.clusters.get(clusterName) : undefined;
+  if (!clusterName || !cluster) throw new KubeconfigError(`cluster "${clusterName ?? ''}" is not defined in ${source}`);
+  if (typeof cluster.server !== 'string' || cluster.server === '') {
+    throw new KubeconfigError(`cluster "${clusterName}" in ${source} has no server`);
+  }
+  const userName = flags.user ?? (context?.user as string | undefined) ?? '';
+  const user = userName ? entries.users.get(userName) : {};
+  if (!user) throw new KubeconfigError(`user "${userName}" is not defined in ${source}`);
 
-  const effectiveCluster: Cluster = flags.insecureSkipTlsVerify
-    ? { name: cluster.name, server: cluster.server, skipTLSVerify: true, tlsServerName: cluster.tlsServerName, proxyUrl: cluster.proxyUrl }
+  const effectiveCluster: KubeconfigEntry = flags.insecureSkipTlsVerify
+    ? { ...cluster, 'insecure-skip-tls-verify': true, 'certificate-authority': undefined, 'certificate-authority-data': undefined }
     : cluster;
-  const effectiveUser: User = user ?? { name: 'anonymous' };
-  const effectiveContextName = contextName ?? 'leasectl-flags';
-  const resolved = new KubeConfig();
-  resolved.loadFromOptions({
-    clusters: [effectiveCluster],
-    users: [effectiveUser],
-    contexts: [{ name: effectiveContextName, cluster: effectiveCluster.name, user: effectiveUser.name, namespace: context?.namespace }],
-    currentContext: effectiveContextName,
-  });
+  const namespace = typeof context?.namespace === 'string' ? context.namespace.trim() : '';
   return {
-    kubeConfig: resolved,
+    server: cluster.server.replace(/\/$/, ''),
+    clusterName,
+    cluster: effectiveCluster,
+    userName,
+    user,
     contextName,
-    contextNamespace: context?.namespace?.trim() || undefined,
+    contextNamespace: namespace || undefined,
     source,
   };
 }

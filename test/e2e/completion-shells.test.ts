@@ -27,7 +27,7 @@ let blackHoleKubeconfig: string;
 const openSockets = new Set<Socket>();
 
 async function createLeases(namespace: string, names: string[]): Promise<void> {
-  const connection = connect({ kubeconfig: cluster.kubeconfig }, {});
+  const connection = await connect({ kubeconfig: cluster.kubeconfig }, {});
   try {
     for (const name of names) {
       await connection.client.create(namespace, {

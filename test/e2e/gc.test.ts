@@ -214,7 +214,7 @@ describe.skipIf(!hasKubectl)('gc at scale', () => {
 
   it(`deletes ${count} expired leases with bounded concurrency and accounts for every one`, { timeout: 180_000 }, async () => {
     const ns = await cluster.newNamespace('gc-bulk');
-    const connection = testClient();
+    const connection = await testClient();
     try {
       const names = Array.from({ length: count }, (_, i) => `bulk-${String(i).padStart(4, '0')}`);
       let next = 0;
@@ -245,7 +245,7 @@ describe.skipIf(!hasKubectl || againstRealCluster)(`gc against an apiserver that
     // Every request now takes 700 ms, and with --concurrency 1 gc deletes one lease at a time in name order: once the
     // first deletion is printed the listing is done, and z-target's delete is six round trips away.
     sandbox.faults.latencyMs = 700;
-    const connection = testClient();
+    const connection = await testClient();
     try {
       const child = cluster.spawnLeasectl(['gc', '-n', ns, '--concurrency', '1']);
       let stdout = '';

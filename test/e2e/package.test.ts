@@ -44,7 +44,7 @@ beforeAll(async () => {
   const install = await npm(['install', '--global', '--prefix', prefix, '--offline', '--ignore-scripts', join(work, packed.filename)]);
   expect(install.code, install.stderr).toBe(0);
 
-  const connection = connect({ kubeconfig: cluster.kubeconfig }, {});
+  const connection = await connect({ kubeconfig: cluster.kubeconfig }, {});
   try {
     await connection.client.create(cluster.namespace, {
       apiVersion: LEASE_API_VERSION,

@@ -31,7 +31,7 @@ const withoutAge = (table: string) => table.replace(/\b\d+[smhd]$/gm, '<age>');
 beforeAll(async () => {
   cluster = await setupCluster();
   ns = cluster.namespace;
-  const connection = connect({ kubeconfig: cluster.kubeconfig }, {});
+  const connection = await connect({ kubeconfig: cluster.kubeconfig }, {});
   try {
     for (const name of ['plugin-a', 'plugin-b']) {
       await connection.client.create(ns, {

@@ -51,7 +51,7 @@ describe('kubeconfig loading follows kubectl, not client-node', () => {
     const resolved = resolveKubeconfig({}, environment(`${a}:${b}`));
     expect(resolved.contextName).toBe('ctx-a');
     expect(resolved.contextNamespace).toBe('team-a');
-    expect(resolved.kubeConfig.getCurrentCluster()?.server).toBe('https://a.example:6443');
+    expect(resolved.server).toBe('https://a.example:6443');
   });
 
   it('a file without current-context defers to the next one', () => {
@@ -60,7 +60,7 @@ describe('kubeconfig loading follows kubectl, not client-node', () => {
 
   it('the first file to define a cluster name wins, silently (client-node throws "Duplicate cluster")', () => {
     const resolved = resolveKubeconfig({ context: 'ctx-a' }, environment(`${a}:${b}`));
-    expect(resolved.kubeConfig.getCurrentCluster()?.server).toBe('https://a.example:6443');
+    expect(resolved.server).toBe('https://a.example:6443');
   });
 
   it('missing KUBECONFIG entries and empty entries are skipped', () => {
@@ -79,20 +79,20 @@ describe('kubeconfig loading follows kubectl, not client-node', () => {
 
   it('--context picks another context and rejects an unknown one', () => {
     const resolved = resolveKubeconfig({ context: 'ctx-b' }, environment(`${a}:${b}`));
-    expect(resolved.kubeConfig.getCurrentCluster()?.server).toBe('https://c2.example:6443');
+    expect(resolved.server).toBe('https://c2.example:6443');
     expect(resolved.contextNamespace).toBeUndefined();
     expect(() => resolveKubeconfig({ context: 'nope' }, environment(a))).toThrow(/context was not found for specified context: nope/);
   });
 
   it('--cluster and --user override the context', () => {
     const resolved = resolveKubeconfig({ cluster: 'c2', user: 'u2' }, environment(`${a}:${b}`));
-    expect(resolved.kubeConfig.getCurrentCluster()?.server).toBe('https://c2.example:6443');
-    expect(resolved.kubeConfig.getCurrentUser()?.token).toBe('token-b');
+    expect(resolved.server).toBe('https://c2.example:6443');
+    expect(resolved.user.token).toBe('token-b');
   });
 
   it('--insecure-skip-tls-verify turns verification off for the chosen cluster', () => {
     const resolved = resolveKubeconfig({ insecureSkipTlsVerify: true }, environment(a));
-    expect(resolved.kubeConfig.getCurrentCluster()?.skipTLSVerify).toBe(true);
+    expect(resolved.cluster['insecure-skip-tls-verify']).toBe(true);
   });
 
   it('falls back to ~/.kube/config, and says what to do when there is nothing', () => {
