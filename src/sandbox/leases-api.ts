@@ -2,6 +2,7 @@
 // content negotiation (JSON or Table), field validation directives and dry runs, on top of LeaseRegistry.
 
 import type { ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Lease } from '../lease/types.js';
 import { authorize, type Verb } from './authorization.js';
 import { decodeContinueToken, encodeContinueToken, ContinueTokenError } from './continue-token.js';
@@ -14,7 +15,7 @@ import { applyJsonPatch, applyMergePatch, type Json, jsonPatchType, supportedPat
 import { type ApiReply, type ApiRequest, fieldManager, jsonReply, negotiateTable, parseGoBool, prebuiltJsonReply, readObjectBody, requestContentType } from './request.js';
 import { type LeaseRecord, type LeaseStore, fullLeaseJson, lowerBound } from './store.js';
 import {
-  badRequest, expired, goQuote, invalid, leasesResource, methodNotAllowed, success, unsupportedMediaType,
+  badRequest, expired, type FieldError, goQuote, invalid, leasesResource, methodNotAllowed, success, tooLargeResourceVersion, unsupportedMediaType,
 } from './status.js';
 import { ageCell, buildTable, leaseColumns, type TableRequest, type TableSource } from './table.js';
 import type { WatchHub } from './watch.js';
@@ -52,6 +53,48 @@ function parseSelectors(request: ApiRequest): Selectors {
 
 const selectorMatcher = (selectors: Selectors) => (record: LeaseRecord) =>
   matchesLabelSelector(selectors.labels, record.lease.metadata.labels) && matchesFieldSelector(selectors.fields, record);
+
+/** Which state a list reads, from resourceVersion and resourceVersionMatch (storage.ListOptions semantics). */
+type ListRead =
+  | { kind: 'latest' }
+  /** The watch cache's answer: the current state once the store has reached `resourceVersion`. */
+  | { kind: 'notOlderThan'; resourceVersion: number }
+  /** etcd's range read at exactly `resourceVersion`. */
+  | { kind: 'exact'; resourceVersion: number };
+
+/** How long the watch cache waits to reach a requested resourceVersion (blockTimeout), and the retry it suggests. */
+const freshnessWaitMs = 3000;
+const tooLargeRetryAfterSeconds = 1;
+
+/**
+ * ValidateListOptions (a 422 on ListOptions) and then the storage layer's reading of resourceVersion: unset is the
+ * latest state, "0" any state (the current one here), N at least N, except that `Exact`, or a limit without a
+ * match (the legacy rule), pins the read to exactly N. A continue token carries its own resourceVersion.
+ */
+function listRead(request: ApiRequest, limit: number): ListRead {
+  const resourceVersion = request.query.get('resourceVersion') ?? '';
+  const match = request.query.get('resourceVersionMatch') ?? '';
+  const continuing = Boolean(request.query.get('continue'));
+  const errors: FieldError[] = [];
+  if (match) {
+    const forbidden = (detail: string) => errors.push({ type: 'FieldValueForbidden', field: 'resourceVersionMatch', detail });
+    if (!resourceVersion) forbidden('resourceVersionMatch is forbidden unless resourceVersion is provided');
+    if (continuing) forbidden('resourceVersionMatch is forbidden when continue is provided');
+    if (match !== 'Exact' && match !== 'NotOlderThan') {
+      errors.push({ type: 'FieldValueNotSupported', field: 'resourceVersionMatch', value: goQuote(match), detail: 'supported values: "Exact", "NotOlderThan", ""' });
+    }
+    if (match === 'Exact' && resourceVersion === '0') forbidden('resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
+  }
+  if (errors.length > 0) throw invalid('meta.k8s.io', 'ListOptions', '', errors);
+  if (continuing) {
+    if (resourceVersion !== '' && resourceVersion !== '0') throw badRequest('specifying resource version is not allowed when using continue');
+    return { kind: 'latest' };
+  }
+  // kube-apiserver rejects a resourceVersion that is not a number; its wording is unverified, so that reads as none.
+  if (!/^\d+$/.test(resourceVersion) || Number(resourceVersion) === 0) return { kind: 'latest' };
+  const exact = match === 'Exact' || (match === '' && limit > 0);
+  return { kind: exact ? 'exact' : 'notOlderThan', resourceVersion: Number(resourceVersion) };
+}
 
 /** `dryRun` must be absent or `All`; anything else is the options type's 422, as ValidateCreateOptions and friends give. */
 function isDryRun(request: ApiRequest, optionsKind: string, bodyValues: string[] = []): boolean {
@@ -155,13 +198,15 @@ export class LeaseApi {
     return this.objectReply(request, 200, record);
   }
 
-  private list(request: ApiRequest, namespace: string | undefined): ApiReply {
+  private async list(request: ApiRequest, namespace: string | undefined): Promise<ApiReply> {
     const table = negotiateTable(request);
     const selectors = parseSelectors(request);
     const matches = selectorMatcher(selectors);
     const limitParam = request.query.get('limit');
     const limit = limitParam && /^\d+$/.test(limitParam) ? Number(limitParam) : 0;
+    const read = listRead(request, limit);
     const prefix = namespace === undefined ? '' : namespace + '/';
+    if (read.kind !== 'latest') await this.untilStoreReaches(read.resourceVersion);
 
     let records: LeaseRecord[];
     let resourceVersion: number;
@@ -183,6 +228,11 @@ export class LeaseApi {
       }
       records = snapshot;
       resourceVersion = atVersion;
+    } else if (read.kind === 'exact') {
+      const snapshot = this.store.recordsAt(read.resourceVersion);
+      if (!snapshot) throw expired('The resourceVersion for the provided list is too old.');
+      records = snapshot;
+      resourceVersion = read.resourceVersion;
     } else {
       records = this.store.all();
       resourceVersion = this.store.resourceVersion;
@@ -220,6 +270,15 @@ export class LeaseApi {
     }
     const json = `{"kind":"LeaseList","apiVersion":"coordination.k8s.io/v1","metadata":${goJson(listMeta)},"items":[${selected.map((r) => r.itemJson).join(',')}]}`;
     return prebuiltJsonReply(request.pretty, 200, json);
+  }
+
+  /** Waits, as the watch cache does, for the store to reach a resourceVersion; a 504 if it does not in time. */
+  private async untilStoreReaches(resourceVersion: number): Promise<void> {
+    const deadline = Date.now() + freshnessWaitMs;
+    while (this.store.resourceVersion < resourceVersion) {
+      if (Date.now() >= deadline) throw tooLargeResourceVersion(resourceVersion, this.store.resourceVersion, tooLargeRetryAfterSeconds);
+      await sleep(50);
+    }
   }
 
   private watch(request: ApiRequest, response: ServerResponse, scope: LeaseScope, headers: Record<string, string>): void {

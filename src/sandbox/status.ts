@@ -142,6 +142,18 @@ export function expired(message: string, continueToken?: string): StatusError {
   return error;
 }
 
+/**
+ * storage.NewTooLargeResourceVersionError: a read that must be at least as new as a resourceVersion the store has
+ * not reached is a Timeout (504), marked with the ResourceVersionTooLarge cause and a hint to retry.
+ */
+export function tooLargeResourceVersion(requested: number, current: number, retryAfterSeconds: number): StatusError {
+  const error = failure(504, 'Timeout', `Timeout: Too large resource version: ${requested}, current: ${current}`, {
+    causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+    retryAfterSeconds,
+  });
+  return new StatusError(error.status, { 'Retry-After': String(retryAfterSeconds) });
+}
+
 /** A field.Error: `field: Type: value: detail` in messages, `Type: value: detail` in causes. */
 export interface FieldError {
   type: 'FieldValueInvalid' | 'FieldValueRequired' | 'FieldValueForbidden' | 'FieldValueNotSupported';

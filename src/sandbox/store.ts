@@ -116,13 +116,25 @@ export class LeaseStore {
   }
 
   /**
-   * The records as they were at `resourceVersion`: the current ones when nothing changed since, otherwise a
-   * snapshot kept from an earlier page. Undefined when that state is no longer available (compacted).
+   * The records as they were at `resourceVersion` (etcd's range read at a revision): the current ones when nothing
+   * changed since, a snapshot kept from an earlier page, or the current ones with every later event undone.
+   * Undefined when that state is no longer available (compacted) or not reached yet.
    */
   recordsAt(resourceVersion: number): LeaseRecord[] | undefined {
     this.dropExpiredSnapshots();
     if (resourceVersion === this.revision) return this.all();
-    return this.snapshots.get(resourceVersion)?.records;
+    return this.snapshots.get(resourceVersion)?.records ?? this.rewoundTo(resourceVersion);
+  }
+
+  private rewoundTo(resourceVersion: number): LeaseRecord[] | undefined {
+    if (resourceVersion > this.revision || (this.historyTrimmed && resourceVersion < this.oldestAvailable)) return undefined;
+    const state = new Map(this.leases);
+    for (let i = this.history.length - 1; i >= 0 && this.history[i]!.resourceVersion > resourceVersion; i--) {
+      const event = this.history[i]!;
+      if (event.type === 'ADDED') state.delete(event.record.key);
+      else state.set(event.record.key, event.previous!);
+    }
+    return [...state.keys()].sort().map((key) => state.get(key)!);
   }
 
   /** Keeps the current state for the following pages of a paginated list. */

@@ -1,4 +1,5 @@
-// Lists: selectors over HTTP, pagination with consistent snapshots, continue-token errors, and speed.
+// Lists: selectors over HTTP, pagination with consistent snapshots, continue-token errors, reads at a
+// resourceVersion, and speed.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
@@ -8,7 +9,7 @@ let sandbox: Sandbox;
 let api: ReturnType<typeof apiClient>;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ namespaces: ['paged', 'big', 'other'] });
+  sandbox = await startSandbox({ namespaces: ['paged', 'big', 'other', 'versions'] });
   api = apiClient(sandbox);
   for (let i = 0; i < 1200; i++) {
     const res = await api.call('POST', leasesPath('paged'), { body: leaseBody(`lease-${String(i).padStart(4, '0')}`, {}, { labels: { parity: i % 2 === 0 ? 'even' : 'odd' } }) });
@@ -122,6 +123,94 @@ describe('selectors over HTTP', () => {
     expect(res.json.items.length).toBe(600);
     const left = await api.call('GET', `${leasesPath('paged')}?labelSelector=parity%3Dodd`);
     expect(left.json.items).toEqual([]);
+  });
+});
+
+describe('resourceVersion and resourceVersionMatch', () => {
+  const path = leasesPath('versions');
+  const names = (res: { json: Page }) => res.json.items.map((item) => item.metadata.name);
+  let before: string;
+  let current: string;
+
+  beforeAll(async () => {
+    await api.call('POST', path, { body: leaseBody('kept') });
+    await api.call('POST', path, { body: leaseBody('removed-later') });
+    before = (await api.call('GET', path)).json.metadata.resourceVersion;
+    await api.call('DELETE', leasesPath('versions', 'removed-later'));
+    await api.call('POST', path, { body: leaseBody('added-later') });
+    current = (await api.call('GET', path)).json.metadata.resourceVersion;
+  });
+
+  it('"0" and an old version without a match are served from the current state', async () => {
+    for (const query of ['resourceVersion=0', `resourceVersion=${before}`, `resourceVersion=${before}&resourceVersionMatch=NotOlderThan`, 'resourceVersion=0&resourceVersionMatch=NotOlderThan']) {
+      const res = await api.call('GET', `${path}?${query}`);
+      expect(res.status, query).toBe(200);
+      expect(names(res), query).toEqual(['added-later', 'kept']);
+      expect(res.json.metadata.resourceVersion, query).toBe(current);
+    }
+  });
+
+  it('Exact, or a limit with no match (the legacy rule), reads the list as it was at that version', async () => {
+    for (const query of [`resourceVersion=${before}&resourceVersionMatch=Exact`, `resourceVersion=${before}&limit=10`]) {
+      const res = await api.call('GET', `${path}?${query}`);
+      expect(res.status, query).toBe(200);
+      expect(names(res), query).toEqual(['kept', 'removed-later']);
+      expect(res.json.metadata.resourceVersion, query).toBe(before);
+    }
+  });
+
+  it('an Exact version older than the retained history is Expired', async () => {
+    const res = await api.call('GET', `${leasesPath('paged')}?resourceVersion=3&resourceVersionMatch=Exact`);
+    expect(res.status).toBe(410);
+    expect(res.json).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'The resourceVersion for the provided list is too old.', reason: 'Expired', code: 410 });
+  });
+
+  it('a version the store has not reached is a 504 Timeout after the watch cache\'s 3 s wait', async () => {
+    const ahead = Number(current) + 1000;
+    const started = performance.now();
+    const res = await api.call('GET', `${path}?resourceVersion=${ahead}`);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(2900);
+    expect(res.status).toBe(504);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(res.json).toEqual({
+      kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `Timeout: Too large resource version: ${ahead}, current: ${current}`, reason: 'Timeout',
+      details: { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 }, code: 504,
+    });
+  });
+
+  it('a version reached while waiting is served', async () => {
+    const next = Number(current) + 1;
+    const pending = api.call('GET', `${path}?resourceVersion=${next}&resourceVersionMatch=NotOlderThan`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await api.call('POST', path, { body: leaseBody('arrived') });
+    const res = await pending;
+    expect(res.status).toBe(200);
+    expect(names(res)).toContain('arrived');
+  });
+
+  it('ValidateListOptions errors are a 422 on ListOptions, all reported together', async () => {
+    const token = (await api.call('GET', `${path}?limit=1`)).json.metadata.continue;
+    const cases: [string, string][] = [
+      ['resourceVersionMatch=Exact', 'resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided'],
+      ['resourceVersion=0&resourceVersionMatch=Exact', 'resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"'],
+      ['resourceVersion=1&resourceVersionMatch=Newest', 'resourceVersionMatch: Unsupported value: "Newest": supported values: "Exact", "NotOlderThan", ""'],
+      [`resourceVersionMatch=Newest&continue=${token}`, '[resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided, resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden when continue is provided, resourceVersionMatch: Unsupported value: "Newest": supported values: "Exact", "NotOlderThan", ""]'],
+    ];
+    for (const [query, detail] of cases) {
+      const res = await api.call('GET', `${path}?${query}`);
+      expect(res.status, query).toBe(422);
+      expect(res.json.message, query).toBe(`ListOptions.meta.k8s.io "" is invalid: ${detail}`);
+      expect(res.json.details.group, query).toBe('meta.k8s.io');
+      expect(res.json.details.kind, query).toBe('ListOptions');
+    }
+  });
+
+  it('a continue token with a resourceVersion other than "0" is a BadRequest', async () => {
+    const token = (await api.call('GET', `${path}?limit=1`)).json.metadata.continue;
+    const res = await api.call('GET', `${path}?limit=1&resourceVersion=${current}&continue=${token}`);
+    expect(res.status).toBe(400);
+    expect(res.json.message).toBe('specifying resource version is not allowed when using continue');
+    expect((await api.call('GET', `${path}?limit=1&resourceVersion=0&continue=${token}`)).status).toBe(200);
   });
 });
 
