@@ -1,11 +1,12 @@
-// "Startup is a feature": --help, completion and static __complete answers must not load the Kubernetes client.
-// A module-load hook records every file the built bundle loads; the client's chunks are those the connect chunk
-// imports and the entry does not.
+// "Startup is a feature": --help, completion and static __complete answers must not load the Kubernetes client,
+// and cluster commands with static credentials must not load client-node. A module-load hook records every file
+// the built bundle loads; the client's chunks are those the connect chunk imports and neither the entry nor the
+// completion value source (which reads kubeconfig files with the same yaml library) does.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LEASECTL_BIN, run, setupCluster, type TestCluster } from './harness.js';
+import { againstRealCluster, LEASECTL_BIN, run, SANDBOX_ONLY, setupCluster, type TestCluster } from './harness.js';
 
 const dist = resolve(dirname(LEASECTL_BIN), '../dist');
 let cluster: TestCluster;
@@ -22,16 +23,27 @@ function staticClosure(file: string, seen = new Set<string>()): Set<string> {
   return seen;
 }
 
-/** The chunks that hold the Kubernetes client: the lazily imported connect chunk and what only it pulls in. */
-function kubeChunks(): Set<string> {
+function chunkNamed(prefix: string): string {
   const chunks = join(dist, 'chunks');
-  const connectChunk = readdirSync(chunks).find((file) => file.startsWith('connect-'));
-  if (!connectChunk) throw new Error('no connect-*.mjs chunk in dist/chunks: did the build split src/kube/connect.ts out?');
-  const entry = staticClosure(join(dist, 'leasectl.mjs'));
-  const connect = staticClosure(join(chunks, connectChunk));
-  connect.add(join(chunks, connectChunk));
-  return new Set([...connect].filter((file) => !entry.has(file)));
+  const chunk = readdirSync(chunks).find((file) => file.startsWith(prefix));
+  if (!chunk) throw new Error(`no ${prefix}*.mjs chunk in dist/chunks: did the build split it out?`);
+  return join(chunks, chunk);
 }
+
+/** A lazily imported chunk and what only it pulls in (not the entry, the completion value source, or `besides`). */
+function exclusiveChunks(prefix: string, besides: string[] = []): Set<string> {
+  const root = chunkNamed(prefix);
+  const sharedRoots = [join(dist, 'leasectl.mjs'), chunkNamed('sources-'), ...besides.map(chunkNamed)];
+  const shared = new Set(sharedRoots.flatMap((file) => [file, ...staticClosure(file)]));
+  const closure = staticClosure(root);
+  closure.add(root);
+  return new Set([...closure].filter((file) => !shared.has(file)));
+}
+
+/** The Kubernetes client: the connect chunk (HTTP transport, lease client, credentials) and what only it needs. */
+const kubeChunks = () => exclusiveChunks('connect-');
+/** client-node, which only exec plugins, auth providers and proxies need. */
+const clientNodeChunks = () => exclusiveChunks('client-node-credentials-', ['connect-']);
 
 /** Runs the built leasectl with a load hook; returns the bundle files it loaded. (Asynchronously: the sandbox runs in this process.) */
 async function loadedFiles(args: string[]): Promise<string[]> {
@@ -97,5 +109,12 @@ describe('what loads at startup', () => {
     expect(loaded.filter((file) => heavy.has(file)).length).toBeGreaterThan(0);
     const completingNames = await loadedFiles(['__complete', 'inspect', '-n', cluster.namespace, '']);
     expect(completingNames.filter((file) => heavy.has(file)).length).toBeGreaterThan(0);
+  });
+
+  it.skipIf(againstRealCluster)(`a cluster command with a token in the kubeconfig never loads client-node (${SANDBOX_ONLY})`, async () => {
+    const clientNode = clientNodeChunks();
+    expect(clientNode.size).toBeGreaterThan(0);
+    const loaded = await loadedFiles(['list', '-n', cluster.namespace]);
+    expect(loaded.filter((file) => clientNode.has(file)).map((file) => basename(file))).toEqual([]);
   });
 });
