@@ -168,7 +168,7 @@ export function gcCommand(ctx: CommandContext): Command {
       if (verbose) for (const skipped of plan.skipped) ctx.io.stderr.write(`${skippedLine(skipped)}\n`);
 
       if (flags.dryRun) {
-        if (flags.output === 'json' || flags.output === 'yaml') ctx.io.stdout.write(serialize(gcPlanReport(plan), flags.output));
+        if (flags.output === 'json' || flags.output === 'yaml') ctx.io.stdout.write(await serialize(gcPlanReport(plan), flags.output));
         else if (flags.output === 'name') for (const { lease } of plan.candidates) ctx.io.stdout.write(`${leaseName(lease)}\n`);
         else printGcPlanTable(ctx.io.stdout, plan.candidates, flags.headers);
         ctx.io.stderr.write(`${dryRunSummary(plan, verbose)}\n`);
@@ -202,7 +202,7 @@ export function gcCommand(ctx: CommandContext): Command {
         unsubscribe();
         progress.clear();
       }
-      if (flags.output === 'json' || flags.output === 'yaml') ctx.io.stdout.write(serialize(gcExecutionReport(plan, execution), flags.output));
+      if (flags.output === 'json' || flags.output === 'yaml') ctx.io.stdout.write(await serialize(gcExecutionReport(plan, execution), flags.output));
       ctx.io.stderr.write(`${gcSummary(execution, plan.skipped.length, verbose)}\n`);
       if (execution.failed.length > 0 || execution.notAttempted.length > 0 || missing) throw new ExitError(ExitCode.error);
     });

@@ -24,6 +24,7 @@ import {
   identitySummary,
   type HostnameLeaseName,
 } from '../printers/identity.js';
+import { colourer } from '../printers/colour.js';
 import { createLeasePrinter, NAME_PREFIX, OUTPUT_FORMATS, serialize, TableWriter, type LeasePrinter, type OutputFormat } from '../printers/index.js';
 import { COMMON_EXIT_CODES, examplesHelp, exitCodesHelp, noHeadersOption, outputOption, watchOption } from './options.js';
 import { watchLeases } from './watch.js';
@@ -130,7 +131,7 @@ async function printHostnameNames(ctx: CommandContext, hostname: string, flags: 
   }
   const nowMs = ctx.clock.now();
   if (flags.output === 'json' || flags.output === 'yaml') {
-    ctx.io.stdout.write(serialize(hostnameReport(hostname, namespace, entries, nowMs), flags.output));
+    ctx.io.stdout.write(await serialize(hostnameReport(hostname, namespace, entries, nowMs), flags.output));
   } else if (flags.output === 'name') {
     for (const entry of entries) ctx.io.stdout.write(`${NAME_PREFIX}${entry.name}\n`);
   } else {
@@ -187,14 +188,15 @@ export function identityCommand(ctx: CommandContext): Command {
 
       const humanReadable = flags.output === undefined || flags.output === 'wide';
       const now = () => ctx.clock.now();
+      const chalk = await colourer(ctx.color);
       const printer: LeasePrinter = humanReadable
-        ? createIdentityPrinter({ out: ctx.io.stdout, wide: flags.output === 'wide', noHeaders: !flags.headers, color: ctx.color, now })
-        : createLeasePrinter({
+        ? createIdentityPrinter({ out: ctx.io.stdout, wide: flags.output === 'wide', noHeaders: !flags.headers, chalk, now })
+        : await createLeasePrinter({
             out: ctx.io.stdout,
             format: flags.output,
             withNamespace: false,
             noHeaders: !flags.headers,
-            color: ctx.color,
+            chalk,
             showManagedFields: false,
             singleObject: false,
             now,

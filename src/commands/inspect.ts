@@ -52,7 +52,7 @@ export function inspectCommand(ctx: CommandContext): Command {
       }
       if (flags.output && found.length > 0) {
         const shown = found.map((lease) => forDisplay(lease, Boolean(flags.showManagedFields)));
-        ctx.io.stdout.write(serialize(shown.length === 1 ? shown[0] : asList(shown), flags.output));
+        ctx.io.stdout.write(await serialize(shown.length === 1 ? shown[0] : asList(shown), flags.output));
       }
       if (missing) throw new ExitError(ExitCode.error);
     });

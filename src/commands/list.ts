@@ -6,6 +6,7 @@ import { KubeApiError } from '../kube/errors.js';
 import type { LeaseClient, ListOptions } from '../kube/lease-client.js';
 import { parseSortPath, sortLeases } from '../lease/sort.js';
 import type { Lease } from '../lease/types.js';
+import { colourer } from '../printers/colour.js';
 import { createLeasePrinter, OUTPUT_FORMATS, type LeasePrinter, type OutputFormat } from '../printers/index.js';
 import {
   allNamespacesOption,
@@ -89,12 +90,12 @@ export function listCommand(ctx: CommandContext): Command {
       }
       const connection: KubeConnection = await ctx.connect();
       const namespace = flags.allNamespaces ? undefined : connection.namespace;
-      const printer = createLeasePrinter({
+      const printer = await createLeasePrinter({
         out: ctx.io.stdout,
         format: flags.output,
         withNamespace: Boolean(flags.allNamespaces),
         noHeaders: !flags.headers,
-        color: ctx.color,
+        chalk: await colourer(ctx.color),
         showManagedFields: Boolean(flags.showManagedFields),
         singleObject: names.length === 1,
         now: () => ctx.clock.now(),

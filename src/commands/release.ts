@@ -77,7 +77,7 @@ export function releaseCommand(ctx: CommandContext): Command {
       } else {
         throw new ExitError(ExitCode.error, notOursMessage(outcome.lease, ref, identity ?? '', ctx.clock.now(), '; --force releases it anyway'));
       }
-      if (flags.output) printObjects([lease], flags.output, ctx.io.stdout);
+      if (flags.output) await printObjects([lease], flags.output, ctx.io.stdout);
       else ctx.io.stdout.write(`${NAME_PREFIX}${name} ${summary}\n`);
     });
 }

@@ -59,7 +59,7 @@ export function renewCommand(ctx: CommandContext): Command {
       const { client, namespace } = await ctx.connect();
       const ref = { namespace, name };
       const result = await renewOnce(client, ref, identity, flags, ctx.clock.now.bind(ctx.clock));
-      if (flags.output) printObjects([result.lease], flags.output, ctx.io.stdout);
+      if (flags.output) await printObjects([result.lease], flags.output, ctx.io.stdout);
       else ctx.io.stdout.write(`${NAME_PREFIX}${name} ${result.summary}\n`);
     });
 }

@@ -1,6 +1,6 @@
 // What `identity` prints: one row per kube-apiserver identity lease (live or expired by this machine's clock),
 // the one-line census for stderr, and the per-scheme names an apiserver on a given host would use.
-import { Chalk } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import type { OutputStream } from '../context.js';
 import {
   expectedLeaseNameFor,
@@ -85,14 +85,14 @@ export interface IdentityPrinterOptions {
   out: OutputStream;
   wide: boolean;
   noHeaders: boolean;
-  color: boolean;
+  chalk: ChalkInstance | undefined;
   now: () => number;
 }
 
 /** The identity table as a LeasePrinter, so -w can feed it watch events like list's printers. */
 export function createIdentityPrinter(options: IdentityPrinterOptions): LeasePrinter {
   const table = new TableWriter(options.out, identityHeader(options.wide), !options.noHeaders);
-  const chalk = options.color ? new Chalk({ level: 1 }) : undefined;
+  const { chalk } = options;
   let printed = 0;
   const printRows = (leases: Lease[]) => {
     const nowMs = options.now();

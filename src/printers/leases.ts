@@ -1,11 +1,11 @@
 // Output for lists of leases, chosen by -o. Rows stream page by page (or event by event with -w); yaml and
 // json collect everything and print one object or a v1 List at the end, as kubectl does.
-import { Chalk } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import type { OutputStream } from '../context.js';
 import { leaseState, describeExpiry, type LeaseState } from '../lease/state.js';
 import { formatDuration, humanDuration, parseKubeTime } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
-import { asList, forDisplay, serialize, type ObjectFormat } from './serialize.js';
+import { asList, forDisplay, serializerFor, type ObjectFormat } from './serialize.js';
 import { escapeCell, TableWriter } from './table.js';
 
 export const OUTPUT_FORMATS = ['wide', 'yaml', 'json', 'name'] as const;
@@ -16,7 +16,8 @@ export interface LeasePrinterOptions {
   format: OutputFormat | undefined;
   withNamespace: boolean;
   noHeaders: boolean;
-  color: boolean;
+  /** Colours expired and released rows; undefined prints plain text (see colourer()). */
+  chalk: ChalkInstance | undefined;
   showManagedFields: boolean;
   /** The result is one named object: yaml/json print it bare instead of in a List. */
   singleObject: boolean;
@@ -56,7 +57,7 @@ export function tableHeader(withNamespace: boolean, wide: boolean): string[] {
 }
 
 /** One table row: kubectl's NAME HOLDER AGE (an empty holder is a blank cell), then the wide extras. */
-export function leaseRow(lease: Lease, options: { withNamespace: boolean; wide: boolean; now: number; chalk?: InstanceType<typeof Chalk> }): string[] {
+export function leaseRow(lease: Lease, options: { withNamespace: boolean; wide: boolean; now: number; chalk?: ChalkInstance }): string[] {
   const { now } = options;
   const cells = [
     ...(options.withNamespace ? [lease.metadata.namespace ?? ''] : []),
@@ -73,26 +74,26 @@ export function leaseRow(lease: Lease, options: { withNamespace: boolean; wide: 
   return escaped.map((cell) => (state.status === 'expired' ? chalk.red(cell) : chalk.dim(cell)));
 }
 
-export function createLeasePrinter(options: LeasePrinterOptions): LeasePrinter {
+export async function createLeasePrinter(options: LeasePrinterOptions): Promise<LeasePrinter> {
   const { out, format } = options;
   let printed = 0;
 
   if (format === 'yaml' || format === 'json') {
     const objectFormat: ObjectFormat = format;
+    const toText = await serializerFor(objectFormat);
     const collected: Lease[] = [];
     return {
       print(leases) {
         collected.push(...leases.map((lease) => forDisplay(lease, options.showManagedFields)));
       },
       printWatched(lease) {
-        const text = serialize(forDisplay(lease, options.showManagedFields), objectFormat);
+        const text = toText(forDisplay(lease, options.showManagedFields));
         out.write(objectFormat === 'yaml' && printed > 0 ? `---\n${text}` : text);
         printed++;
       },
       finish() {
         if (printed > 0) return printed;
-        if (options.singleObject && collected.length === 1) out.write(serialize(collected[0], objectFormat));
-        else out.write(serialize(asList(collected), objectFormat));
+        out.write(toText(options.singleObject && collected.length === 1 ? collected[0] : asList(collected)));
         return collected.length;
       },
     };
@@ -107,7 +108,7 @@ export function createLeasePrinter(options: LeasePrinterOptions): LeasePrinter {
   }
 
   const wide = format === 'wide';
-  const chalk = options.color ? new Chalk({ level: 1 }) : undefined;
+  const { chalk } = options;
   const table = new TableWriter(out, tableHeader(options.withNamespace, wide), !options.noHeaders);
   const printRows = (leases: Lease[]) => {
     const now = options.now();
@@ -118,7 +119,8 @@ export function createLeasePrinter(options: LeasePrinterOptions): LeasePrinter {
 }
 
 /** For commands that print the object(s) they wrote (renew, release): yaml/json as kubectl would. */
-export function printObjects(leases: Lease[], format: ObjectFormat, out: OutputStream): void {
+export async function printObjects(leases: Lease[], format: ObjectFormat, out: OutputStream): Promise<void> {
   const shown = leases.map((lease) => forDisplay(lease, false));
-  out.write(serialize(shown.length === 1 ? shown[0] : asList(shown), format));
+  const toText = await serializerFor(format);
+  out.write(toText(shown.length === 1 ? shown[0] : asList(shown)));
 }

@@ -294,7 +294,7 @@ describe('leasectl identity (in-process)', () => {
 describe('identity table printer', () => {
   it('keeps columns aligned across batches (watch events)', () => {
     const out = buffer();
-    const printer = createIdentityPrinter({ out, wide: false, noHeaders: false, color: false, now: () => NOW });
+    const printer = createIdentityPrinter({ out, wide: false, noHeaders: false, chalk: undefined, now: () => NOW });
     printer.print([identityLease('master-1', 5_000)]);
     printer.printWatched(identityLease('m2', 6_000));
     expect(printer.finish()).toBe(2);

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLeasePrinter, escapeCell, TableWriter, toKubectlJson, toKubectlYaml, type OutputFormat } from '../../src/printers/index.js';
+import { createLeasePrinter, escapeCell, TableWriter, toKubectlJson, type OutputFormat } from '../../src/printers/index.js';
+import { toKubectlYaml } from '../../src/printers/yaml.js';
 import { describeLease } from '../../src/printers/describe.js';
 import type { Lease } from '../../src/lease/types.js';
 
@@ -36,14 +37,14 @@ const held = lease('kube-scheduler', {
 });
 const released = lease('x', { holderIdentity: '', leaseDurationSeconds: 1, renewTime: '2026-11-23T11:00:00.000000Z' });
 
-function print(leases: Lease[], format: OutputFormat | undefined, options: { withNamespace?: boolean; noHeaders?: boolean; singleObject?: boolean } = {}) {
+async function print(leases: Lease[], format: OutputFormat | undefined, options: { withNamespace?: boolean; noHeaders?: boolean; singleObject?: boolean } = {}) {
   const out = buffer();
-  const printer = createLeasePrinter({
+  const printer = await createLeasePrinter({
     out,
     format,
     withNamespace: options.withNamespace ?? false,
     noHeaders: options.noHeaders ?? false,
-    color: false,
+    chalk: undefined,
     showManagedFields: false,
     singleObject: options.singleObject ?? false,
     now: () => NOW,
@@ -54,26 +55,26 @@ function print(leases: Lease[], format: OutputFormat | undefined, options: { wit
 }
 
 describe('table printer (kubectl get lease layout)', () => {
-  it('prints NAME HOLDER AGE with three-space gaps, a blank cell for an empty holder, no trailing blanks', () => {
-    expect(print([held, released], undefined).text).toBe(
+  it('prints NAME HOLDER AGE with three-space gaps, a blank cell for an empty holder, no trailing blanks', async () => {
+    expect((await print([held, released], undefined)).text).toBe(
       'NAME             HOLDER                                        AGE\n' +
         'kube-scheduler   node-1_4f3c1c3e-6a49-4b0e-9a3b-0c1f6b5d8e21   5m\n' +
         'x                                                              5m\n',
     );
   });
 
-  it('pads a narrow column to tabwriter\'s minimum width of six', () => {
-    expect(print([lease('a', { holderIdentity: 'b' })], undefined).text).toBe('NAME   HOLDER   AGE\na      b        5m\n');
+  it('pads a narrow column to tabwriter\'s minimum width of six', async () => {
+    expect((await print([lease('a', { holderIdentity: 'b' })], undefined)).text).toBe('NAME   HOLDER   AGE\na      b        5m\n');
   });
 
-  it('prepends NAMESPACE with -A and drops the header with --no-headers', () => {
-    expect(print([held], undefined, { withNamespace: true, noHeaders: true }).text).toBe(
+  it('prepends NAMESPACE with -A and drops the header with --no-headers', async () => {
+    expect((await print([held], undefined, { withNamespace: true, noHeaders: true })).text).toBe(
       'default   kube-scheduler   node-1_4f3c1c3e-6a49-4b0e-9a3b-0c1f6b5d8e21   5m\n',
     );
   });
 
-  it('-o wide adds renewal, duration, expiry, transitions and tenure', () => {
-    const lines = print([held, released], 'wide').text.split('\n');
+  it('-o wide adds renewal, duration, expiry, transitions and tenure', async () => {
+    const lines = (await print([held, released], 'wide')).text.split('\n');
     expect(lines[0]).toMatch(/^NAME\s+HOLDER\s+AGE\s+RENEWED\s+DURATION\s+EXPIRES\s+TRANSITIONS\s+ACQUIRED$/);
     expect(lines[1]!.split(/\s{3,}/)).toEqual(['kube-scheduler', 'node-1_4f3c1c3e-6a49-4b0e-9a3b-0c1f6b5d8e21', '5m', '2s', '15s', 'in 13s', '4', '3h']);
     expect(lines[2]!.trim().split(/\s{3,}/)).toEqual(['x', '5m', '60m', '1s', 'released', '<none>', '<none>']);
@@ -101,21 +102,21 @@ describe('table printer (kubectl get lease layout)', () => {
 });
 
 describe('-o name, yaml, json', () => {
-  it('prints lease.coordination.k8s.io/NAME', () => {
-    expect(print([held, released], 'name').text).toBe('lease.coordination.k8s.io/kube-scheduler\nlease.coordination.k8s.io/x\n');
+  it('prints lease.coordination.k8s.io/NAME', async () => {
+    expect((await print([held, released], 'name')).text).toBe('lease.coordination.k8s.io/kube-scheduler\nlease.coordination.k8s.io/x\n');
   });
 
-  it('wraps several objects (or none) in a v1 List, and prints a single named object bare', () => {
-    expect(print([], 'yaml').text).toBe('apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: ""\n');
-    expect(print([held], 'yaml', { singleObject: true }).text).toMatch(/^apiVersion: coordination.k8s.io\/v1\nkind: Lease\n/);
-    const list = JSON.parse(print([held, released], 'json').text);
+  it('wraps several objects (or none) in a v1 List, and prints a single named object bare', async () => {
+    expect((await print([], 'yaml')).text).toBe('apiVersion: v1\nitems: []\nkind: List\nmetadata:\n  resourceVersion: ""\n');
+    expect((await print([held], 'yaml', { singleObject: true })).text).toMatch(/^apiVersion: coordination.k8s.io\/v1\nkind: Lease\n/);
+    const list = JSON.parse((await print([held, released], 'json')).text);
     expect(list.kind).toBe('List');
     expect(list.items.map((item: Lease) => item.metadata.name)).toEqual(['kube-scheduler', 'x']);
   });
 
-  it('hides managedFields unless asked', () => {
+  it('hides managedFields unless asked', async () => {
     const withFields = lease('m', {}, { managedFields: [{ manager: 'kubectl' }] });
-    expect(print([withFields], 'json', { singleObject: true }).text).not.toContain('managedFields');
+    expect((await print([withFields], 'json', { singleObject: true })).text).not.toContain('managedFields');
   });
 
   const sample = JSON.parse(
