@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { againstRealCluster, SANDBOX_ONLY, setupCluster, uniqueName, type TestCluster } from './harness.js';
+import { holdEventsOf, type HoldEvent, type HoldEvents } from './hold-events.js';
 
 const FAST = ['--lease-duration', '3s', '--renew-deadline', '2s', '--retry-period', '500ms', '--grace-period', '500ms'];
 const LEASE_DURATION_MS = 3_000;
@@ -27,57 +28,14 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface HoldEvent {
-  event: string;
-  time: string;
-  [field: string]: unknown;
-}
-
-interface Holder {
+interface Holder extends HoldEvents {
   child: ChildProcess;
-  events: HoldEvent[];
-  next(event: string): Promise<HoldEvent>;
-  exit: Promise<number | null>;
 }
 
 function startHold(name: string, args: string[]): Holder {
   const child = cluster.spawnLeasectl(['hold', '-n', cluster.namespace, ...FAST, '--events', 'json', name, ...args]);
   spawned.push(child);
-  const events: HoldEvent[] = [];
-  const waiters: { event: string; resolve: (e: HoldEvent) => void }[] = [];
-  let buffer = '';
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    buffer += chunk;
-    stderr += chunk;
-    let newline: number;
-    while ((newline = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, newline);
-      buffer = buffer.slice(newline + 1);
-      if (!line.startsWith('{')) continue;
-      const event = JSON.parse(line) as HoldEvent;
-      events.push(event);
-      for (const waiter of waiters.filter((w) => w.event === event.event)) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(event);
-      }
-    }
-  });
-  const exit = new Promise<number | null>((resolve) =>
-    child.on('close', (code) => {
-      if (code !== 0 && process.env.LEASECTL_TEST_DEBUG) console.error(stderr);
-      resolve(code);
-    }),
-  );
-  return {
-    child,
-    events,
-    exit,
-    next: (event) => {
-      const seen = events.find((e) => e.event === event);
-      return seen ? Promise.resolve(seen) : new Promise((resolve) => waiters.push({ event, resolve }));
-    },
-  };
+  return { child, ...holdEventsOf(child) };
 }
 
 const at = (event: HoldEvent) => Date.parse(event.time);
@@ -133,7 +91,7 @@ describe('hold: crash', () => {
     const second = startHold(name, ['--', 'true']);
     await second.next('waiting');
     await sleep(700); // let the holder renew at least once while the waiter watches
-    const lastRenewBeforeKill = [...first.events].reverse().find((e) => e.event === 'renewed' || e.event === 'acquired') as HoldEvent;
+    const lastRenewBeforeKill = [...first.all].reverse().find((e) => e.event === 'renewed' || e.event === 'acquired') as HoldEvent;
     first.child.kill('SIGKILL');
     process.kill(-(child.pid as number), 'SIGKILL');
     const killedAt = Date.now();
@@ -163,7 +121,7 @@ describe('hold: lease lost', () => {
       const pausedAt = Date.now();
       const lost = await first.next('lost');
       const term = await first.next('signal_sent');
-      const lastRenewal = [...first.events].reverse().find((e) => e.event === 'renewed' || e.event === 'acquired') as HoldEvent;
+      const lastRenewal = [...first.all].reverse().find((e) => e.event === 'renewed' || e.event === 'acquired') as HoldEvent;
       expect(lost).toMatchObject({ reason: 'deadline' });
       expect(term).toMatchObject({ signal: 'SIGTERM', reason: 'lease lost' });
       // The earliest anyone may take over is a lease duration after the last write landed.

@@ -1,11 +1,11 @@
 // leasectl hold, the built binary against the sandbox (or a real cluster): exit codes, the child's argv and
 // environment, signals, process groups.
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupCluster, uniqueName, type TestCluster } from './harness.js';
+import { holdEventsOf } from './hold-events.js';
 
 // Short but realistic timings; renew-deadline + grace-period < lease-duration.
 const FAST = ['--lease-duration', '3s', '--renew-deadline', '2s', '--retry-period', '500ms', '--grace-period', '500ms'];
@@ -24,46 +24,6 @@ afterAll(async () => {
 
 const hold = (name: string, args: string[], timeoutMs = 20_000) =>
   cluster.leasectl(['hold', '-n', cluster.namespace, ...FAST, name, ...args], { timeoutMs });
-
-interface HoldEvent {
-  v: number;
-  event: string;
-  time: string;
-  lease: string;
-  identity: string;
-  [field: string]: unknown;
-}
-
-/** Collects --events json lines from a spawned hold; `next(event)` resolves at the first such event. */
-function eventsOf(child: ChildProcess): { all: HoldEvent[]; next(event: string): Promise<HoldEvent>; exit: Promise<number | null> } {
-  const all: HoldEvent[] = [];
-  const waiters: { event: string; resolve: (e: HoldEvent) => void }[] = [];
-  let buffer = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    buffer += chunk;
-    let newline: number;
-    while ((newline = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, newline);
-      buffer = buffer.slice(newline + 1);
-      if (!line.startsWith('{')) continue;
-      const event = JSON.parse(line) as HoldEvent;
-      all.push(event);
-      for (const waiter of waiters.filter((w) => w.event === event.event)) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(event);
-      }
-    }
-  });
-  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return {
-    all,
-    next: (event) => {
-      const seen = all.find((e) => e.event === event);
-      return seen ? Promise.resolve(seen) : new Promise((resolve) => waiters.push({ event, resolve }));
-    },
-    exit,
-  };
-}
 
 async function holderOf(name: string): Promise<string> {
   const result = await cluster.leasectl(['inspect', '-n', cluster.namespace, name, '-o', 'json']);
@@ -100,7 +60,7 @@ describe('hold: exit codes', () => {
   it('124 with --no-wait or an expired --wait, naming the holder; 125 for bad flags', async () => {
     const name = uniqueName('busy');
     const holder = cluster.spawnLeasectl(['hold', '-n', cluster.namespace, ...FAST, '--identity', 'busy-host_1', '--events', 'json', name, '--', 'sleep', '30']);
-    const events = eventsOf(holder);
+    const events = holdEventsOf(holder);
     await events.next('child_started');
 
     const noWait = await hold(name, ['--no-wait', '--', 'true']);
@@ -178,7 +138,7 @@ describe('hold: signals', () => {
     // otherwise inherit the ignore) and waits for the grandchild.
     const script = `sh -c 'trap "echo grandchild-term >> ${log}; exit 0" TERM; echo ready >> ${log}; while :; do sleep 0.05; done' & trap "" TERM; echo parent-ready >> ${log}; wait; echo child-done >> ${log}`;
     const child = cluster.spawnLeasectl(['hold', '-n', cluster.namespace, ...FAST, '--events', 'json', name, '-c', script]);
-    const events = eventsOf(child);
+    const events = holdEventsOf(child);
     await events.next('child_started');
     for (let i = 0; i < 200 && !(/^ready$/m.test(safeRead(log)) && safeRead(log).includes('parent-ready')); i++) await new Promise((r) => setTimeout(r, 20));
     child.kill('SIGTERM');
@@ -204,10 +164,10 @@ describe('hold: signals', () => {
     const name = uniqueName('wait-sig');
     const marker = join(dir, 'never.txt');
     const holder = cluster.spawnLeasectl(['hold', '-n', cluster.namespace, ...FAST, '--events', 'json', name, '--', 'sleep', '30']);
-    const holderEvents = eventsOf(holder);
+    const holderEvents = holdEventsOf(holder);
     await holderEvents.next('child_started');
     const waiter = cluster.spawnLeasectl(['hold', '-n', cluster.namespace, ...FAST, '--events', 'json', name, '--', 'touch', marker]);
-    const waiterEvents = eventsOf(waiter);
+    const waiterEvents = holdEventsOf(waiter);
     await waiterEvents.next('waiting');
     const signalled = Date.now();
     waiter.kill('SIGINT');
