@@ -1,28 +1,18 @@
 // Commands run in-process with buffer streams and an injected clock, against the sandbox: the clock decides
 // AGE, so the exact text can be asserted.
-import { PassThrough, Writable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type World } from '../../src/cli.js';
 import type { Clock } from '../../src/clock.js';
 import { parseKubeTime } from '../../src/lease/time.js';
 import { setupCluster, type TestCluster } from './harness.js';
+import { textCapture } from '../support/streams.js';
 
 let cluster: TestCluster;
 
-function capture(): Writable & { text: string } {
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      stream.text += String(chunk);
-      done();
-    },
-  }) as Writable & { text: string };
-  stream.text = '';
-  return stream;
-}
-
 function world(clock: Clock) {
-  const stdout = capture();
-  const stderr = capture();
+  const stdout = textCapture();
+  const stderr = textCapture();
   const value: World = {
     io: { stdin: new PassThrough(), stdout, stderr },
     clock,

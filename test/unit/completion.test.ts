@@ -3,18 +3,17 @@ import { describe, expect, it, vi } from 'vitest';
 import { createProgram, runCli, type World } from '../../src/cli.js';
 import { complete, Directive, formatCompletion, type ValueSource } from '../../src/completion/complete.js';
 import type { KubeFlags } from '../../src/context.js';
+import { textCapture } from '../support/streams.js';
 
 function world(programName = 'leasectl'): World & { out: () => string } {
-  const stdout = new PassThrough();
-  let out = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const stdout = textCapture();
   return {
     io: { stdin: new PassThrough(), stdout, stderr: new PassThrough() },
     clock: { now: () => 0, monotonic: () => 0 },
     env: {},
     signals: { subscribe: () => () => undefined },
     programName,
-    out: () => out,
+    out: () => stdout.text,
   };
 }
 

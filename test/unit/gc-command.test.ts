@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { gcCommand } from '../../src/commands/gc.js';
 import type { CommandContext } from '../../src/context.js';
@@ -8,6 +7,7 @@ import type { LeaseClient, ListOptions } from '../../src/kube/lease-client.js';
 import { formatMicroTime } from '../../src/lease/time.js';
 import type { Lease } from '../../src/lease/types.js';
 import { dryRunSummary, gcSummary } from '../../src/printers/gc.js';
+import { textCapture } from '../support/streams.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 const HOUR = 3_600_000;
@@ -19,22 +19,10 @@ function expiredLease(name: string, renewedAgoMs = 2 * HOUR): Lease {
   };
 }
 
-function stream(isTTY: boolean): Writable & { text: string; isTTY: boolean } {
-  const out = new Writable({
-    write(chunk, _encoding, done) {
-      out.text += String(chunk);
-      done();
-    },
-  }) as Writable & { text: string; isTTY: boolean };
-  out.text = '';
-  out.isTTY = isTTY;
-  return out;
-}
-
 /** Runs `gc` in-process against a list of leases; `forbidden` names answer 403 to delete. */
 async function runGc(args: string[], leases: Lease[], options: { tty?: boolean; forbidden?: string[] } = {}) {
-  const stdout = stream(false);
-  const stderr = stream(options.tty ?? false);
+  const stdout = textCapture();
+  const stderr = textCapture(options.tty ?? false);
   const stored = new Map(leases.map((lease) => [lease.metadata.name, lease]));
   const client: Partial<LeaseClient> = {
     async *listPages(query: ListOptions) {

@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { hostnameLeaseNames, identityCommand, IDENTITY_SELECTORS, isApiserverIdentityLease, mergeIdentityLeases } from '../../src/commands/identity.js';
 import type { CommandContext, KubeConnection } from '../../src/context.js';
@@ -9,6 +8,7 @@ import { apiserverLeaseName, legacyApiserverLeaseName } from '../../src/lease/ap
 import { formatMicroTime } from '../../src/lease/time.js';
 import type { Lease, LeaseList } from '../../src/lease/types.js';
 import { apiserverStatus, createIdentityPrinter, hostnameRow, identityRow, identitySummary } from '../../src/printers/identity.js';
+import { textCapture } from '../support/streams.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 const MINUTE = 60_000;
@@ -137,18 +137,6 @@ describe('hostname names', () => {
 
 // ---- the command, in-process with a fake client ----
 
-function buffer(isTTY = false): Writable & { text: string; isTTY: boolean } {
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      stream.text += String(chunk);
-      done();
-    },
-  }) as Writable & { text: string; isTTY: boolean };
-  stream.text = '';
-  stream.isTTY = isTTY;
-  return stream;
-}
-
 /** Serves a fixed set of leases; honours equality label selectors, which is all identity sends. */
 function fakeClient(leases: Lease[], failure?: Error): LeaseClient {
   const matches = (lease: Lease, options: ListOptions) => {
@@ -180,8 +168,8 @@ function fakeClient(leases: Lease[], failure?: Error): LeaseClient {
 }
 
 async function runIdentity(args: string[], leases: Lease[], options: { namespace?: string; failure?: Error } = {}) {
-  const stdout = buffer();
-  const stderr = buffer();
+  const stdout = textCapture();
+  const stderr = textCapture();
   const connection: KubeConnection = {
     client: fakeClient(leases, options.failure),
     namespace: options.namespace ?? 'default',
@@ -293,7 +281,7 @@ describe('leasectl identity (in-process)', () => {
 
 describe('identity table printer', () => {
   it('keeps columns aligned across batches (watch events)', () => {
-    const out = buffer();
+    const out = textCapture();
     const printer = createIdentityPrinter({ out, wide: false, noHeaders: false, chalk: undefined, now: () => NOW });
     printer.print([identityLease('master-1', 5_000)]);
     printer.printWatched(identityLease('m2', 6_000));

@@ -1,21 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLeasePrinter, escapeCell, TableWriter, toKubectlJson, type OutputFormat } from '../../src/printers/index.js';
 import { toKubectlYaml } from '../../src/printers/yaml.js';
 import { describeLease } from '../../src/printers/describe.js';
 import type { Lease } from '../../src/lease/types.js';
-
-function buffer(): Writable & { text: string } {
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      stream.text += String(chunk);
-      done();
-    },
-  }) as Writable & { text: string };
-  stream.text = '';
-  return stream;
-}
+import { textCapture } from '../support/streams.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 
@@ -38,7 +27,7 @@ const held = lease('kube-scheduler', {
 const released = lease('x', { holderIdentity: '', leaseDurationSeconds: 1, renewTime: '2026-11-23T11:00:00.000000Z' });
 
 async function print(leases: Lease[], format: OutputFormat | undefined, options: { withNamespace?: boolean; noHeaders?: boolean; singleObject?: boolean } = {}) {
-  const out = buffer();
+  const out = textCapture();
   const printer = await createLeasePrinter({
     out,
     format,
@@ -81,7 +70,7 @@ describe('table printer (kubectl get lease layout)', () => {
   });
 
   it('keeps columns aligned across batches: widths only grow, as with tabwriter RememberWidths', () => {
-    const out = buffer();
+    const out = textCapture();
     const table = new TableWriter(out, ['NAME', 'AGE'], true);
     table.write([['a-much-longer-name', '1s']]);
     table.write([['b', '2s']]);
@@ -89,7 +78,7 @@ describe('table printer (kubectl get lease layout)', () => {
   });
 
   it('does not count colour codes toward column width', () => {
-    const out = buffer();
+    const out = textCapture();
     new TableWriter(out, ['NAME', 'AGE'], true).write([['\u001b[31mred-name\u001b[39m', '1s'], ['plain', '2s']]);
     expect(out.text.replace(/\u001b\[\d+m/g, '')).toBe('NAME       AGE\nred-name   1s\nplain      2s\n');
   });
