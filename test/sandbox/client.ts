@@ -1,9 +1,11 @@
-// A minimal HTTPS client for talking to the sandbox the way any apiserver client would.
+// A minimal HTTPS client for talking to the sandbox the way any apiserver client would, and the hooks that give
+// a test file its own sandbox.
 
 import { Agent, request as httpsRequest } from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
 import { spawnSync } from 'node:child_process';
-import type { Sandbox } from '../../src/sandbox/index.js';
+import { afterAll, beforeAll } from 'vitest';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 
 export interface Response {
   status: number;
@@ -53,6 +55,39 @@ export function apiClient(sandbox: Pick<Sandbox, 'url' | 'caPem' | 'tokens'>) {
       req.end(body);
     });
   return { call, agent, close: () => agent.destroy() };
+}
+
+export type ApiClient = ReturnType<typeof apiClient>;
+
+export interface SandboxUnderTest {
+  readonly sandbox: Sandbox;
+  /** A client with the admin token, made on first use and closed with the sandbox. */
+  readonly api: ApiClient;
+}
+
+/** Starts a sandbox before this file's tests and stops it after them; read it only inside hooks and tests. */
+export function useSandbox(options?: SandboxOptions): SandboxUnderTest {
+  let sandbox: Sandbox | undefined;
+  let api: ApiClient | undefined;
+  beforeAll(async () => {
+    sandbox = await startSandbox(options);
+  });
+  afterAll(async () => {
+    api?.close();
+    await sandbox?.stop();
+  });
+  const started = (): Sandbox => {
+    if (sandbox === undefined) throw new Error('the sandbox starts in beforeAll: use it inside a hook or a test');
+    return sandbox;
+  };
+  return {
+    get sandbox() {
+      return started();
+    },
+    get api() {
+      return (api ??= apiClient(started()));
+    },
+  };
 }
 
 export const leasesPath = (namespace: string, name?: string) =>

@@ -1,24 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { apiClient, failureStatus, leaseBody, leasesPath } from './client.js';
+import { describe, expect, it } from 'vitest';
+import { failureStatus, leaseBody, leasesPath, useSandbox } from './client.js';
 
-let sandbox: Sandbox;
-let api: ReturnType<typeof apiClient>;
-
-beforeAll(async () => {
-  sandbox = await startSandbox();
-  api = apiClient(sandbox);
-});
-
-afterAll(async () => {
-  api.close();
-  await sandbox.stop();
-});
-
+const harness = useSandbox();
 
 describe('lease CRUD', () => {
   it('creates a lease with server-set metadata and answers 201 with the full object', async () => {
-    const res = await api.call('POST', leasesPath('default'), {
+    const res = await harness.api.call('POST', leasesPath('default'), {
       body: leaseBody('probe-a', { holderIdentity: 'me', leaseDurationSeconds: 15, acquireTime: '2026-11-22T10:00:00.000000Z', renewTime: '2026-11-22T12:00:00.000000+02:00', leaseTransitions: 0 }, { labels: { app: 'x' } }),
     });
     expect(res.status).toBe(201);
@@ -40,46 +27,46 @@ describe('lease CRUD', () => {
   });
 
   it('always writes spec, empty when the client sent none (LeaseSpec is not a pointer in Go)', async () => {
-    const res = await api.call('POST', leasesPath('default'), { body: { metadata: { name: 'no-spec' } } });
+    const res = await harness.api.call('POST', leasesPath('default'), { body: { metadata: { name: 'no-spec' } } });
     expect(res.status).toBe(201);
     expect(res.text).toContain('"spec":{}');
   });
 
   it('indents JSON only for curl, wget and browsers', async () => {
-    const curl = await api.call('GET', leasesPath('default', 'probe-a'), { headers: { 'User-Agent': 'curl/8.5.0' } });
+    const curl = await harness.api.call('GET', leasesPath('default', 'probe-a'), { headers: { 'User-Agent': 'curl/8.5.0' } });
     expect(curl.text).toContain('\n  "kind": "Lease"');
     expect(curl.text.endsWith('}')).toBe(true);
   });
 
   it('answers GET of a missing lease with the NotFound Status', async () => {
-    const res = await api.call('GET', leasesPath('default', 'does-not-exist'));
+    const res = await harness.api.call('GET', leasesPath('default', 'does-not-exist'));
     expect(res.status).toBe(404);
     expect(res.json).toEqual(failureStatus(404, 'NotFound', 'leases.coordination.k8s.io "does-not-exist" not found', { name: 'does-not-exist', group: 'coordination.k8s.io', kind: 'leases' }));
   });
 
   it('refuses a create into a missing namespace', async () => {
-    const res = await api.call('POST', leasesPath('nope'), { body: leaseBody('x') });
+    const res = await harness.api.call('POST', leasesPath('nope'), { body: leaseBody('x') });
     expect(res.status).toBe(404);
     expect(res.json).toEqual(failureStatus(404, 'NotFound', 'namespaces "nope" not found', { name: 'nope', kind: 'namespaces' }));
   });
 
   it('refuses to create an existing name', async () => {
-    await api.call('POST', leasesPath('default'), { body: leaseBody('rig-test-lease') });
-    const res = await api.call('POST', leasesPath('default'), { body: leaseBody('rig-test-lease') });
+    await harness.api.call('POST', leasesPath('default'), { body: leaseBody('rig-test-lease') });
+    const res = await harness.api.call('POST', leasesPath('default'), { body: leaseBody('rig-test-lease') });
     expect(res.status).toBe(409);
     expect(res.json).toEqual(failureStatus(409, 'AlreadyExists', 'leases.coordination.k8s.io "rig-test-lease" already exists', { name: 'rig-test-lease', group: 'coordination.k8s.io', kind: 'leases' }));
   });
 
   it('deletes with a Success Status carrying the uid', async () => {
-    const created = (await api.call('POST', leasesPath('default'), { body: leaseBody('to-delete') })).json;
-    const res = await api.call('DELETE', leasesPath('default', 'to-delete'));
+    const created = (await harness.api.call('POST', leasesPath('default'), { body: leaseBody('to-delete') })).json;
+    const res = await harness.api.call('DELETE', leasesPath('default', 'to-delete'));
     expect(res.status).toBe(200);
     expect(res.json).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name: 'to-delete', group: 'coordination.k8s.io', kind: 'leases', uid: created.metadata.uid } });
-    expect((await api.call('GET', leasesPath('default', 'to-delete'))).status).toBe(404);
+    expect((await harness.api.call('GET', leasesPath('default', 'to-delete'))).status).toBe(404);
   });
 
   it('lists items without kind/apiVersion in key order', async () => {
-    const res = await api.call('GET', leasesPath('default'));
+    const res = await harness.api.call('GET', leasesPath('default'));
     expect(res.status).toBe(200);
     expect(res.json.kind).toBe('LeaseList');
     expect(res.json.metadata).toEqual({ resourceVersion: expect.stringMatching(/^\d+$/) });

@@ -1,56 +1,40 @@
 // The CoordinatedLeaderElection gate: off by default, as on kube-apiserver, where the lease strategy drops
 // spec.strategy and spec.preferredHolder before validation unless the stored lease already had them.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FeatureGateError, parseFeatureGates } from '../../src/sandbox/feature-gates.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { LeaseRegistry } from '../../src/sandbox/lease-registry.js';
 import { LeaseStore } from '../../src/sandbox/store.js';
-import { apiClient, leaseBody, leasesPath } from './client.js';
+import { leaseBody, leasesPath, useSandbox } from './client.js';
 
 const coordinated = { holderIdentity: 'kcm_1', leaseDurationSeconds: 15, strategy: 'OldestEmulationVersion', preferredHolder: 'kcm_2' };
 
-let gateOff: Sandbox;
-let gateOn: Sandbox;
-let off: ReturnType<typeof apiClient>;
-let on: ReturnType<typeof apiClient>;
-
-beforeAll(async () => {
-  gateOff = await startSandbox();
-  gateOn = await startSandbox({ featureGates: { CoordinatedLeaderElection: true } });
-  off = apiClient(gateOff);
-  on = apiClient(gateOn);
-});
-
-afterAll(async () => {
-  off.close();
-  on.close();
-  await Promise.all([gateOff.stop(), gateOn.stop()]);
-});
+const gateOff = useSandbox();
+const gateOn = useSandbox({ featureGates: { CoordinatedLeaderElection: true } });
 
 describe('CoordinatedLeaderElection off (the default)', () => {
   it('create drops strategy and preferredHolder, POST and create-on-PUT alike', async () => {
-    const posted = await off.call('POST', leasesPath('default'), { body: leaseBody('posted', coordinated) });
+    const posted = await gateOff.api.call('POST', leasesPath('default'), { body: leaseBody('posted', coordinated) });
     expect(posted.status).toBe(201);
     expect(posted.json.spec).toEqual({ holderIdentity: 'kcm_1', leaseDurationSeconds: 15 });
-    const put = await off.call('PUT', leasesPath('default', 'put-created'), { body: leaseBody('put-created', coordinated) });
+    const put = await gateOff.api.call('PUT', leasesPath('default', 'put-created'), { body: leaseBody('put-created', coordinated) });
     expect(put.status).toBe(201);
     expect(put.json.spec).not.toHaveProperty('strategy');
     expect(put.json.spec).not.toHaveProperty('preferredHolder');
   });
 
   it('dropping happens before validation, so values the gate would reject are not errors', async () => {
-    const res = await off.call('POST', leasesPath('default'), { body: leaseBody('unvalidated', { strategy: 'Newest', preferredHolder: 'x' }) });
+    const res = await gateOff.api.call('POST', leasesPath('default'), { body: leaseBody('unvalidated', { strategy: 'Newest', preferredHolder: 'x' }) });
     expect(res.status).toBe(201);
     expect(res.json.spec).toEqual({});
   });
 
   it('update and patch cannot add them to a lease that lacks them', async () => {
-    const created = (await off.call('POST', leasesPath('default'), { body: leaseBody('plain', { holderIdentity: 'a' }) })).json;
-    const updated = await off.call('PUT', leasesPath('default', 'plain'), { body: { ...created, spec: { ...created.spec, ...coordinated } } });
+    const created = (await gateOff.api.call('POST', leasesPath('default'), { body: leaseBody('plain', { holderIdentity: 'a' }) })).json;
+    const updated = await gateOff.api.call('PUT', leasesPath('default', 'plain'), { body: { ...created, spec: { ...created.spec, ...coordinated } } });
     expect(updated.status).toBe(200);
     expect(updated.json.spec).toEqual({ holderIdentity: 'kcm_1', leaseDurationSeconds: 15 });
-    const patched = await off.call('PATCH', leasesPath('default', 'plain'), { body: { spec: { strategy: 'OldestEmulationVersion' } }, contentType: 'application/merge-patch+json' });
+    const patched = await gateOff.api.call('PATCH', leasesPath('default', 'plain'), { body: { spec: { strategy: 'OldestEmulationVersion' } }, contentType: 'application/merge-patch+json' });
     expect(patched.status).toBe(200);
     expect(patched.json.spec).not.toHaveProperty('strategy');
     // Nothing but the dropped fields changed: a no-op that keeps the resourceVersion.
@@ -72,26 +56,26 @@ describe('CoordinatedLeaderElection off (the default)', () => {
 
 describe('CoordinatedLeaderElection on', () => {
   it('create and update keep strategy and preferredHolder', async () => {
-    const created = await on.call('POST', leasesPath('default'), { body: leaseBody('coordinated', coordinated) });
+    const created = await gateOn.api.call('POST', leasesPath('default'), { body: leaseBody('coordinated', coordinated) });
     expect(created.status).toBe(201);
     expect(created.json.spec).toMatchObject({ strategy: 'OldestEmulationVersion', preferredHolder: 'kcm_2' });
-    const updated = await on.call('PUT', leasesPath('default', 'coordinated'), { body: { ...created.json, spec: { ...created.json.spec, preferredHolder: 'kcm_3' } } });
+    const updated = await gateOn.api.call('PUT', leasesPath('default', 'coordinated'), { body: { ...created.json, spec: { ...created.json.spec, preferredHolder: 'kcm_3' } } });
     expect(updated.json.spec.preferredHolder).toBe('kcm_3');
   });
 
   it('validates them: a built-in strategy must be known, a custom one a qualified name', async () => {
-    const res = await on.call('POST', leasesPath('default'), { body: leaseBody('multi', { leaseDurationSeconds: -1, leaseTransitions: -2, preferredHolder: 'x', strategy: 'Newest' }) });
+    const res = await gateOn.api.call('POST', leasesPath('default'), { body: leaseBody('multi', { leaseDurationSeconds: -1, leaseTransitions: -2, preferredHolder: 'x', strategy: 'Newest' }) });
     expect(res.status).toBe(422);
     expect(res.json.message).toBe('Lease.coordination.k8s.io "multi" is invalid: [spec.leaseDurationSeconds: Invalid value: -1: must be greater than 0, spec.leaseTransitions: Invalid value: -2: must be greater than or equal to 0, spec.strategy: Unsupported value: "Newest": supported values: "OldestEmulationVersion"]');
     expect(res.json.details.causes.map((c: { field: string }) => c.field)).toEqual(['spec.leaseDurationSeconds', 'spec.leaseTransitions', 'spec.strategy']);
-    expect((await on.call('POST', leasesPath('default'), { body: leaseBody('custom', { strategy: 'example.com/foo', preferredHolder: 'x' }) })).status).toBe(201);
-    const bad = await on.call('POST', leasesPath('default'), { body: leaseBody('custom-bad', { strategy: 'example.com/-foo' }) });
+    expect((await gateOn.api.call('POST', leasesPath('default'), { body: leaseBody('custom', { strategy: 'example.com/foo', preferredHolder: 'x' }) })).status).toBe(201);
+    const bad = await gateOn.api.call('POST', leasesPath('default'), { body: leaseBody('custom-bad', { strategy: 'example.com/-foo' }) });
     expect(bad.status).toBe(422);
     expect(bad.json.details.causes[0].field).toBe('spec.strategy');
   });
 
   it('preferredHolder needs a strategy', async () => {
-    const forbidden = await on.call('POST', leasesPath('default'), { body: leaseBody('ph', { preferredHolder: 'x' }) });
+    const forbidden = await gateOn.api.call('POST', leasesPath('default'), { body: leaseBody('ph', { preferredHolder: 'x' }) });
     expect(forbidden.json.message).toBe('Lease.coordination.k8s.io "ph" is invalid: spec.preferredHolder: Forbidden: may only be specified if `strategy` is defined');
     expect(forbidden.json.details.causes).toEqual([{ reason: 'FieldValueForbidden', message: 'Forbidden: may only be specified if `strategy` is defined', field: 'spec.preferredHolder' }]);
   });

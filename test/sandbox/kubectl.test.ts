@@ -4,23 +4,18 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { hasKubectl, waitFor } from './client.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hasKubectl, useSandbox, waitFor } from './client.js';
 
-let sandbox: Sandbox;
 let kubeconfig: string;
 let readOnlyKubeconfig: string;
 const dir = mkdtempSync(join(tmpdir(), 'sandbox-kubectl-'));
 
-beforeAll(async () => {
-  sandbox = await startSandbox();
-  kubeconfig = await sandbox.writeKubeconfig(join(dir, 'kubeconfig'));
-  readOnlyKubeconfig = await sandbox.writeKubeconfig(join(dir, 'kubeconfig-readonly'), { readOnly: true });
-});
+const harness = useSandbox();
 
-afterAll(async () => {
-  await sandbox.stop();
+beforeAll(async () => {
+  kubeconfig = await harness.sandbox.writeKubeconfig(join(dir, 'kubeconfig'));
+  readOnlyKubeconfig = await harness.sandbox.writeKubeconfig(join(dir, 'kubeconfig-readonly'), { readOnly: true });
 });
 
 /** Runs kubectl asynchronously: the sandbox shares this process, so a synchronous spawn would starve it. */

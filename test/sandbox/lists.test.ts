@@ -1,25 +1,16 @@
 // Lists: selectors over HTTP, pagination with consistent snapshots, continue-token errors, reads at a
 // resourceVersion, and speed.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { apiClient, leaseBody, leasesPath } from './client.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { leaseBody, leasesPath, useSandbox } from './client.js';
 
-let sandbox: Sandbox;
-let api: ReturnType<typeof apiClient>;
+const harness = useSandbox({ namespaces: ['paged', 'big', 'other', 'versions'] });
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ namespaces: ['paged', 'big', 'other', 'versions'] });
-  api = apiClient(sandbox);
   for (let i = 0; i < 1200; i++) {
-    const res = await api.call('POST', leasesPath('paged'), { body: leaseBody(`lease-${String(i).padStart(4, '0')}`, {}, { labels: { parity: i % 2 === 0 ? 'even' : 'odd' } }) });
+    const res = await harness.api.call('POST', leasesPath('paged'), { body: leaseBody(`lease-${String(i).padStart(4, '0')}`, {}, { labels: { parity: i % 2 === 0 ? 'even' : 'odd' } }) });
     if (res.status !== 201) throw new Error(res.text);
   }
-});
-
-afterAll(async () => {
-  api.close();
-  await sandbox.stop();
 });
 
 type Page = { metadata: { resourceVersion: string; continue?: string; remainingItemCount?: number }; items: { metadata: { name: string; namespace: string } }[] };
@@ -29,7 +20,7 @@ async function listAll(path: string, limit: number, between?: (page: number) => 
   let token: string | undefined;
   do {
     const separator = path.includes('?') ? '&' : '?';
-    const res = await api.call('GET', `${path}${separator}limit=${limit}${token ? `&continue=${encodeURIComponent(token)}` : ''}`);
+    const res = await harness.api.call('GET', `${path}${separator}limit=${limit}${token ? `&continue=${encodeURIComponent(token)}` : ''}`);
     expect(res.status).toBe(200);
     pages.push(res.json);
     token = res.json.metadata.continue;
@@ -50,7 +41,7 @@ describe('pagination', () => {
   });
 
   it('encodes the continue token like the apiserver', async () => {
-    const res = await api.call('GET', `${leasesPath('paged')}?limit=2`);
+    const res = await harness.api.call('GET', `${leasesPath('paged')}?limit=2`);
     const token = JSON.parse(Buffer.from(res.json.metadata.continue, 'base64url').toString());
     expect(token).toEqual({ v: 'meta.k8s.io/v1', rv: Number(res.json.metadata.resourceVersion), start: 'lease-0001\u0000' });
     expect(res.json.metadata.continue).not.toMatch(/[=+/]/);
@@ -59,8 +50,8 @@ describe('pagination', () => {
   it('serves later pages from the first page\'s snapshot even when leases change meanwhile', async () => {
     const { names, pages } = await listAll(leasesPath('paged'), 500, async (page) => {
       if (page === 1) {
-        expect((await api.call('POST', leasesPath('paged'), { body: leaseBody('lease-9999') })).status).toBe(201);
-        expect((await api.call('DELETE', leasesPath('paged', 'lease-1100'))).status).toBe(200);
+        expect((await harness.api.call('POST', leasesPath('paged'), { body: leaseBody('lease-9999') })).status).toBe(201);
+        expect((await harness.api.call('DELETE', leasesPath('paged', 'lease-1100'))).status).toBe(200);
       }
     });
     expect(names).toHaveLength(1200);
@@ -81,17 +72,17 @@ describe('pagination', () => {
 
   it('a token whose snapshot is gone is Expired, with a token to continue inconsistently', async () => {
     const stale = Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: 3, start: 'lease-0100\u0000' })).toString('base64url');
-    const res = await api.call('GET', `${leasesPath('paged')}?limit=10&continue=${stale}`);
+    const res = await harness.api.call('GET', `${leasesPath('paged')}?limit=10&continue=${stale}`);
     expect(res.status).toBe(410);
     expect(res.json.reason).toBe('Expired');
     expect(res.json.message).toMatch(/^The provided continue parameter is too old to display a consistent list result\. /);
-    const next = await api.call('GET', `${leasesPath('paged')}?limit=10&continue=${res.json.metadata.continue}`);
+    const next = await harness.api.call('GET', `${leasesPath('paged')}?limit=10&continue=${res.json.metadata.continue}`);
     expect(next.status).toBe(200);
     expect(next.json.items[0].metadata.name).toBe('lease-0101');
   });
 
   it('a garbage token is BadRequest', async () => {
-    const res = await api.call('GET', `${leasesPath('paged')}?limit=10&continue=not*base64`);
+    const res = await harness.api.call('GET', `${leasesPath('paged')}?limit=10&continue=not*base64`);
     expect(res.status).toBe(400);
     expect(res.json).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'invalid continue token: continue key is not valid: illegal base64 data at input byte 3', reason: 'BadRequest', code: 400 });
   });
@@ -99,29 +90,29 @@ describe('pagination', () => {
 
 describe('selectors over HTTP', () => {
   it('a bad label selector is BadRequest with the parser\'s text', async () => {
-    const res = await api.call('GET', `${leasesPath('paged')}?labelSelector=${encodeURIComponent('a b c')}`);
+    const res = await harness.api.call('GET', `${leasesPath('paged')}?labelSelector=${encodeURIComponent('a b c')}`);
     expect(res.json).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: "unable to parse requirement: found 'b', expected: in, notin, =, ==, !=, gt, lt", reason: 'BadRequest', code: 400 });
   });
 
   it('an unsupported field selector is BadRequest', async () => {
-    const res = await api.call('GET', `${leasesPath('paged')}?fieldSelector=spec.holderIdentity%3Dx`);
+    const res = await harness.api.call('GET', `${leasesPath('paged')}?fieldSelector=spec.holderIdentity%3Dx`);
     expect(res.json).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: '"spec.holderIdentity" is not a known field selector: only "metadata.name", "metadata.namespace"', reason: 'BadRequest', code: 400 });
   });
 
   it('field selectors pick by name and namespace across namespaces', async () => {
-    await api.call('POST', leasesPath('other'), { body: leaseBody('lease-0001') });
-    const byName = await api.call('GET', '/apis/coordination.k8s.io/v1/leases?fieldSelector=metadata.name%3Dlease-0001');
+    await harness.api.call('POST', leasesPath('other'), { body: leaseBody('lease-0001') });
+    const byName = await harness.api.call('GET', '/apis/coordination.k8s.io/v1/leases?fieldSelector=metadata.name%3Dlease-0001');
     expect(byName.json.items.map((i: Page['items'][number]) => `${i.metadata.namespace}/${i.metadata.name}`)).toEqual(['other/lease-0001', 'paged/lease-0001']);
-    const notPaged = await api.call('GET', '/apis/coordination.k8s.io/v1/leases?fieldSelector=metadata.namespace!%3Dpaged');
+    const notPaged = await harness.api.call('GET', '/apis/coordination.k8s.io/v1/leases?fieldSelector=metadata.namespace!%3Dpaged');
     expect(notPaged.json.items.map((i: Page['items'][number]) => i.metadata.namespace)).toEqual(['other']);
   });
 
   it('deletecollection removes what the selector matches', async () => {
-    const res = await api.call('DELETE', `${leasesPath('paged')}?labelSelector=parity%3Dodd`);
+    const res = await harness.api.call('DELETE', `${leasesPath('paged')}?labelSelector=parity%3Dodd`);
     expect(res.status).toBe(200);
     expect(res.json.kind).toBe('LeaseList');
     expect(res.json.items.length).toBe(600);
-    const left = await api.call('GET', `${leasesPath('paged')}?labelSelector=parity%3Dodd`);
+    const left = await harness.api.call('GET', `${leasesPath('paged')}?labelSelector=parity%3Dodd`);
     expect(left.json.items).toEqual([]);
   });
 });
@@ -133,17 +124,17 @@ describe('resourceVersion and resourceVersionMatch', () => {
   let current: string;
 
   beforeAll(async () => {
-    await api.call('POST', path, { body: leaseBody('kept') });
-    await api.call('POST', path, { body: leaseBody('removed-later') });
-    before = (await api.call('GET', path)).json.metadata.resourceVersion;
-    await api.call('DELETE', leasesPath('versions', 'removed-later'));
-    await api.call('POST', path, { body: leaseBody('added-later') });
-    current = (await api.call('GET', path)).json.metadata.resourceVersion;
+    await harness.api.call('POST', path, { body: leaseBody('kept') });
+    await harness.api.call('POST', path, { body: leaseBody('removed-later') });
+    before = (await harness.api.call('GET', path)).json.metadata.resourceVersion;
+    await harness.api.call('DELETE', leasesPath('versions', 'removed-later'));
+    await harness.api.call('POST', path, { body: leaseBody('added-later') });
+    current = (await harness.api.call('GET', path)).json.metadata.resourceVersion;
   });
 
   it('"0" and an old version without a match are served from the current state', async () => {
     for (const query of ['resourceVersion=0', `resourceVersion=${before}`, `resourceVersion=${before}&resourceVersionMatch=NotOlderThan`, 'resourceVersion=0&resourceVersionMatch=NotOlderThan']) {
-      const res = await api.call('GET', `${path}?${query}`);
+      const res = await harness.api.call('GET', `${path}?${query}`);
       expect(res.status, query).toBe(200);
       expect(names(res), query).toEqual(['added-later', 'kept']);
       expect(res.json.metadata.resourceVersion, query).toBe(current);
@@ -152,7 +143,7 @@ describe('resourceVersion and resourceVersionMatch', () => {
 
   it('Exact, or a limit with no match (the legacy rule), reads the list as it was at that version', async () => {
     for (const query of [`resourceVersion=${before}&resourceVersionMatch=Exact`, `resourceVersion=${before}&limit=10`]) {
-      const res = await api.call('GET', `${path}?${query}`);
+      const res = await harness.api.call('GET', `${path}?${query}`);
       expect(res.status, query).toBe(200);
       expect(names(res), query).toEqual(['kept', 'removed-later']);
       expect(res.json.metadata.resourceVersion, query).toBe(before);
@@ -160,7 +151,7 @@ describe('resourceVersion and resourceVersionMatch', () => {
   });
 
   it('an Exact version older than the retained history is Expired', async () => {
-    const res = await api.call('GET', `${leasesPath('paged')}?resourceVersion=3&resourceVersionMatch=Exact`);
+    const res = await harness.api.call('GET', `${leasesPath('paged')}?resourceVersion=3&resourceVersionMatch=Exact`);
     expect(res.status).toBe(410);
     expect(res.json).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'The resourceVersion for the provided list is too old.', reason: 'Expired', code: 410 });
   });
@@ -168,7 +159,7 @@ describe('resourceVersion and resourceVersionMatch', () => {
   it('a version the store has not reached is a 504 Timeout after the watch cache\'s 3 s wait', async () => {
     const ahead = Number(current) + 1000;
     const started = performance.now();
-    const res = await api.call('GET', `${path}?resourceVersion=${ahead}`);
+    const res = await harness.api.call('GET', `${path}?resourceVersion=${ahead}`);
     expect(performance.now() - started).toBeGreaterThanOrEqual(2900);
     expect(res.status).toBe(504);
     expect(res.headers['retry-after']).toBe('1');
@@ -180,16 +171,16 @@ describe('resourceVersion and resourceVersionMatch', () => {
 
   it('a version reached while waiting is served', async () => {
     const next = Number(current) + 1;
-    const pending = api.call('GET', `${path}?resourceVersion=${next}&resourceVersionMatch=NotOlderThan`);
+    const pending = harness.api.call('GET', `${path}?resourceVersion=${next}&resourceVersionMatch=NotOlderThan`);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    await api.call('POST', path, { body: leaseBody('arrived') });
+    await harness.api.call('POST', path, { body: leaseBody('arrived') });
     const res = await pending;
     expect(res.status).toBe(200);
     expect(names(res)).toContain('arrived');
   });
 
   it('ValidateListOptions errors are a 422 on ListOptions, all reported together', async () => {
-    const token = (await api.call('GET', `${path}?limit=1`)).json.metadata.continue;
+    const token = (await harness.api.call('GET', `${path}?limit=1`)).json.metadata.continue;
     const cases: [string, string][] = [
       ['resourceVersionMatch=Exact', 'resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided'],
       ['resourceVersion=0&resourceVersionMatch=Exact', 'resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"'],
@@ -197,7 +188,7 @@ describe('resourceVersion and resourceVersionMatch', () => {
       [`resourceVersionMatch=Newest&continue=${token}`, '[resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided, resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden when continue is provided, resourceVersionMatch: Unsupported value: "Newest": supported values: "Exact", "NotOlderThan", ""]'],
     ];
     for (const [query, detail] of cases) {
-      const res = await api.call('GET', `${path}?${query}`);
+      const res = await harness.api.call('GET', `${path}?${query}`);
       expect(res.status, query).toBe(422);
       expect(res.json.message, query).toBe(`ListOptions.meta.k8s.io "" is invalid: ${detail}`);
       expect(res.json.details.group, query).toBe('meta.k8s.io');
@@ -206,11 +197,11 @@ describe('resourceVersion and resourceVersionMatch', () => {
   });
 
   it('a continue token with a resourceVersion other than "0" is a BadRequest', async () => {
-    const token = (await api.call('GET', `${path}?limit=1`)).json.metadata.continue;
-    const res = await api.call('GET', `${path}?limit=1&resourceVersion=${current}&continue=${token}`);
+    const token = (await harness.api.call('GET', `${path}?limit=1`)).json.metadata.continue;
+    const res = await harness.api.call('GET', `${path}?limit=1&resourceVersion=${current}&continue=${token}`);
     expect(res.status).toBe(400);
     expect(res.json.message).toBe('specifying resource version is not allowed when using continue');
-    expect((await api.call('GET', `${path}?limit=1&resourceVersion=0&continue=${token}`)).status).toBe(200);
+    expect((await harness.api.call('GET', `${path}?limit=1&resourceVersion=0&continue=${token}`)).status).toBe(200);
   });
 });
 
@@ -218,25 +209,25 @@ describe('speed', () => {
   it('lists 10,000 leases in well under a second and deletes 2,000 quickly', async () => {
     const created: Promise<unknown>[] = [];
     for (let i = 0; i < 10_000; i++) {
-      created.push(api.call('POST', leasesPath('big'), { body: leaseBody(`big-${i}`, { holderIdentity: 'h', leaseDurationSeconds: 15, renewTime: '2026-01-01T00:00:00.000000Z' }) }));
+      created.push(harness.api.call('POST', leasesPath('big'), { body: leaseBody(`big-${i}`, { holderIdentity: 'h', leaseDurationSeconds: 15, renewTime: '2026-01-01T00:00:00.000000Z' }) }));
       if (created.length === 8) await Promise.all(created.splice(0));
     }
     await Promise.all(created);
     const started = performance.now();
-    const res = await api.call('GET', leasesPath('big'));
+    const res = await harness.api.call('GET', leasesPath('big'));
     const listMs = performance.now() - started;
     expect(res.json.items.length).toBe(10_000);
     expect(listMs).toBeLessThan(500);
 
     const deleteStarted = performance.now();
-    for (let i = 0; i < 1000; i++) await api.call('DELETE', leasesPath('big', `big-${i}`));
+    for (let i = 0; i < 1000; i++) await harness.api.call('DELETE', leasesPath('big', `big-${i}`));
     const concurrent: Promise<unknown>[] = [];
     for (let i = 1000; i < 2000; i++) {
-      concurrent.push(api.call('DELETE', leasesPath('big', `big-${i}`)));
+      concurrent.push(harness.api.call('DELETE', leasesPath('big', `big-${i}`)));
       if (concurrent.length === 8) await Promise.all(concurrent.splice(0));
     }
     await Promise.all(concurrent);
     expect(performance.now() - deleteStarted).toBeLessThan(5000);
-    expect((await api.call('GET', leasesPath('big'))).json.items.length).toBe(8000);
+    expect((await harness.api.call('GET', leasesPath('big'))).json.items.length).toBe(8000);
   }, 60_000);
 });

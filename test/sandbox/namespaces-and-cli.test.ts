@@ -7,76 +7,66 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { parse as parseYaml } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { apiClient, leaseBody, leasesPath, waitFor } from './client.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox } from '../../src/sandbox/index.js';
+import { apiClient, leaseBody, leasesPath, useSandbox, waitFor } from './client.js';
 
-let sandbox: Sandbox;
-let api: ReturnType<typeof apiClient>;
 const dir = mkdtempSync(join(tmpdir(), 'sandbox-cli-'));
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ namespaces: ['extra'] });
-  api = apiClient(sandbox);
-});
-
-afterAll(async () => {
-  api.close();
-  await sandbox.stop();
-});
+const harness = useSandbox({ namespaces: ['extra'] });
 
 describe('namespaces API', () => {
   it('lists the built-in namespaces and extra ones', async () => {
-    const res = await api.call('GET', '/api/v1/namespaces');
+    const res = await harness.api.call('GET', '/api/v1/namespaces');
     expect(res.json.kind).toBe('NamespaceList');
     expect(res.json.items.map((n: { metadata: { name: string } }) => n.metadata.name)).toEqual(['default', 'extra', 'kube-node-lease', 'kube-public', 'kube-system']);
   });
 
   it('creates a namespace with server-set metadata and Active phase', async () => {
-    const res = await api.call('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-b' } } });
+    const res = await harness.api.call('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-b' } } });
     expect(res.status).toBe(201);
     expect(res.json).toMatchObject({ kind: 'Namespace', apiVersion: 'v1', metadata: { name: 'team-b', uid: expect.any(String), resourceVersion: expect.stringMatching(/^\d+$/), creationTimestamp: expect.any(String), labels: { 'kubernetes.io/metadata.name': 'team-b' } }, status: { phase: 'Active' } });
-    expect((await api.call('POST', leasesPath('team-b'), { body: leaseBody('inside') })).status).toBe(201);
-    const again = await api.call('POST', '/api/v1/namespaces', { body: { metadata: { name: 'team-b' } } });
+    expect((await harness.api.call('POST', leasesPath('team-b'), { body: leaseBody('inside') })).status).toBe(201);
+    const again = await harness.api.call('POST', '/api/v1/namespaces', { body: { metadata: { name: 'team-b' } } });
     expect(again.json).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'namespaces "team-b" already exists', reason: 'AlreadyExists', details: { name: 'team-b', kind: 'namespaces' }, code: 409 });
   });
 
   it('validates namespace names as RFC 1123 labels', async () => {
-    const res = await api.call('POST', '/api/v1/namespaces', { body: { metadata: { name: 'Team.B' } } });
+    const res = await harness.api.call('POST', '/api/v1/namespaces', { body: { metadata: { name: 'Team.B' } } });
     expect(res.status).toBe(422);
     expect(res.json.message).toBe(`Namespace "Team.B" is invalid: metadata.name: Invalid value: "Team.B": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`);
   });
 
   it('deleting a namespace removes its leases; protected namespaces cannot be deleted', async () => {
-    const deleted = await api.call('DELETE', '/api/v1/namespaces/team-b');
+    const deleted = await harness.api.call('DELETE', '/api/v1/namespaces/team-b');
     expect(deleted.status).toBe(200);
     expect(deleted.json.status.phase).toBe('Terminating');
-    expect((await api.call('GET', '/api/v1/namespaces/team-b')).json.message).toBe('namespaces "team-b" not found');
-    expect((await api.call('GET', '/apis/coordination.k8s.io/v1/leases')).json.items.map((i: { metadata: { name: string } }) => i.metadata.name)).not.toContain('inside');
-    const protectedNs = await api.call('DELETE', '/api/v1/namespaces/kube-system');
+    expect((await harness.api.call('GET', '/api/v1/namespaces/team-b')).json.message).toBe('namespaces "team-b" not found');
+    expect((await harness.api.call('GET', '/apis/coordination.k8s.io/v1/leases')).json.items.map((i: { metadata: { name: string } }) => i.metadata.name)).not.toContain('inside');
+    const protectedNs = await harness.api.call('DELETE', '/api/v1/namespaces/kube-system');
     expect(protectedNs.json).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'namespaces "kube-system" is forbidden: this namespace may not be deleted', reason: 'Forbidden', details: { name: 'kube-system', kind: 'namespaces' }, code: 403 });
   });
 
   it('the viewer cannot create namespaces', async () => {
-    const res = await api.call('POST', '/api/v1/namespaces', { token: sandbox.tokens.readOnly, body: { metadata: { name: 'nope' } } });
+    const res = await harness.api.call('POST', '/api/v1/namespaces', { token: harness.sandbox.tokens.readOnly, body: { metadata: { name: 'nope' } } });
     expect(res.json.message).toBe('namespaces is forbidden: User "viewer" cannot create resource "namespaces" in API group "" at the cluster scope');
   });
 
   it('createNamespace() makes one programmatically', async () => {
-    sandbox.createNamespace('made-in-process');
-    expect((await api.call('GET', '/api/v1/namespaces/made-in-process')).status).toBe(200);
+    harness.sandbox.createNamespace('made-in-process');
+    expect((await harness.api.call('GET', '/api/v1/namespaces/made-in-process')).status).toBe(200);
   });
 });
 
 describe('lifecycle', () => {
   it('writes kubeconfigs for admin and viewer', async () => {
-    const path = await sandbox.writeKubeconfig(join(dir, 'nested', 'kc'), { readOnly: true, namespace: 'extra', contextName: 'ro' });
+    const path = await harness.sandbox.writeKubeconfig(join(dir, 'nested', 'kc'), { readOnly: true, namespace: 'extra', contextName: 'ro' });
     const config = parseYaml(readFileSync(path, 'utf8'));
     expect(config['current-context']).toBe('ro');
     expect(config.contexts[0].context.namespace).toBe('extra');
-    expect(config.users[0].user.token).toBe(sandbox.tokens.readOnly);
-    expect(Buffer.from(config.clusters[0].cluster['certificate-authority-data'], 'base64').toString()).toBe(sandbox.caPem);
-    expect(config.clusters[0].cluster.server).toBe(sandbox.url);
+    expect(config.users[0].user.token).toBe(harness.sandbox.tokens.readOnly);
+    expect(Buffer.from(config.clusters[0].cluster['certificate-authority-data'], 'base64').toString()).toBe(harness.sandbox.caPem);
+    expect(config.clusters[0].cluster.server).toBe(harness.sandbox.url);
   });
 
   it('stop() closes open watches promptly', async () => {

@@ -1,22 +1,10 @@
 // /openapi/v2 and /openapi/v3 as kube-apiserver serves them; kubectl's use of them is in kubectl.test.ts.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { describe, expect, it } from 'vitest';
 import { encodeSchema } from '../../src/sandbox/openapi-protobuf.js';
-import { apiClient } from './client.js';
+import { useSandbox } from './client.js';
 
-let sandbox: Sandbox;
-let api: ReturnType<typeof apiClient>;
-
-beforeAll(async () => {
-  sandbox = await startSandbox();
-  api = apiClient(sandbox);
-});
-
-afterAll(async () => {
-  api.close();
-  await sandbox.stop();
-});
+const harness = useSandbox();
 
 const protobufAccept = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
 
@@ -29,7 +17,7 @@ function refsIn(value: unknown): string[] {
 
 describe('/openapi/v2', () => {
   it('answers JSON by default, with the Lease and Namespace kinds findable by their GVK', async () => {
-    const res = await api.call('GET', '/openapi/v2');
+    const res = await harness.api.call('GET', '/openapi/v2');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/json');
     expect(res.json.swagger).toBe('2.0');
@@ -44,13 +32,13 @@ describe('/openapi/v2', () => {
   });
 
   it('defines everything it refers to (kube-openapi rejects a document with a dangling $ref)', async () => {
-    const { definitions } = (await api.call('GET', '/openapi/v2')).json;
+    const { definitions } = (await harness.api.call('GET', '/openapi/v2')).json;
     const missing = refsIn(definitions).map((ref) => ref.replace('#/definitions/', '')).filter((name) => !(name in definitions));
     expect(missing).toEqual([]);
   });
 
   it('answers gnostic protobuf to kubectl\'s Accept, labelled with the parseable `.v1.0` media type', async () => {
-    const res = await api.call('GET', '/openapi/v2', { headers: { Accept: protobufAccept } });
+    const res = await harness.api.call('GET', '/openapi/v2', { headers: { Accept: protobufAccept } });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
     // Document { 1: swagger "2.0" } first, as proto.Marshal orders fields.
@@ -59,15 +47,15 @@ describe('/openapi/v2', () => {
   });
 
   it('honours If-None-Match with a 304 and refuses what it cannot produce with a 406', async () => {
-    const first = await api.call('GET', '/openapi/v2', { headers: { Accept: protobufAccept } });
+    const first = await harness.api.call('GET', '/openapi/v2', { headers: { Accept: protobufAccept } });
     const etag = first.headers.etag as string;
     expect(etag).toMatch(/^"[0-9A-F]{128}"$/);
     expect(first.headers.vary).toBe('Accept');
-    const again = await api.call('GET', '/openapi/v2', { headers: { Accept: protobufAccept, 'If-None-Match': etag } });
+    const again = await harness.api.call('GET', '/openapi/v2', { headers: { Accept: protobufAccept, 'If-None-Match': etag } });
     expect(again.status).toBe(304);
     expect(again.text).toBe('');
-    expect((await api.call('GET', '/openapi/v2', { headers: { Accept: 'text/html' } })).status).toBe(406);
-    expect((await api.call('GET', '/openapi/v2', { headers: { Accept: 'text/html, application/json;q=0.5' } })).headers['content-type']).toBe('application/json');
+    expect((await harness.api.call('GET', '/openapi/v2', { headers: { Accept: 'text/html' } })).status).toBe(406);
+    expect((await harness.api.call('GET', '/openapi/v2', { headers: { Accept: 'text/html, application/json;q=0.5' } })).headers['content-type']).toBe('application/json');
   });
 });
 
@@ -88,10 +76,10 @@ describe('gnostic Schema encoding', () => {
 
 describe('/openapi/v3', () => {
   it('lists coordination.k8s.io/v1 under a hash of its content, and that document has the schemas explain needs', async () => {
-    const root = (await api.call('GET', '/openapi/v3')).json;
+    const root = (await harness.api.call('GET', '/openapi/v3')).json;
     const url: string = root.paths['apis/coordination.k8s.io/v1'].serverRelativeURL;
     expect(url).toMatch(/^\/openapi\/v3\/apis\/coordination\.k8s\.io\/v1\?hash=[0-9A-F]{128}$/);
-    const document = (await api.call('GET', url)).json;
+    const document = (await harness.api.call('GET', url)).json;
     const lease = document.components.schemas['io.k8s.api.coordination.v1.Lease'];
     expect(lease.properties.spec).toEqual({ allOf: [{ $ref: '#/components/schemas/io.k8s.api.coordination.v1.LeaseSpec' }], description: expect.any(String) });
     const missing = refsIn(document.components.schemas).map((ref) => ref.replace('#/components/schemas/', '')).filter((name) => !(name in document.components.schemas));
