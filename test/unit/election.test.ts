@@ -17,17 +17,9 @@ import {
 } from '../../src/lease/election.js';
 import { formatMicroTime } from '../../src/lease/time.js';
 import type { Lease } from '../../src/lease/types.js';
+import { jobElectionConfig as config } from '../support/election.js';
 
 const T0 = Date.parse('2026-03-01T12:00:00.000Z');
-const config: ElectionConfig = {
-  lease: { namespace: 'default', name: 'job' },
-  identity: 'me_1',
-  leaseDurationMs: 15_000,
-  renewDeadlineMs: 10_000,
-  retryPeriodMs: 2_000,
-  reentrant: false,
-  force: false,
-};
 
 function lease(spec: Lease['spec'], rv = '10'): Lease {
   return {

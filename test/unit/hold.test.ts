@@ -15,6 +15,7 @@ import type { LeaseClient, LeaseRef, RequestOptions, WatchEvent, WatchOptions } 
 import { isHeldBy, type ElectionConfig } from '../../src/lease/election.js';
 import { formatMicroTime } from '../../src/lease/time.js';
 import type { Lease, LeaseList } from '../../src/lease/types.js';
+import { jobElectionConfig as config } from '../support/election.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // An in-memory Lease API with compare-and-swap, watches and two faults: `hang` (requests never answer, like a
@@ -152,16 +153,6 @@ const START = Date.parse('2026-03-01T12:00:00.000Z');
 let clock: Clock;
 let api: FakeLeaseApi;
 let events: RecordingEvents;
-
-const config: ElectionConfig = {
-  lease: { namespace: 'default', name: 'job' },
-  identity: 'me_1',
-  leaseDurationMs: 15_000,
-  renewDeadlineMs: 10_000,
-  retryPeriodMs: 2_000,
-  reentrant: false,
-  force: false,
-};
 
 function heldBy(holder: string, extra: Lease['spec'] = {}): Lease {
   return {
