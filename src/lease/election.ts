@@ -174,20 +174,8 @@ export function createdLease(ref: LeaseName, config: Pick<ElectionConfig, 'ident
  * renewTime = now. strategy and preferredHolder are dropped, as client-go's full-spec write drops them.
  */
 export function acquiredLease(lease: Lease, config: Pick<ElectionConfig, 'identity' | 'leaseDurationMs'>, nowMs: number): Lease {
-  const time = formatMicroTime(nowMs);
-  const { strategy: _strategy, preferredHolder: _preferred, ...kept } = lease.spec ?? {};
-  return {
-    ...lease,
-    metadata: { ...lease.metadata },
-    spec: {
-      ...kept,
-      holderIdentity: config.identity,
-      leaseDurationSeconds: durationSeconds(config.leaseDurationMs),
-      acquireTime: time,
-      renewTime: time,
-      leaseTransitions: (spec(lease).leaseTransitions ?? 0) + 1,
-    },
-  };
+  const leaseTransitions = (spec(lease).leaseTransitions ?? 0) + 1;
+  return holderChangedLease(lease, { holderIdentity: config.identity, leaseDurationSeconds: durationSeconds(config.leaseDurationMs), leaseTransitions }, nowMs);
 }
 
 /**
@@ -207,6 +195,14 @@ export function renewedLease(lease: Lease, config: Pick<ElectionConfig, 'leaseDu
  * strategy and preferredHolder dropped. An empty holder lets the next candidate take the lease at once.
  */
 export function releasedLease(lease: Lease, nowMs: number): Lease {
+  return holderChangedLease(lease, { holderIdentity: '', leaseDurationSeconds: 1, leaseTransitions: spec(lease).leaseTransitions ?? 0 }, nowMs);
+}
+
+/**
+ * The leader-election record client-go writes over a lease when the holder changes (to us, or to nobody):
+ * acquireTime = renewTime = now, and strategy and preferredHolder dropped, because it writes the whole spec.
+ */
+function holderChangedLease(lease: Lease, record: { holderIdentity: string; leaseDurationSeconds: number; leaseTransitions: number }, nowMs: number): Lease {
   const time = formatMicroTime(nowMs);
   const { strategy: _strategy, preferredHolder: _preferred, ...kept } = lease.spec ?? {};
   return {
@@ -214,11 +210,11 @@ export function releasedLease(lease: Lease, nowMs: number): Lease {
     metadata: { ...lease.metadata },
     spec: {
       ...kept,
-      holderIdentity: '',
-      leaseDurationSeconds: 1,
+      holderIdentity: record.holderIdentity,
+      leaseDurationSeconds: record.leaseDurationSeconds,
       acquireTime: time,
       renewTime: time,
-      leaseTransitions: spec(lease).leaseTransitions ?? 0,
+      leaseTransitions: record.leaseTransitions,
     },
   };
 }
