@@ -42,6 +42,11 @@ export function watchOption(): Option {
   return new Option('-w, --watch', 'after listing, print changes as they happen (until interrupted)');
 }
 
+/** renew's and release's --identity, which falls back to $LEASECTL_IDENTITY (requireIdentity); hold's differs: it makes a fresh one. */
+export function holderIdentityOption(): Option {
+  return new Option('--identity <identity>', 'the holder identity (default: $LEASECTL_IDENTITY)');
+}
+
 /** Reads "Exit codes:" help text from a table, so --help and README say the same thing. */
 export function exitCodesHelp(codes: readonly (readonly [number | string, string])[]): string {
   const width = Math.max(...codes.map(([code]) => String(code).length));

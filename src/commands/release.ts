@@ -6,7 +6,7 @@ import { KubeApiError } from '../kube/errors.js';
 import { isHeldBy } from '../lease/election.js';
 import type { Lease } from '../lease/types.js';
 import { NAME_PREFIX, printObjects } from '../printers/index.js';
-import { examplesHelp, exitCodesHelp, outputOption } from './options.js';
+import { examplesHelp, exitCodesHelp, holderIdentityOption, outputOption } from './options.js';
 import { notOursMessage, requireIdentity } from './renew.js';
 
 interface ReleaseFlags {
@@ -32,7 +32,7 @@ export function releaseCommand(ctx: CommandContext): Command {
       ].join('\n'),
     )
     .argument('<name>', 'lease name')
-    .option('--identity <identity>', 'the holder identity (default: $LEASECTL_IDENTITY)')
+    .addOption(holderIdentityOption())
     .option('--force', 'release the lease whoever holds it')
     .addOption(outputOption(['json', 'yaml']))
     .addHelpText(

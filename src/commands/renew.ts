@@ -7,7 +7,7 @@ import { createdLease, decideRenewOnce, describeHolding, validateLeaseDurationSe
 import { humanDuration } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
 import { NAME_PREFIX, printObjects } from '../printers/index.js';
-import { durationArgument, examplesHelp, exitCodesHelp, outputOption } from './options.js';
+import { durationArgument, examplesHelp, exitCodesHelp, holderIdentityOption, outputOption } from './options.js';
 
 interface RenewFlags {
   identity?: string;
@@ -34,7 +34,7 @@ export function renewCommand(ctx: CommandContext): Command {
       ].join('\n'),
     )
     .argument('<name>', 'lease name')
-    .option('--identity <identity>', 'the holder identity (default: $LEASECTL_IDENTITY)')
+    .addOption(holderIdentityOption())
     .option('--acquire', 'also take the lease when it is missing, free or expired')
     .addOption(new Option('--lease-duration <duration>', 'leaseDurationSeconds to write, whole seconds (default: keep the lease\'s; 15s when acquiring)').argParser(durationArgument))
     .addOption(outputOption(['json', 'yaml']))
