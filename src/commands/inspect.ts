@@ -6,7 +6,7 @@ import { KubeApiError } from '../kube/errors.js';
 import type { Lease } from '../lease/types.js';
 import { printDescriptions } from '../printers/describe.js';
 import { asList, forDisplay, serialize } from '../printers/index.js';
-import { COMMON_EXIT_CODES, examplesHelp, exitCodesHelp, outputOption } from './options.js';
+import { COMMON_EXIT_CODES, examplesHelp, exitCodesHelp, outputOption, showManagedFieldsOption } from './options.js';
 
 interface InspectFlags {
   output?: 'yaml' | 'json';
@@ -23,7 +23,7 @@ export function inspectCommand(ctx: CommandContext): Command {
     )
     .argument('<names...>', 'lease names')
     .addOption(outputOption(['yaml', 'json']))
-    .option('--show-managed-fields', 'keep metadata.managedFields in -o yaml|json')
+    .addOption(showManagedFieldsOption())
     .addHelpText(
       'after',
       examplesHelp([

@@ -17,6 +17,7 @@ import {
   outputOption,
   positiveIntegerArgument,
   selectorOption,
+  showManagedFieldsOption,
   watchOption,
 } from './options.js';
 import { watchLeases } from './watch.js';
@@ -67,7 +68,7 @@ export function listCommand(ctx: CommandContext): Command {
     .addOption(new Option('--chunk-size <n>', 'fetch this many leases per request (0: all at once)').argParser(positiveIntegerArgument).default(500))
     .option('--sort-by <jsonpath>', 'sort by a field, e.g. --sort-by .spec.renewTime')
     .addOption(watchOption())
-    .option('--show-managed-fields', 'keep metadata.managedFields in -o yaml|json')
+    .addOption(showManagedFieldsOption())
     .addHelpText(
       'after',
       examplesHelp([

@@ -38,6 +38,10 @@ export function noHeadersOption(): Option {
   return new Option('--no-headers', 'omit the header row of tables');
 }
 
+export function showManagedFieldsOption(): Option {
+  return new Option('--show-managed-fields', 'keep metadata.managedFields in -o yaml|json');
+}
+
 export function watchOption(): Option {
   return new Option('-w, --watch', 'after listing, print changes as they happen (until interrupted)');
 }

@@ -106,9 +106,9 @@ describe('sandbox command', () => {
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    await waitFor(() => stdout.includes('\n'), 15_000);
+    // stdout and stderr are separate pipes: the stderr banner may arrive after the stdout line.
+    await waitFor(() => stdout.includes('\n') && stderr.includes('Lease API server at https://127.0.0.1:'), 15_000);
     expect(stdout).toBe(`${kubeconfig}\n`);
-    expect(stderr).toContain('Lease API server at https://127.0.0.1:');
     const config = parseYaml(readFileSync(kubeconfig, 'utf8'));
     const readOnly = parseYaml(readFileSync(`${kubeconfig}-readonly`, 'utf8'));
     expect(readOnly.users[0].user.token).not.toBe(config.users[0].user.token);
