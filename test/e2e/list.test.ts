@@ -90,6 +90,13 @@ describe.skipIf(!hasKubectl)(`list matches kubectl get lease (${hasKubectl ? 'ku
     expect(ours.stdout).not.toContain('managedFields');
   });
 
+  it('--show-managed-fields keeps metadata.managedFields, as kubectl does', async () => {
+    const ours = JSON.parse((await cluster.leasectl(['list', '-n', ns, 'alpha', '-o', 'json', '--show-managed-fields'])).stdout);
+    const theirs = JSON.parse((await cluster.kubectl(['get', 'lease', '-n', ns, 'alpha', '-o', 'json', '--show-managed-fields'])).stdout);
+    expect(ours.metadata.managedFields.length).toBeGreaterThan(0);
+    expect(ours).toEqual(theirs);
+  });
+
   it('prints a list in json as kubectl does: a v1 List of whole objects', async () => {
     const ours = JSON.parse((await cluster.leasectl(['list', '-n', ns, '-o', 'json'])).stdout);
     const theirs = JSON.parse((await cluster.kubectl(['get', 'lease', '-n', ns, '-o', 'json'])).stdout);
