@@ -1,6 +1,7 @@
 // npm run bench: leasectl against kubectl on the same sandbox, in one run, so that the machine's noise hits
 // both alike. Figures are medians of whole-process wall time; ratios are leasectl / kubectl.
 // BENCH_QUICK=1 shortens every section (fewer runs, a 10 s hold instead of 60 s) for a smoke run.
+// `npm run bench -- startup hold` runs only the named sections (startup, large, hold, gc).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,12 @@ import { startSandbox, type Sandbox } from '../src/sandbox/index.js';
 import { seedLeases } from '../scripts/seed-leases.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
+const SECTIONS = ['startup', 'large', 'hold', 'gc'] as const;
+const requested = process.argv.slice(2);
+for (const name of requested) {
+  if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`unknown section "${name}": choose from ${SECTIONS.join(', ')}`);
+}
+const wanted = (section: (typeof SECTIONS)[number]) => requested.length === 0 || requested.includes(section);
 const LEASECTL = resolve(import.meta.dirname, '..', 'bin', 'leasectl');
 const TIME = '/usr/bin/time';
 const hasTime = spawnSync(TIME, ['-f', '%M', 'true']).status === 0;
@@ -55,16 +62,30 @@ interface Measurement {
   runs: number;
 }
 
-async function measure(label: string, command: string, args: string[], env: NodeJS.ProcessEnv, runs: number, warmups = 2): Promise<Measurement> {
-  for (let i = 0; i < warmups; i++) await timeOnce(command, args, env);
-  const samples: Sample[] = [];
-  for (let i = 0; i < runs; i++) {
-    const sample = await timeOnce(command, args, env);
-    if (sample.code !== 0) throw new Error(`${label}: exit ${sample.code}`);
-    samples.push(sample);
+interface Timed {
+  label: string;
+  command: string;
+  args: string[];
+}
+
+/**
+ * Times several commands round-robin (one run of each per round, after warm-up rounds), so that drift in the
+ * machine's load hits them alike; each gets its median and the largest max RSS seen.
+ */
+async function measureInterleaved(commands: Timed[], env: NodeJS.ProcessEnv, runs: number, warmups = 2): Promise<Measurement[]> {
+  const samples = commands.map(() => [] as Sample[]);
+  for (let round = 0; round < warmups + runs; round++) {
+    for (const [index, timed] of commands.entries()) {
+      const sample = await timeOnce(timed.command, timed.args, env);
+      if (sample.code !== 0) throw new Error(`${timed.label}: exit ${sample.code}`);
+      if (round >= warmups) samples[index]!.push(sample);
+    }
   }
-  const rss = samples.map((sample) => sample.maxRssKiB).filter((value): value is number => value !== undefined);
-  return { label, medianMs: median(samples.map((sample) => sample.ms)), maxRssMiB: rss.length ? Math.max(...rss) / 1024 : undefined, runs };
+  return commands.map((timed, index) => {
+    const taken = samples[index]!;
+    const rss = taken.map((sample) => sample.maxRssKiB).filter((value): value is number => value !== undefined);
+    return { label: timed.label, medianMs: median(taken.map((sample) => sample.ms)), maxRssMiB: rss.length ? Math.max(...rss) / 1024 : undefined, runs };
+  });
 }
 
 function row(measurement: Measurement, reference?: Measurement): string {
@@ -111,100 +132,125 @@ function procStat(pid: number): { cpuTicks: number; rssKiB: number } {
   return { cpuTicks, rssKiB };
 }
 
+interface Bench {
+  sandbox: Sandbox;
+  env: NodeJS.ProcessEnv;
+  out: (line?: string) => void;
+}
+
+/** One row per command, each but kubectl's own with its ratio to kubectl. */
+function printAgainstKubectl(measured: Measurement[], out: (line?: string) => void): void {
+  const kubectl = measured.find((measurement) => measurement.label.startsWith('kubectl'));
+  for (const measurement of measured) out(row(measurement, measurement === kubectl ? undefined : kubectl));
+}
+
+const freshLease = (index: number): LeaseSpec => ({ holderIdentity: `holder-${index}`, leaseDurationSeconds: 15, renewTime: formatMicroTime(Date.now()) });
+
+async function startupSection({ sandbox, env, out }: Bench): Promise<void> {
+  out('\nStartup and small lists (10 leases)');
+  await seedNumberedLeases(sandbox, 'bench-small', 10, freshLease);
+  const commands: Timed[] = [
+    { label: 'node -e 0', command: process.execPath, args: ['-e', '0'] },
+    ...(hasKubectl ? [{ label: 'kubectl get lease -n bench-small', command: 'kubectl', args: ['get', 'lease', '-n', 'bench-small'] }] : []),
+    { label: 'leasectl --help', command: LEASECTL, args: ['--help'] },
+    { label: 'leasectl list -n bench-small', command: LEASECTL, args: ['list', '-n', 'bench-small'] },
+    { label: "leasectl __complete inspect ''", command: LEASECTL, args: ['__complete', 'inspect', ''] },
+  ];
+  printAgainstKubectl(await measureInterleaved(commands, env, QUICK ? 5 : 21), out);
+}
+
+async function largeSection({ sandbox, env, out }: Bench): Promise<void> {
+  const count = QUICK ? 2000 : 10_000;
+  out(`\nLarge list (${count.toLocaleString('en')} leases)`);
+  await seedNumberedLeases(sandbox, 'bench-large', count, freshLease);
+  const commands: Timed[] = [
+    ...(hasKubectl ? [{ label: `kubectl get lease -n bench-large`, command: 'kubectl', args: ['get', 'lease', '-n', 'bench-large'] }] : []),
+    { label: `leasectl list -n bench-large`, command: LEASECTL, args: ['list', '-n', 'bench-large'] },
+  ];
+  printAgainstKubectl(await measureInterleaved(commands, env, QUICK ? 3 : 7, 1), out);
+}
+
+async function holdSection({ env, out }: Bench): Promise<void> {
+  out('\nhold');
+  const acquireSamples: number[] = [];
+  for (let i = 0; i < (QUICK ? 5 : 11); i++) {
+    const started = Date.now();
+    const { done } = runHold(env, ['-n', 'bench-hold', `acquire-${i}`], 'true');
+    const result = await done;
+    acquireSamples.push(result.childStartedAt - started);
+  }
+  out(`  start of hold to start of child, free lease        median ${median(acquireSamples).toFixed(1).padStart(7)} ms (n=${acquireSamples.length})`);
+
+  // Handoff: a waiter is already watching when the holder releases; latency = waiter's child start − release event.
+  const handoffs: number[] = [];
+  const timing = ['--lease-duration', '15s', '--renew-deadline', '10s', '--retry-period', '2s'];
+  for (let i = 0; i < (QUICK ? 5 : 20); i++) {
+    const holder = runHold(env, ['-n', 'bench-hold', 'handoff', ...timing], 'sleep 0.6');
+    await new Promise((resolvePromise) => setTimeout(resolvePromise, 200));
+    const waiter = runHold(env, ['-n', 'bench-hold', 'handoff', ...timing], 'true');
+    const [first, second] = await Promise.all([holder.done, waiter.done]);
+    const released = first.events.find((event) => event.event === 'released');
+    if (!released || first.code !== 0 || second.code !== 0) throw new Error(`handoff run ${i} failed: ${JSON.stringify(first.events)}`);
+    handoffs.push(second.childStartedAt - Date.parse(released.time));
+  }
+  out(`  handoff: release to next child's start             median ${median(handoffs).toFixed(1).padStart(7)} ms (n=${handoffs.length}, max ${Math.max(...handoffs).toFixed(0)} ms)`);
+
+  const holdSeconds = QUICK ? 10 : 60;
+  const idle = spawn(LEASECTL, ['hold', '-n', 'bench-hold', 'idle', '--', 'sleep', String(holdSeconds + 5)], { env, stdio: 'ignore' });
+  await new Promise((resolvePromise) => setTimeout(resolvePromise, 5000));
+  const before = procStat(idle.pid!);
+  const ticksPerSecond = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim() || 100);
+  let peakRss = before.rssKiB;
+  const sampleEvery = setInterval(() => (peakRss = Math.max(peakRss, procStat(idle.pid!).rssKiB)), 1000);
+  await new Promise((resolvePromise) => setTimeout(resolvePromise, holdSeconds * 1000));
+  clearInterval(sampleEvery);
+  const after = procStat(idle.pid!);
+  idle.kill('SIGTERM');
+  const cpuPercent = ((after.cpuTicks - before.cpuTicks) / ticksPerSecond / holdSeconds) * 100;
+  out(`  while holding for ${holdSeconds}s (renewing every 2s): CPU ${cpuPercent.toFixed(2)}% of a core, peak RSS ${(peakRss / 1024).toFixed(0)} MiB`);
+}
+
+async function gcSection({ sandbox, env, out }: Bench): Promise<void> {
+  const gcCount = QUICK ? 500 : 2000;
+  out(`\ngc of ${gcCount.toLocaleString('en')} expired leases`);
+  const expired = (index: number): LeaseSpec => ({ holderIdentity: `gone-${index}`, leaseDurationSeconds: 15, renewTime: formatMicroTime(Date.now() - 2 * 3600_000) });
+  await seedNumberedLeases(sandbox, 'bench-gc-leasectl', gcCount, expired);
+  const gcStarted = performance.now();
+  const gc = await timeOnce(LEASECTL, ['gc', '-n', 'bench-gc-leasectl'], env);
+  const gcMs = performance.now() - gcStarted;
+  if (gc.code !== 0) throw new Error(`leasectl gc exited ${gc.code}`);
+  out(`  leasectl gc -n bench-gc-leasectl (${gcCount})                   ${gcMs.toFixed(0).padStart(7)} ms`);
+  if (!hasKubectl) return;
+  // kubectl throttles itself to 5 requests/s (client-go's default QPS, burst 10) and GETs each name after
+  // deleting it, so 2,000 names take over ten minutes. By default it deletes a smaller set and the rate is
+  // scaled up (the throttle makes it linear); BENCH_KUBECTL_GC_COUNT=2000 measures the whole set.
+  const kubectlCount = Number(process.env.BENCH_KUBECTL_GC_COUNT ?? (QUICK ? 50 : 200));
+  const names = await seedNumberedLeases(sandbox, 'bench-gc-kubectl', kubectlCount, expired);
+  const kubectlStarted = performance.now();
+  const deleted = await timeOnce('kubectl', ['delete', 'lease', '-n', 'bench-gc-kubectl', ...names], env);
+  const kubectlMs = performance.now() - kubectlStarted;
+  if (deleted.code !== 0) throw new Error(`kubectl delete exited ${deleted.code}`);
+  const projectedMs = (kubectlMs / kubectlCount) * gcCount;
+  out(`  kubectl delete lease NAME... (${kubectlCount} names, one call)      ${kubectlMs.toFixed(0).padStart(7)} ms`);
+  out(`  → kubectl for ${gcCount} at that rate: ${(projectedMs / 1000).toFixed(0)} s; leasectl gc is ${(projectedMs / gcMs).toFixed(0)}x faster`);
+}
+
+const SECTION_RUNNERS: Record<(typeof SECTIONS)[number], (bench: Bench) => Promise<void>> = {
+  startup: startupSection,
+  large: largeSection,
+  hold: holdSection,
+  gc: gcSection,
+};
+
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'leasectl-bench-'));
   const sandbox = await startSandbox({ namespaces: ['bench-small', 'bench-large', 'bench-hold', 'bench-gc-leasectl', 'bench-gc-kubectl'] });
   const kubeconfig = await sandbox.writeKubeconfig(join(work, 'kubeconfig'));
-  const env = { ...process.env, KUBECONFIG: kubeconfig, NO_COLOR: '1' };
-  const runs = QUICK ? 5 : 21;
-  const out = (line = '') => process.stdout.write(`${line}\n`);
+  const bench: Bench = { sandbox, env: { ...process.env, KUBECONFIG: kubeconfig, NO_COLOR: '1' }, out: (line = '') => process.stdout.write(`${line}\n`) };
   try {
-    out(`leasectl benchmark — ${new Date().toISOString()} — node ${process.version}, ${hasKubectl ? 'kubectl found' : 'kubectl MISSING (kubectl rows skipped)'}${hasTime ? '' : ', /usr/bin/time missing (no RSS)'}`);
-    out(`machine: ${readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU'}, ${spawnSync('nproc').stdout?.toString().trim()} CPUs`);
-
-    out('\nStartup and small lists (10 leases)');
-    await seedNumberedLeases(sandbox, 'bench-small', 10, (index) => ({ holderIdentity: `holder-${index}`, leaseDurationSeconds: 15, renewTime: formatMicroTime(Date.now()) }));
-    const nodeBaseline = await measure('node -e 0', process.execPath, ['-e', '0'], env, runs);
-    const kubectlSmall = hasKubectl ? await measure('kubectl get lease -n bench-small', 'kubectl', ['get', 'lease', '-n', 'bench-small'], env, runs) : undefined;
-    const help = await measure('leasectl --help', LEASECTL, ['--help'], env, runs);
-    const listSmall = await measure('leasectl list -n bench-small', LEASECTL, ['list', '-n', 'bench-small'], env, runs);
-    const complete = await measure("leasectl __complete inspect ''", LEASECTL, ['__complete', 'inspect', ''], env, runs);
-    out(row(nodeBaseline, kubectlSmall));
-    if (kubectlSmall) out(row(kubectlSmall));
-    out(row(help, kubectlSmall));
-    out(row(listSmall, kubectlSmall));
-    out(row(complete, kubectlSmall));
-
-    out('\nLarge list (10,000 leases)');
-    const largeCount = QUICK ? 2000 : 10_000;
-    await seedNumberedLeases(sandbox, 'bench-large', largeCount, (index) => ({ holderIdentity: `holder-${index}`, leaseDurationSeconds: 15, renewTime: formatMicroTime(Date.now()) }));
-    const largeRuns = QUICK ? 3 : 7;
-    const kubectlLarge = hasKubectl ? await measure(`kubectl get lease -n bench-large (${largeCount})`, 'kubectl', ['get', 'lease', '-n', 'bench-large'], env, largeRuns, 1) : undefined;
-    const listLarge = await measure(`leasectl list -n bench-large (${largeCount})`, LEASECTL, ['list', '-n', 'bench-large'], env, largeRuns, 1);
-    if (kubectlLarge) out(row(kubectlLarge));
-    out(row(listLarge, kubectlLarge));
-
-    out('\nhold');
-    const acquireSamples: number[] = [];
-    for (let i = 0; i < (QUICK ? 5 : 11); i++) {
-      const started = Date.now();
-      const { done } = runHold(env, ['-n', 'bench-hold', `acquire-${i}`], 'true');
-      const result = await done;
-      acquireSamples.push(result.childStartedAt - started);
-    }
-    out(`  start of hold to start of child, free lease        median ${median(acquireSamples).toFixed(1).padStart(7)} ms (n=${acquireSamples.length})`);
-
-    // Handoff: a waiter is already watching when the holder releases; latency = waiter's child start − release event.
-    const handoffs: number[] = [];
-    const timing = ['--lease-duration', '15s', '--renew-deadline', '10s', '--retry-period', '2s'];
-    for (let i = 0; i < (QUICK ? 5 : 20); i++) {
-      const holder = runHold(env, ['-n', 'bench-hold', 'handoff', ...timing], 'sleep 0.6');
-      await new Promise((resolvePromise) => setTimeout(resolvePromise, 200));
-      const waiter = runHold(env, ['-n', 'bench-hold', 'handoff', ...timing], 'true');
-      const [first, second] = await Promise.all([holder.done, waiter.done]);
-      const released = first.events.find((event) => event.event === 'released');
-      if (!released || first.code !== 0 || second.code !== 0) throw new Error(`handoff run ${i} failed: ${JSON.stringify(first.events)}`);
-      handoffs.push(second.childStartedAt - Date.parse(released.time));
-    }
-    out(`  handoff: release to next child's start             median ${median(handoffs).toFixed(1).padStart(7)} ms (n=${handoffs.length}, max ${Math.max(...handoffs).toFixed(0)} ms)`);
-
-    const holdSeconds = QUICK ? 10 : 60;
-    const idle = spawn(LEASECTL, ['hold', '-n', 'bench-hold', 'idle', '--', 'sleep', String(holdSeconds + 5)], { env, stdio: 'ignore' });
-    await new Promise((resolvePromise) => setTimeout(resolvePromise, 5000));
-    const before = procStat(idle.pid!);
-    const ticksPerSecond = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim() || 100);
-    let peakRss = before.rssKiB;
-    const sampleEvery = setInterval(() => (peakRss = Math.max(peakRss, procStat(idle.pid!).rssKiB)), 1000);
-    await new Promise((resolvePromise) => setTimeout(resolvePromise, holdSeconds * 1000));
-    clearInterval(sampleEvery);
-    const after = procStat(idle.pid!);
-    idle.kill('SIGTERM');
-    const cpuPercent = ((after.cpuTicks - before.cpuTicks) / ticksPerSecond / holdSeconds) * 100;
-    out(`  while holding for ${holdSeconds}s (renewing every 2s): CPU ${cpuPercent.toFixed(2)}% of a core, peak RSS ${(peakRss / 1024).toFixed(0)} MiB`);
-
-    out('\ngc of 2,000 expired leases');
-    const gcCount = QUICK ? 500 : 2000;
-    const expired = (index: number) => ({ holderIdentity: `gone-${index}`, leaseDurationSeconds: 15, renewTime: formatMicroTime(Date.now() - 2 * 3600_000) });
-    await seedNumberedLeases(sandbox, 'bench-gc-leasectl', gcCount, expired);
-    const gcStarted = performance.now();
-    const gc = await timeOnce(LEASECTL, ['gc', '-n', 'bench-gc-leasectl'], env);
-    const gcMs = performance.now() - gcStarted;
-    if (gc.code !== 0) throw new Error(`leasectl gc exited ${gc.code}`);
-    out(`  leasectl gc -n bench-gc-leasectl (${gcCount})                   ${gcMs.toFixed(0).padStart(7)} ms`);
-    if (hasKubectl) {
-      // kubectl throttles itself to 5 requests/s (client-go's default QPS, burst 10) and GETs each name after
-      // deleting it, so 2,000 names take over ten minutes. By default it deletes a smaller set and the rate is
-      // scaled up (the throttle makes it linear); BENCH_KUBECTL_GC_COUNT=2000 measures the whole set.
-      const kubectlCount = Number(process.env.BENCH_KUBECTL_GC_COUNT ?? (QUICK ? 50 : 200));
-      const names = await seedNumberedLeases(sandbox, 'bench-gc-kubectl', kubectlCount, expired);
-      const kubectlStarted = performance.now();
-      const deleted = await timeOnce('kubectl', ['delete', 'lease', '-n', 'bench-gc-kubectl', ...names], env);
-      const kubectlMs = performance.now() - kubectlStarted;
-      if (deleted.code !== 0) throw new Error(`kubectl delete exited ${deleted.code}`);
-      const projectedMs = (kubectlMs / kubectlCount) * gcCount;
-      out(`  kubectl delete lease NAME... (${kubectlCount} names, one call)      ${kubectlMs.toFixed(0).padStart(7)} ms`);
-      out(`  → kubectl for ${gcCount} at that rate: ${(projectedMs / 1000).toFixed(0)} s; leasectl gc is ${(projectedMs / gcMs).toFixed(0)}x faster`);
-    }
+    bench.out(`leasectl benchmark — ${new Date().toISOString()} — node ${process.version}, ${hasKubectl ? 'kubectl found' : 'kubectl MISSING (kubectl rows skipped)'}${hasTime ? '' : ', /usr/bin/time missing (no RSS)'}`);
+    bench.out(`machine: ${readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU'}, ${spawnSync('nproc').stdout?.toString().trim()} CPUs`);
+    for (const section of SECTIONS) if (wanted(section)) await SECTION_RUNNERS[section](bench);
   } finally {
     await sandbox.stop();
     rmSync(work, { recursive: true, force: true });
