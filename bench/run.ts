@@ -146,17 +146,25 @@ function printAgainstKubectl(measured: Measurement[], out: (line?: string) => vo
 
 const freshLease = (index: number): LeaseSpec => ({ holderIdentity: `holder-${index}`, leaseDurationSeconds: 15, renewTime: formatMicroTime(Date.now()) });
 
+/**
+ * The least any Node.js CLI can do for `list`: one HTTPS GET with the token and CA already at hand, no kubeconfig,
+ * no argument parsing, no table. Its distance from kubectl is Node's, not leasectl's.
+ */
+const ONE_HTTPS_GET = `require('node:https').get(process.env.FLOOR_URL, { ca: process.env.FLOOR_CA, headers: { Authorization: 'Bearer ' + process.env.FLOOR_TOKEN } }, (response) => { let body = ''; response.on('data', (chunk) => (body += chunk)); response.on('end', () => process.stdout.write(String(JSON.parse(body).items.length))); })`;
+
 async function startupSection({ sandbox, env, out }: Bench): Promise<void> {
   out('\nStartup and small lists (10 leases)');
   await seedNumberedLeases(sandbox, 'bench-small', 10, freshLease);
+  const floorEnv = { ...env, FLOOR_URL: `${sandbox.url}/apis/coordination.k8s.io/v1/namespaces/bench-small/leases?limit=500`, FLOOR_CA: sandbox.caPem, FLOOR_TOKEN: sandbox.tokens.admin };
   const commands: Timed[] = [
     { label: 'node -e 0', command: process.execPath, args: ['-e', '0'] },
+    { label: 'node, one HTTPS GET (floor for list)', command: process.execPath, args: ['-e', ONE_HTTPS_GET] },
     ...(hasKubectl ? [{ label: 'kubectl get lease -n bench-small', command: 'kubectl', args: ['get', 'lease', '-n', 'bench-small'] }] : []),
     { label: 'leasectl --help', command: LEASECTL, args: ['--help'] },
     { label: 'leasectl list -n bench-small', command: LEASECTL, args: ['list', '-n', 'bench-small'] },
     { label: "leasectl __complete inspect ''", command: LEASECTL, args: ['__complete', 'inspect', ''] },
   ];
-  printAgainstKubectl(await measureInterleaved(commands, env, QUICK ? 5 : 21), out);
+  printAgainstKubectl(await measureInterleaved(commands, floorEnv, QUICK ? 5 : 21), out);
 }
 
 async function largeSection({ sandbox, env, out }: Bench): Promise<void> {
