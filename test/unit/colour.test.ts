@@ -1,0 +1,55 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { allowsColor, type World } from '../../src/cli.js';
+import { colourer } from '../../src/printers/colour.js';
+import { createLeasePrinter } from '../../src/printers/index.js';
+import { textCapture } from '../support/streams.js';
+
+function world(isTTY: boolean, env: NodeJS.ProcessEnv): World {
+  return {
+    io: { stdin: new PassThrough(), stdout: textCapture(isTTY), stderr: textCapture(isTTY) },
+    clock: { now: () => 0, monotonic: () => 0 },
+    env,
+    signals: { subscribe: () => () => {} },
+    programName: 'leasectl',
+  };
+}
+
+describe('colour follows kubectl\'s rule', () => {
+  it('only on a terminal, never with NO_COLOR (any value), TERM=dumb or --no-color', () => {
+    expect(allowsColor(world(true, { TERM: 'xterm-256color' }), true)).toBe(true);
+    expect(allowsColor(world(false, { TERM: 'xterm-256color' }), true)).toBe(false);
+    expect(allowsColor(world(true, { NO_COLOR: '' }), true)).toBe(false);
+    expect(allowsColor(world(true, { TERM: 'dumb' }), true)).toBe(false);
+    expect(allowsColor(world(true, {}), false)).toBe(false);
+  });
+
+  it('an expired lease is red and a released one dim; a held one stays plain', async () => {
+    const now = Date.parse('2026-11-23T12:00:00Z');
+    const lease = (name: string, holder: string, renewTime: string) => ({
+      metadata: { name, creationTimestamp: '2026-11-23T11:00:00Z' },
+      spec: { holderIdentity: holder, leaseDurationSeconds: 15, renewTime },
+    });
+    const out = textCapture(true);
+    const printer = await createLeasePrinter({
+      out,
+      format: undefined,
+      withNamespace: false,
+      noHeaders: true,
+      chalk: await colourer(true),
+      showManagedFields: false,
+      singleObject: false,
+      now: () => now,
+    });
+    printer.print([
+      lease('held', 'a', '2026-11-23T11:59:59.000000Z'),
+      lease('expired', 'b', '2026-11-23T11:00:00.000000Z'),
+      lease('released', '', '2026-11-23T11:59:59.000000Z'),
+    ]);
+    const [held, expired, released] = out.text.split('\n');
+    expect(held).not.toContain('\u001b[');
+    expect(expired).toContain('\u001b[31mexpired');
+    expect(released).toContain('\u001b[2mreleased');
+    expect(await colourer(false)).toBeUndefined();
+  });
+});
