@@ -214,18 +214,8 @@ describe.skipIf(!hasKubectl)('gc at scale', () => {
 
   it(`deletes ${count} expired leases with bounded concurrency and accounts for every one`, { timeout: 180_000 }, async () => {
     const ns = await cluster.newNamespace('gc-bulk');
-    const connection = await testClient();
-    try {
-      const names = Array.from({ length: count }, (_, i) => `bulk-${String(i).padStart(4, '0')}`);
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: 32 }, async () => {
-          while (next < names.length) await connection.client.create(ns, leaseManifest(names[next++]!, 2 * HOUR));
-        }),
-      );
-    } finally {
-      connection.close();
-    }
+    const names = Array.from({ length: count }, (_, i) => `bulk-${String(i).padStart(4, '0')}`);
+    await cluster.createLeases(ns, names.map((name) => leaseManifest(name, 2 * HOUR)));
     const result = await cluster.leasectl(['gc', '-n', ns, '--concurrency', '8', '-o', 'json'], { timeoutMs: 150_000 });
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout) as { deleted: unknown[]; kept: unknown[]; failed: unknown[]; notAttempted: unknown[] };

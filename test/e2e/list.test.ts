@@ -194,7 +194,7 @@ describe.skipIf(!hasKubectl)(`pagination and watch (${hasKubectl ? 'kubectl foun
   it('lists 1,200 leases in pages of 500, each exactly once', { timeout: 180_000 }, async () => {
     const big = await cluster.newNamespace('paged');
     const names = Array.from({ length: 1200 }, (_, index) => `lease-${String(index).padStart(4, '0')}`);
-    await createLeases(big, names.map((name) => leaseManifest(name, `holder-${name}`, 0)));
+    await cluster.createLeases(big, names.map((name) => leaseManifest(name, `holder-${name}`, 0)));
     const result = await cluster.leasectl(['list', '-n', big, '--chunk-size', '500', '--no-headers'], { timeoutMs: 60_000 });
     expect(result.code, result.stderr).toBe(0);
     const listed = result.stdout.trimEnd().split('\n').map((line) => line.split(/\s+/)[0]);
