@@ -24,7 +24,10 @@ function describeApiError(error: KubeApiError): string {
 export function describeError(error: unknown, verbosity = 0): DescribedError {
   const withStack = (message: string) =>
     verbosity > 0 && error instanceof Error && error.stack ? `${message}\n${error.stack}` : message;
-  if (error instanceof ExitError) return { message: error.message ? `error: ${error.message}` : '', exitCode: error.exitCode };
+  if (error instanceof ExitError) {
+    if (!error.message && error.cause !== undefined) return { message: describeError(error.cause, verbosity).message, exitCode: error.exitCode };
+    return { message: error.message ? `error: ${error.message}` : '', exitCode: error.exitCode };
+  }
   if (error instanceof UsageError) return { message: `error: ${error.message}`, exitCode: ExitCode.usage };
   if (error instanceof KubeApiError) return { message: withStack(describeApiError(error)), exitCode: ExitCode.error };
   if (error instanceof KubeTransportError) return { message: withStack(error.message), exitCode: ExitCode.error };

@@ -17,12 +17,16 @@ export class UsageError extends Error {
   }
 }
 
-/** A failure already explained to the user (or needing only `message`), ending with a specific exit code. */
+/**
+ * A failure already explained to the user (or needing only `message`), ending with a specific exit code. With an
+ * empty message and a `cause`, the cause is described as any other error would be (kubectl's wording for an API
+ * error), under this exit code.
+ */
 export class ExitError extends Error {
   readonly exitCode: number;
 
-  constructor(exitCode: number, message = '') {
-    super(message);
+  constructor(exitCode: number, message = '', options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'ExitError';
     this.exitCode = exitCode;
   }

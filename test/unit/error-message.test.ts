@@ -44,6 +44,11 @@ describe('errors in kubectl\'s words', () => {
   it('usage errors exit 2, ExitError keeps its code, everything else exits 1 without a stack unless -v', () => {
     expect(describeError(new UsageError('bad'))).toEqual({ message: 'error: bad', exitCode: 2 });
     expect(describeError(new ExitError(75, ''))).toEqual({ message: '', exitCode: 75 });
+    const forbidden = new KubeApiError({ reason: 'Forbidden', code: 403, message: 'leases.coordination.k8s.io "x" is forbidden' }, 403);
+    expect(describeError(new ExitError(125, '', { cause: forbidden }))).toEqual({
+      message: 'Error from server (Forbidden): leases.coordination.k8s.io "x" is forbidden',
+      exitCode: 125,
+    });
     expect(describeError(new KubeconfigError('no kubeconfig found'))).toEqual({ message: 'error: no kubeconfig found', exitCode: 1 });
     const transport = new KubeTransportError('The connection to the server h:1 was refused - did you specify the right host or port?');
     expect(describeError(transport).message).not.toContain('\n');
