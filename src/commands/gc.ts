@@ -121,7 +121,7 @@ export function gcCommand(ctx: CommandContext): Command {
     .summary('delete leases expired for over an hour (try --dry-run first)')
     .description(
       'Delete leases left behind by holders that no longer exist: those expired for longer than --expired-for (default 1h, as kube-apiserver collects its own identity leases), ' +
-        "judged by this machine's clock. Expired means renewTime + leaseDurationSeconds is in the past, or either is missing; a released lease (empty holder) ages from its renewTime.\n\n" +
+        "judged by this machine's clock. Expired means renewTime + leaseDurationSeconds is in the past, or either is missing (such a lease, never renewed, ages from its creation); a released lease (empty holder) ages from its renewTime.\n\n" +
         'Run with --dry-run first: it prints what would be deleted and deletes nothing. gc does not prompt.\n\n' +
         'Never deleted: coordinated leases (spec.strategy set: the apiserver elects their holder); leases with ownerReferences and anything in kube-node-lease (node heartbeats: ' +
         'Kubernetes deletes them with their Node) unless --include-owned. Each delete carries the uid and resourceVersion from the listing, so a lease renewed in the meantime is kept.\n\n' +

@@ -2,6 +2,7 @@
 // minus the ones something else owns or elects. Pure: the caller passes the leases and the instant.
 import { NODE_LEASE_NAMESPACE } from '../lease/node-heartbeat.js';
 import { expiredForMs } from '../lease/state.js';
+import { parseKubeTime } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
 
 /** The apiserver deletes its own identity leases one hour after they expire; gc defaults to the same. */
@@ -62,14 +63,26 @@ export function protectionOf(lease: Lease, includeOwned: boolean): Omit<SkippedL
 }
 
 /**
+ * How long gc counts a lease as expired. The collector's rule makes a lease without renewTime or
+ * leaseDurationSeconds expired forever; gc counts such a lease from its creation instead, so one just created by a
+ * controller that has not renewed it yet is not deleted within seconds.
+ */
+function gcExpiredForMs(lease: Lease, nowMs: number): number {
+  const expiredFor = expiredForMs(lease, nowMs);
+  if (Number.isFinite(expiredFor)) return expiredFor;
+  const createdAt = parseKubeTime(lease.metadata.creationTimestamp);
+  return createdAt === undefined ? expiredFor : nowMs - createdAt;
+}
+
+/**
  * Splits leases into what gc deletes and what it protects. A lease is a candidate when it has been expired for
- * longer than the threshold by the collector's rule (renewTime or leaseDurationSeconds missing counts as expired
- * forever); a released lease (empty holder) ages from its renewTime like any other.
+ * longer than the threshold by the collector's rule (see gcExpiredForMs for leases never renewed); a released
+ * lease (empty holder) ages from its renewTime like any other.
  */
 export function planGarbageCollection(leases: readonly Lease[], nowMs: number, options: GcPlanOptions): GcPlan {
   const plan: GcPlan = { candidates: [], skipped: [], notExpiredCount: 0 };
   for (const lease of leases) {
-    const expiredFor = expiredForMs(lease, nowMs);
+    const expiredFor = gcExpiredForMs(lease, nowMs);
     if (!(expiredFor > options.expiredForMs)) {
       plan.notExpiredCount++;
       continue;
@@ -83,5 +96,5 @@ export function planGarbageCollection(leases: readonly Lease[], nowMs: number, o
 
 /** Whether a freshly read lease is still one gc may delete (used after a delete precondition failed). */
 export function isStillCandidate(lease: Lease, nowMs: number, options: GcPlanOptions): boolean {
-  return expiredForMs(lease, nowMs) > options.expiredForMs && protectionOf(lease, options.includeOwned) === undefined;
+  return gcExpiredForMs(lease, nowMs) > options.expiredForMs && protectionOf(lease, options.includeOwned) === undefined;
 }

@@ -33,6 +33,17 @@ describe('planGarbageCollection', () => {
     expect(plan.notExpiredCount).toBe(1);
   });
 
+  it('counts a lease that was never renewed from its creation, not as expired forever', () => {
+    const created = (agoMs: number) => ({ metadata: { creationTimestamp: new Date(NOW - agoMs).toISOString().replace(/\.\d+Z$/, 'Z') } });
+    const justCreated = lease('just-created', undefined, undefined, created(10_000));
+    const longAbandoned = lease('long-abandoned', undefined, 15, created(3 * HOUR));
+    const plan = planGarbageCollection([justCreated, longAbandoned], NOW, DEFAULTS);
+    expect(names(plan.candidates)).toEqual(['long-abandoned']);
+    expect(plan.candidates[0]!.expiredForMs).toBe(3 * HOUR);
+    expect(plan.notExpiredCount).toBe(1);
+    expect(isStillCandidate(justCreated, NOW, DEFAULTS)).toBe(false);
+  });
+
   it('does not collect a lease expired for less than the threshold', () => {
     const plan = planGarbageCollection([lease('recently-expired', 30 * 60_000, 15)], NOW, DEFAULTS);
     expect(plan.candidates).toEqual([]);
