@@ -3,7 +3,7 @@ import type { CommandContext } from '../context.js';
 import { ExitCode, ExitError } from '../errors.js';
 import { releaseLease } from '../hold/release.js';
 import { KubeApiError } from '../kube/errors.js';
-import { isHeldBy } from '../lease/election.js';
+import { describeHolding, isHeldBy } from '../lease/election.js';
 import type { Lease } from '../lease/types.js';
 import { NAME_PREFIX, printObjects } from '../printers/index.js';
 import { examplesHelp, exitCodesHelp, holderIdentityOption, outputOption } from './options.js';
@@ -53,12 +53,15 @@ export function releaseCommand(ctx: CommandContext): Command {
       const ref = { namespace, name };
       const known = await client.get(ref); // NotFound is the API's error, as kubectl prints it
       const holderOf = (lease: Lease | undefined) => lease?.spec?.holderIdentity ?? '';
+      // --force displaces the holder it saw, and only that one: if the lease changes hands while the write is
+      // retried, the new holder was never shown to the user and is left alone.
+      const seenHolder = holderOf(known);
       const outcome = await releaseLease({
         client,
         clock: ctx.clock,
         ref,
         known,
-        mayRelease: (lease) => (flags.force ? holderOf(lease) !== '' : isHeldBy(lease, identity ?? '')),
+        mayRelease: (lease) => (flags.force ? seenHolder !== '' && holderOf(lease) === seenHolder : isHeldBy(lease, identity ?? '')),
         timeoutMs: RELEASE_TIMEOUT_MS,
         attemptTimeoutMs: RELEASE_TIMEOUT_MS / 2,
         retryDelayMs: 1_000,
@@ -74,6 +77,11 @@ export function releaseCommand(ctx: CommandContext): Command {
       } else if (outcome.lease === undefined) {
         // Deleted between our read and our write.
         throw new KubeApiError({ reason: 'NotFound', code: 404, message: `leases.coordination.k8s.io "${name}" not found` }, 404);
+      } else if (flags.force) {
+        throw new ExitError(
+          ExitCode.error,
+          `lease ${namespace}/${name} changed hands while releasing it: it is now ${describeHolding(outcome.lease, ctx.clock.now())}, not by ${seenHolder}; not released (run release --force again to release the new holder)`,
+        );
       } else {
         throw new ExitError(ExitCode.error, notOursMessage(outcome.lease, ref, identity ?? '', ctx.clock.now(), '; --force releases it anyway'));
       }

@@ -1,6 +1,7 @@
 // leasectl renew and release, the built binary against the sandbox (or a real cluster).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LEASECTL_BIN, setupCluster, uniqueName, type TestCluster } from './harness.js';
+import { connect } from '../../src/kube/connect.js';
+import { againstRealCluster, LEASECTL_BIN, SANDBOX_ONLY, setupCluster, uniqueName, type TestCluster } from './harness.js';
 
 let cluster: TestCluster;
 beforeAll(async () => {
@@ -111,6 +112,27 @@ describe('release', () => {
     expect(forced.code).toBe(0);
     expect(forced.stdout).toBe(`lease.coordination.k8s.io/${name} released (was held by owner_1)\n`);
     expect((await spec(name)).holderIdentity).toBe('');
+  });
+
+  it.skipIf(againstRealCluster)(`--force leaves alone a holder that took the lease while it was releasing (${SANDBOX_ONLY})`, async () => {
+    const name = uniqueName('race');
+    await leasectl(['renew', name, '--identity', 'owner_1', '--acquire']);
+    const connection = await connect({ kubeconfig: cluster.kubeconfig }, {});
+    const seen = await connection.client.get({ namespace: cluster.namespace, name });
+    // Every answer is delayed, so our takeover lands between release's read and its write.
+    cluster.sandbox!.faults.latencyMs = 700;
+    try {
+      const release = leasectl(['release', name, '--force']);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await connection.client.update({ ...seen, spec: { ...seen.spec, holderIdentity: 'newcomer_2' } });
+      const result = await release;
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/^error: lease \S+ changed hands while releasing it: it is now held by newcomer_2 .*not by owner_1; not released/);
+    } finally {
+      cluster.sandbox!.faults.latencyMs = 0;
+      connection.close();
+    }
+    expect((await spec(name)).holderIdentity).toBe('newcomer_2');
   });
 
   it('an already released lease is fine; a missing one is NotFound; -o yaml prints the object', async () => {
