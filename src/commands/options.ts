@@ -1,6 +1,6 @@
 // Option declarations shared by several commands, declared once so help, completion and README agree.
 import { InvalidArgumentError, Option } from 'commander';
-import { InvalidDurationError, parseDuration } from '../lease/time.js';
+import { formatDuration, InvalidDurationError, parseDuration } from '../lease/time.js';
 
 /** Commander parser for Go-style durations (`15s`, `1h2m3s`, `500ms`). */
 export function durationArgument(text: string): number {
@@ -12,9 +12,19 @@ export function durationArgument(text: string): number {
   }
 }
 
+/** setTimeout's limit: a longer delay fires at once (Node warns TimeoutOverflowWarning). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A duration that becomes a timer, so it must fit in one (about 24.8 days). */
+export function timerDurationArgument(text: string): number {
+  const ms = durationArgument(text);
+  if (ms > MAX_TIMER_MS) throw new InvalidArgumentError(`at most ${formatDuration(Math.floor(MAX_TIMER_MS / 1000) * 1000)}, the longest timer Node.js can set`);
+  return ms;
+}
+
 /** kubectl's --request-timeout: a bare number is seconds, otherwise a duration; 0 means no timeout. */
 export function requestTimeoutArgument(text: string): number {
-  return /^\d+$/.test(text) ? Number(text) * 1000 : durationArgument(text);
+  return timerDurationArgument(/^\d+$/.test(text) ? `${text}s` : text);
 }
 
 export function positiveIntegerArgument(text: string): number {
