@@ -171,6 +171,7 @@ export function resolveCommand(name: string, commandArgs: readonly string[], fla
     if (commandArgs.length > 0) {
       throw new ExitError(HoldExitCode.failed, `give either -c STRING or a command after --, not both: hold ${name} -c 'STRING' or hold ${name} -- COMMAND`);
     }
+    if (flags.shell === '') throw new ExitError(HoldExitCode.failed, `--shell must not be empty: leave it out for /bin/sh, or name a shell such as --shell /bin/bash`);
     return [flags.shell, '-c', flags.command];
   }
   if (commandArgs.length === 0) {
@@ -183,6 +184,9 @@ export function resolveCommand(name: string, commandArgs: readonly string[], fla
       HoldExitCode.failed,
       `the command must follow --, so that none of its arguments is read as a flag: write hold ${name} -- ${commandArgs.join(' ')}`,
     );
+  }
+  if (commandArgs[0] === '') {
+    throw new ExitError(HoldExitCode.failed, `the command must not be empty: write hold ${name} -- COMMAND [ARGS...], or hold ${name} -c 'STRING' for a shell string`);
   }
   return [...commandArgs];
 }

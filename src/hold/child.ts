@@ -1,7 +1,7 @@
 // The child process: started in its own process group (and session) so that signals reach everything it starts,
 // and the group's disappearance tells us that all guarded code has stopped.
 
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { HoldExitCode } from './exit-codes.js';
 
@@ -36,7 +36,13 @@ export const nodeProcessLauncher: ProcessLauncher = {
   launch(command, args, env) {
     return new Promise((resolve) => {
       // detached: setsid(), so the child leads a new process group (and session) that we can signal as -pid.
-      const child = spawn(command, [...args], { detached: true, stdio: 'inherit', env });
+      let child: ChildProcess;
+      try {
+        child = spawn(command, [...args], { detached: true, stdio: 'inherit', env });
+      } catch (error) {
+        // Node refuses some argv synchronously (an empty command, a NUL byte): a launch failure like any other.
+        return resolve({ ok: false, ...execFailure(command, error as NodeJS.ErrnoException) });
+      }
       const exited = new Promise<ChildExit>((resolveExit) => {
         child.once('exit', (code, signal) => resolveExit({ code, signal }));
       });
@@ -56,11 +62,12 @@ export const nodeProcessLauncher: ProcessLauncher = {
 };
 
 function execFailure(command: string, error: NodeJS.ErrnoException): { exitCode: number; message: string } {
-  if (error.code === 'ENOENT') {
+  if (error.code === 'ENOENT' || command === '') {
     const what = command.includes('/') ? 'no such file or directory' : 'command not found';
     return { exitCode: HoldExitCode.notFound, message: `${command}: ${what}` };
   }
-  const reason = error.code === 'EACCES' ? 'permission denied' : (error.code ?? error.message);
+  // errno codes (EISDIR, ENOEXEC) are the clearest; Node's own ERR_* codes say less than their message.
+  const reason = error.code === 'EACCES' ? 'permission denied' : error.code !== undefined && !error.code.startsWith('ERR_') ? error.code : error.message;
   return { exitCode: HoldExitCode.notExecutable, message: `${command}: cannot execute: ${reason}` };
 }
 

@@ -60,10 +60,13 @@ export async function runHold(deps: HoldDeps, request: HoldRequest): Promise<num
   const shutdown = new AbortController();
   let shutdownSignal: NodeJS.Signals | undefined;
   let supervision: Supervision | undefined;
+  let releasing = false;
+  // While waiting, a shutdown signal stops the wait; once acquired, it is remembered so that the child never starts
+  // (or is forwarded to it as soon as it has started); while the child runs, the supervisor handles every signal;
+  // once its group is gone we are only releasing, which the renew deadline bounds, so signals are ignored.
   const unsubscribe = deps.signals.subscribe([...SHUTDOWN_SIGNALS, ...PASS_THROUGH_SIGNALS], (signal) => {
     if (supervision !== undefined) return supervision.onSignal(signal);
-    // Before the child runs: a shutdown signal stops the wait (and the child never starts); after it, we are
-    // releasing, which is bounded by the renew deadline, so signals are ignored.
+    if (releasing) return;
     if (SHUTDOWN_SIGNALS.includes(signal) && shutdownSignal === undefined) {
       shutdownSignal = signal;
       shutdown.abort();
@@ -122,55 +125,57 @@ export async function runHold(deps: HoldDeps, request: HoldRequest): Promise<num
     );
     const renewer = new LeaseRenewer({ client, clock, config, events, lease: acquired, acquiredAt: outcome.writeStartedAt });
     renewer.start();
-    const ours = (lease: Lease): boolean => isHeldBy(lease, config.identity);
+    // From here on, however we leave (a return, an exec failure, a bug), renewing stops and the lease is released,
+    // unless guarded code may still run: a started child whose group is not known to be gone, or a lease lost to
+    // another holder, is left to expire by itself.
+    let releaseAfter = true;
+    try {
+      // A shutdown signal that came while the acquiring write was in flight: the child must never start.
+      if (shutdownSignal !== undefined) return signalExitCode(shutdownSignal);
+      const launched = await deps.launcher.launch(request.command, request.args, childEnvironment(deps.env, config, acquired));
+      if (!launched.ok) throw new ExitError(launched.exitCode, launched.message);
+      const child = launched.child;
+      releaseAfter = false; // until its whole group is known to be gone
+      events.emit('child_started', { pid: child.pid, command: request.command }, `started ${request.command} (pid ${child.pid})`);
+      const running = supervise(child, request.gracePeriodMs, events);
+      supervision = running;
+      if (shutdownSignal !== undefined) running.onSignal(shutdownSignal);
+      void renewer.lost.then(() => running.onLost());
 
-    // A shutdown signal that came while the acquiring write was in flight: the child must never start.
-    if (shutdownSignal !== undefined) {
-      await release(await renewer.stop(), ours);
-      return signalExitCode(shutdownSignal);
-    }
-    const launched = await deps.launcher.launch(request.command, request.args, childEnvironment(deps.env, config, acquired));
-    if (!launched.ok) {
-      await release(await renewer.stop(), ours);
-      throw new ExitError(launched.exitCode, launched.message);
-    }
-    const child = launched.child;
-    events.emit('child_started', { pid: child.pid, command: request.command }, `started ${request.command} (pid ${child.pid})`);
-    const running = supervise(child, request.gracePeriodMs, events);
-    supervision = running;
-    if (shutdownSignal !== undefined) running.onSignal(shutdownSignal);
-    void renewer.lost.then(() => running.onLost());
-
-    const result = await running.done;
-    supervision = undefined;
-    const lastKnown = await renewer.stop();
-    const loss = renewer.lossInfo;
-    const childCode = result.exit.code ?? signalExitCode(result.exit.signal ?? 'SIGKILL');
-    events.emit(
-      'child_exited',
-      { pid: child.pid, code: result.exit.code, signal: result.exit.signal, group_gone: result.groupGone },
-      `${request.command} (pid ${child.pid}) ${result.exit.signal ? `was killed by ${result.exit.signal}` : `exited with ${result.exit.code}`}`,
-    );
-
-    if (!result.groupGone) {
-      events.warn(
-        'release_failed',
-        { reason: 'group-alive', pgid: child.pid },
-        `processes of group ${child.pid} survived SIGKILL; not releasing the lease, it expires by itself`,
+      const result = await running.done;
+      supervision = undefined;
+      releasing = true;
+      await renewer.stop(); // no loss can be declared after this
+      const loss = renewer.lossInfo;
+      const childCode = result.exit.code ?? signalExitCode(result.exit.signal ?? 'SIGKILL');
+      events.emit(
+        'child_exited',
+        { pid: child.pid, code: result.exit.code, signal: result.exit.signal, group_gone: result.groupGone },
+        `${request.command} (pid ${child.pid}) ${result.exit.signal ? `was killed by ${result.exit.signal}` : `exited with ${result.exit.code}`}`,
       );
-    } else if (loss === undefined && !request.keep) {
-      await release(lastKnown, ours);
-    } else if (loss?.reason === 'deadline') {
-      // The child is gone, so if the lease is somehow still ours, handing it on early is safe.
-      await release(lastKnown, ours);
+
+      if (!result.groupGone) {
+        events.warn(
+          'release_failed',
+          { reason: 'group-alive', pgid: child.pid },
+          `processes of group ${child.pid} survived SIGKILL; not releasing the lease, it expires by itself`,
+        );
+      }
+      // After a deadline loss the lease may somehow still be ours; the child is gone, so handing it on early is safe.
+      releaseAfter = result.groupGone && (loss === undefined ? !request.keep : loss.reason === 'deadline');
+      if (loss !== undefined) {
+        throw new ExitError(
+          HoldExitCode.lost,
+          `lost lease ${config.lease.namespace}/${config.lease.name} while the command ran (${loss.message}); the command was stopped`,
+        );
+      }
+      return childCode;
+    } finally {
+      supervision = undefined;
+      releasing = true;
+      const lastKnown = await renewer.stop();
+      if (releaseAfter) await release(lastKnown, (lease) => isHeldBy(lease, config.identity));
     }
-    if (loss !== undefined) {
-      throw new ExitError(
-        HoldExitCode.lost,
-        `lost lease ${config.lease.namespace}/${config.lease.name} while the command ran (${loss.message}); the command was stopped`,
-      );
-    }
-    return childCode;
   } finally {
     unsubscribe();
   }

@@ -57,6 +57,17 @@ describe('hold: exit codes', () => {
     expect(await holderOf(name)).toBe('');
   });
 
+  it('an empty command or shell: 125 at once with one line, and nothing is acquired', async () => {
+    const name = uniqueName('empty');
+    for (const args of [['--', ''], ['-c', 'true', '--shell', '']]) {
+      const result = await hold(name, args, 5_000);
+      expect(result.code).toBe(125);
+      expect(result.stderr).toMatch(/^error: [^\n]*must not be empty[^\n]*\n$/);
+    }
+    const inspect = await cluster.leasectl(['inspect', '-n', cluster.namespace, name]);
+    expect(inspect.code).not.toBe(0); // never created
+  });
+
   it('124 with --no-wait or an expired --wait, naming the holder; 125 for bad flags', async () => {
     const name = uniqueName('busy');
     const holder = cluster.spawnLeasectl(['hold', '-n', cluster.namespace, ...FAST, '--identity', 'busy-host_1', '--events', 'json', name, '--', 'sleep', '30']);

@@ -33,6 +33,15 @@ describe('resolveCommand', () => {
     expect(() => resolveCommand('job', ['x'], { command: 'y', shell: '/bin/sh' }, ['hold', 'job', '-c', 'y', '--', 'x'])).toThrow(/either -c STRING or a command after --/);
     expect(() => resolveCommand('job', [], shell, ['hold', 'job'])).toThrow(expect.objectContaining({ exitCode: 125, message: expect.stringContaining('no command to run') }));
   });
+
+  it('an empty command or --shell is refused (125) before anything is acquired', () => {
+    expect(() => resolveCommand('job', [''], shell, ['hold', 'job', '--', ''])).toThrow(
+      expect.objectContaining({ exitCode: 125, message: expect.stringContaining('the command must not be empty') }),
+    );
+    expect(() => resolveCommand('job', [], { command: 'x', shell: '' }, ['hold', 'job', '-c', 'x', '--shell', ''])).toThrow(
+      expect.objectContaining({ exitCode: 125, message: expect.stringContaining('--shell must not be empty') }),
+    );
+  });
 });
 
 describe('hold flags', () => {

@@ -58,6 +58,15 @@ describe('nodeProcessLauncher', () => {
     expect(await nodeProcessLauncher.launch(path, [], process.env)).toMatchObject({ ok: false, exitCode: 126, message: `${path}: cannot execute: permission denied` });
   });
 
+  it('an argv Node refuses synchronously is a launch failure, not an exception: 127 for an empty command, 126 otherwise', async () => {
+    expect(await nodeProcessLauncher.launch('', [], process.env)).toMatchObject({ ok: false, exitCode: 127, message: ': command not found' });
+    expect(await nodeProcessLauncher.launch('true', ['a\0b'], process.env)).toMatchObject({
+      ok: false,
+      exitCode: 126,
+      message: expect.stringMatching(/^true: cannot execute: .*null bytes/),
+    });
+  });
+
   it('runs the child as the leader of its own process group, argv unchanged', async () => {
     const out = join(dir, 'argv.txt');
     const child = await launch('/bin/sh', ['-c', 'printf "%s|" "$@" > "$0"; cut -d" " -f5 /proc/$$/stat > "$0.pgid"', out, 'a b', '', "it's", '--identity', '-v']);

@@ -609,6 +609,23 @@ describe('runHold', () => {
     expect(api.peek('default', 'job')?.spec?.holderIdentity).toBe('');
   });
 
+  it('a launcher that throws: renewing stops and the lease is released, the error surfaces', async () => {
+    const throwing: ProcessLauncher = {
+      launch: async () => {
+        throw new Error('launcher bug');
+      },
+    };
+    const result = runHold({ client: api, clock, signals, events, launcher: throwing, env: {} }, request);
+    const settled = result.catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await settled).toMatchObject({ message: 'launcher bug' });
+    expect(api.peek('default', 'job')?.spec?.holderIdentity).toBe('');
+    const calls = api.calls.length;
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(api.calls.length).toBe(calls); // no renewer left behind
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('API errors that retrying cannot fix are 125', async () => {
     api.create = async () => {
       throw new KubeApiError({ reason: 'Forbidden', code: 403, message: 'leases.coordination.k8s.io is forbidden' }, 403);
