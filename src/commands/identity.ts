@@ -199,6 +199,7 @@ export function identityCommand(ctx: CommandContext): Command {
             chalk,
             showManagedFields: false,
             singleObject: false,
+            streaming: Boolean(flags.watch),
             now,
           });
       printer.print(leases);

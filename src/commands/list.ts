@@ -4,7 +4,7 @@ import { ExitCode, ExitError, UsageError } from '../errors.js';
 import { describeError } from '../error-message.js';
 import { KubeApiError } from '../kube/errors.js';
 import type { LeaseClient, ListOptions } from '../kube/lease-client.js';
-import { parseSortPath, sortLeases } from '../lease/sort.js';
+import { anyHasField, parseSortPath, sortLeases } from '../lease/sort.js';
 import type { Lease } from '../lease/types.js';
 import { colourer } from '../printers/colour.js';
 import { createLeasePrinter, OUTPUT_FORMATS, type LeasePrinter, type OutputFormat } from '../printers/index.js';
@@ -99,6 +99,7 @@ export function listCommand(ctx: CommandContext): Command {
         chalk: await colourer(ctx.color),
         showManagedFields: Boolean(flags.showManagedFields),
         singleObject: names.length === 1,
+        streaming: Boolean(flags.watch),
         now: () => ctx.clock.now(),
       });
 
@@ -115,6 +116,9 @@ export function listCommand(ctx: CommandContext): Command {
           resourceVersion ??= page.metadata.resourceVersion;
           if (sortPath) sorted.push(...page.items);
           else printer.print(page.items);
+        }
+        if (sortPath && sorted.length > 0 && !anyHasField(sorted, sortPath)) {
+          throw new UsageError(`--sort-by ${flags.sortBy}: no lease has a field at that path (fields look like .spec.renewTime or .metadata.name)`);
         }
         if (sortPath) printer.print(sortLeases(sorted, sortPath));
       }

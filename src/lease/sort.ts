@@ -17,6 +17,11 @@ function valueAt(lease: Lease, path: string[]): unknown {
   return value;
 }
 
+/** Whether any lease has a value at the path: kubectl refuses a --sort-by path that matches nothing. */
+export function anyHasField(leases: Lease[], path: string[]): boolean {
+  return leases.some((lease) => valueAt(lease, path) !== undefined);
+}
+
 /** Stable sort; numbers numerically, everything else as text (RFC 3339 times sort as text); missing values first. */
 export function sortLeases(leases: Lease[], path: string[]): Lease[] {
   const rank = (value: unknown) => (value === undefined || value === null ? 0 : 1);

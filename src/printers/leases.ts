@@ -21,6 +21,11 @@ export interface LeasePrinterOptions {
   showManagedFields: boolean;
   /** The result is one named object: yaml/json print it bare instead of in a List. */
   singleObject: boolean;
+  /**
+   * -w: yaml/json print every object as it comes, the listing included, yaml separated by `---`, and nothing for an
+   * empty listing (kubectl get -w does the same), instead of one List at the end.
+   */
+  streaming: boolean;
   now: () => number;
 }
 
@@ -82,17 +87,19 @@ export async function createLeasePrinter(options: LeasePrinterOptions): Promise<
     const objectFormat: ObjectFormat = format;
     const toText = await serializerFor(objectFormat);
     const collected: Lease[] = [];
+    const printOne = (lease: Lease) => {
+      const text = toText(forDisplay(lease, options.showManagedFields));
+      out.write(objectFormat === 'yaml' && printed > 0 ? `---\n${text}` : text);
+      printed++;
+    };
     return {
       print(leases) {
-        collected.push(...leases.map((lease) => forDisplay(lease, options.showManagedFields)));
+        if (options.streaming) leases.forEach(printOne);
+        else collected.push(...leases.map((lease) => forDisplay(lease, options.showManagedFields)));
       },
-      printWatched(lease) {
-        const text = toText(forDisplay(lease, options.showManagedFields));
-        out.write(objectFormat === 'yaml' && printed > 0 ? `---\n${text}` : text);
-        printed++;
-      },
+      printWatched: printOne,
       finish() {
-        if (printed > 0) return printed;
+        if (options.streaming) return printed;
         out.write(toText(options.singleObject && collected.length === 1 ? collected[0] : asList(collected)));
         return collected.length;
       },

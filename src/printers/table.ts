@@ -22,7 +22,7 @@ export function escapeCell(text: string): string {
   const lineBreak = text.search(/[\n\r\f]/);
   const firstLine = lineBreak === -1 ? text : `${text.slice(0, lineBreak)}...`;
   // eslint-disable-next-line no-control-regex
-  return firstLine.replace(/[\u0000-\u0008\u000b\u000e-\u001f\u007f]/g, (char) =>
+  return firstLine.replace(/[\u0000-\u0009\u000b\u000e-\u001f\u007f]/g, (char) =>
     char === '\u001b' ? '^[' : `^${String.fromCharCode(char.charCodeAt(0) + 64)}`,
   );
 }

@@ -161,6 +161,9 @@ describe('list flags', () => {
       'lease.coordination.k8s.io/bravo',
       'lease.coordination.k8s.io/alpha',
     ]);
+    const nowhere = await cluster.leasectl(['list', '-n', ns, '--sort-by', '.spec.noSuchField']);
+    expect(nowhere).toMatchObject({ code: 2, stdout: '' });
+    expect(nowhere.stderr).toMatch(/^error: --sort-by \.spec\.noSuchField: no lease has a field at that path/);
     const bad = await cluster.leasectl(['list', '-n', ns, '--sort-by', 'spec renewTime']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^error: --sort-by "spec renewTime" is not a field path/);

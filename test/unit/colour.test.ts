@@ -39,6 +39,7 @@ describe('colour follows kubectl\'s rule', () => {
       chalk: await colourer(true),
       showManagedFields: false,
       singleObject: false,
+      streaming: false,
       now: () => now,
     });
     printer.print([

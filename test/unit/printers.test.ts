@@ -26,7 +26,7 @@ const held = lease('kube-scheduler', {
 });
 const released = lease('x', { holderIdentity: '', leaseDurationSeconds: 1, renewTime: '2026-11-23T11:00:00.000000Z' });
 
-async function print(leases: Lease[], format: OutputFormat | undefined, options: { withNamespace?: boolean; noHeaders?: boolean; singleObject?: boolean } = {}) {
+async function print(leases: Lease[], format: OutputFormat | undefined, options: { withNamespace?: boolean; noHeaders?: boolean; singleObject?: boolean; streaming?: boolean } = {}) {
   const out = textCapture();
   const printer = await createLeasePrinter({
     out,
@@ -36,6 +36,7 @@ async function print(leases: Lease[], format: OutputFormat | undefined, options:
     chalk: undefined,
     showManagedFields: false,
     singleObject: options.singleObject ?? false,
+    streaming: options.streaming ?? false,
     now: () => NOW,
   });
   printer.print(leases);
@@ -87,6 +88,8 @@ describe('table printer (kubectl get lease layout)', () => {
     expect(escapeCell('evil\u001b[2Jname')).toBe('evil^[[2Jname');
     expect(escapeCell('first\nsecond')).toBe('first...');
     expect(escapeCell('bell\u0007')).toBe('bell^G');
+    // A tab would push the following columns out of line.
+    expect(escapeCell('a\tb')).toBe('a^Ib');
   });
 });
 
@@ -101,6 +104,14 @@ describe('-o name, yaml, json', () => {
     const list = JSON.parse((await print([held, released], 'json')).text);
     expect(list.kind).toBe('List');
     expect(list.items.map((item: Lease) => item.metadata.name)).toEqual(['kube-scheduler', 'x']);
+  });
+
+  it('with -w, prints each object as it comes, yaml separated by ---, and nothing for an empty listing (as kubectl get -w)', async () => {
+    expect((await print([], 'yaml', { streaming: true })).text).toBe('');
+    const text = (await print([held, released], 'yaml', { streaming: true })).text;
+    expect(text.split('\n---\n')).toHaveLength(2);
+    expect(text).toMatch(/^apiVersion: coordination.k8s.io\/v1\nkind: Lease\n/);
+    expect(text).not.toContain('kind: List');
   });
 
   it('hides managedFields unless asked', async () => {
