@@ -161,8 +161,9 @@ export async function runHold(deps: HoldDeps, request: HoldRequest): Promise<num
           `processes of group ${child.pid} survived SIGKILL; not releasing the lease, it expires by itself`,
         );
       }
-      // After a deadline loss the lease may somehow still be ours; the child is gone, so handing it on early is safe.
-      releaseAfter = result.groupGone && (loss === undefined ? !request.keep : loss.reason === 'deadline');
+      // After a deadline loss the lease may somehow still be ours; the child is gone, so handing it on early is safe
+      // (unless --keep). A lease found taken, released or deleted is not ours to release.
+      releaseAfter = result.groupGone && !request.keep && (loss === undefined || loss.reason === 'deadline');
       if (loss !== undefined) {
         throw new ExitError(
           HoldExitCode.lost,

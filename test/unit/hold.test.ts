@@ -527,6 +527,24 @@ describe('runHold', () => {
     expect(error).toMatchObject({ exitCode: 75, message: expect.stringContaining('lost lease default/job') });
   });
 
+  it.each([
+    [false, ''],
+    [true, 'me_1'],
+  ])('lost by the renew deadline with keep=%s: released only without --keep', async (keep, holderAfter) => {
+    child.onSignal = () => undefined;
+    const result = hold({ keep });
+    const outcome = result.catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(2_100);
+    api.hang = true;
+    await vi.advanceTimersByTimeAsync(10_000); // lost at t=12000
+    expect(child.signals.map((s) => s.signal)).toEqual(['SIGTERM']);
+    api.hang = false; // the apiserver answers again by the time the child is gone
+    child.die({ code: 0, signal: null });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await outcome).toMatchObject({ exitCode: 75 });
+    expect(api.peek('default', 'job')?.spec?.holderIdentity).toBe(holderAfter);
+  });
+
   it('a shutdown signal is forwarded, renewals continue through the grace period, the lease is released after the child exits', async () => {
     child.onSignal = () => undefined; // takes its time
     const result = hold();
