@@ -151,6 +151,9 @@ export function resolveKubeconfig(flags: KubeFlags, environment: KubeconfigEnvir
   if (typeof cluster.server !== 'string' || cluster.server === '') {
     throw new KubeconfigError(`cluster "${clusterName}" in ${source} has no server`);
   }
+  if (!URL.canParse(cluster.server) || !/^https?:$/.test(new URL(cluster.server).protocol)) {
+    throw new KubeconfigError(`the server of cluster "${clusterName}" in ${source} is not an https:// URL: ${JSON.stringify(cluster.server)}`);
+  }
   const userName = flags.user ?? (context?.user as string | undefined) ?? '';
   const user = userName ? entries.users.get(userName) : {};
   if (!user) throw new KubeconfigError(`user "${userName}" is not defined in ${source}`);

@@ -47,5 +47,10 @@ describe.skipIf(againstRealCluster)(`authentication (${SANDBOX_ONLY})`, () => {
     const denied = kubeconfigWithUser('exec-bad', { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: '/bin/false', interactiveMode: 'Never' } });
     const failed = await cluster.leasectl(['list', '-n', cluster.namespace], { kubeconfig: denied });
     expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/^error: could not get credentials for user "\S+" from the kubeconfig \(.+\): .+\n$/);
+    const missing = kubeconfigWithUser('exec-missing', { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: '/nonexistent/plugin', interactiveMode: 'Never' } });
+    const notFound = await cluster.leasectl(['list', '-n', cluster.namespace], { kubeconfig: missing });
+    expect(notFound.code).toBe(1);
+    expect(notFound.stderr).toMatch(/could not get credentials for user .*ENOENT/);
   });
 });

@@ -90,6 +90,11 @@ describe('kubeconfig loading follows kubectl, not client-node', () => {
     expect(resolved.user.token).toBe('token-b');
   });
 
+  it('says which cluster has a server that is not a URL', () => {
+    const broken = kubeconfigFile('bad-server.yaml', { current: 'x', clusters: [['bad', 'not a url']], users: [['u', 't']], contexts: [['x', 'bad', 'u']] });
+    expect(() => resolveKubeconfig({}, environment(broken))).toThrow(/the server of cluster "bad" in .* is not an https:\/\/ URL: "not a url"/);
+  });
+
   it('--insecure-skip-tls-verify turns verification off for the chosen cluster', () => {
     const resolved = resolveKubeconfig({ insecureSkipTlsVerify: true }, environment(a));
     expect(resolved.cluster['insecure-skip-tls-verify']).toBe(true);
