@@ -1,5 +1,4 @@
-// GET /api/v1/namespaces, for completing -n. Loaded lazily by the completion code only: it pulls in client-node
-// through the kubeconfig loader.
+// GET /api/v1/namespaces, for completing -n (KubeConnection.namespaceNames).
 import type { HttpTransport } from './http.js';
 
 interface NamespaceList {
