@@ -32,13 +32,19 @@ export type AcquireOutcome =
       writeStartedAt: number;
       created: boolean;
     }
-  /** --wait ran out or --no-wait found it held; `message` names the holder. */
-  | { kind: 'not-acquired'; message: string }
-  /** Aborted. `uncertain`: a write whose outcome we never learned, which may have made us the holder. */
+  /**
+   * --wait ran out or --no-wait found it held; `message` names the holder. `uncertain`, here and below: a write
+   * whose outcome we never learned, which may have made us the holder, so the caller must release it.
+   */
+  | { kind: 'not-acquired'; message: string; uncertain: Lease | undefined }
+  /** Aborted by a shutdown signal. */
   | { kind: 'aborted'; uncertain: Lease | undefined };
 
 /** A failure that is leasectl's own (exit 125): API errors that retrying cannot fix, coordinated leases. */
 export class AcquireError extends Error {
+  /** A write whose outcome we never learned (see AcquireOutcome). */
+  uncertain: Lease | undefined;
+
   constructor(message: string) {
     super(message);
     this.name = 'AcquireError';
@@ -140,7 +146,11 @@ export async function acquire(options: AcquireOptions): Promise<AcquireOutcome> 
         case 'conflict-self': {
           const nowMono = clock.monotonic();
           if (tryOnce || nowMono >= giveUpAt) {
-            return { kind: 'not-acquired', message: heldMessage(leaseName, lease as Lease, decision, clock.now(), options.waitFlag, tryOnce) };
+            return {
+              kind: 'not-acquired',
+              message: heldMessage(leaseName, lease as Lease, decision, clock.now(), options.waitFlag, tryOnce),
+              uncertain: uncertain?.lease,
+            };
           }
           const waitingKey = `${decision.kind}/${decision.holder.holder}`;
           if (waitingKey !== lastWaitingKey) {
@@ -164,6 +174,9 @@ export async function acquire(options: AcquireOptions): Promise<AcquireOutcome> 
         }
       }
     }
+  } catch (error) {
+    if (error instanceof AcquireError) error.uncertain = uncertain?.lease;
+    throw error;
   } finally {
     watcher.close();
   }

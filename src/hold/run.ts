@@ -100,16 +100,27 @@ export async function runHold(deps: HoldDeps, request: HoldRequest): Promise<num
     }
   };
 
+  /** Releases what an acquiring write that timed out may have made ours: only if the lease carries exactly it. */
+  const releaseUncertain = async (written: Lease | undefined): Promise<void> => {
+    if (written === undefined) return;
+    await release(undefined, (lease) => isHeldBy(lease, config.identity) && lease.spec?.renewTime === written.spec?.renewTime);
+  };
+
   try {
-    const outcome = await acquire({ client, clock, config, events, waitMs: request.waitMs, waitFlag: request.waitFlag, abort: shutdown.signal }).catch(
-      (error: unknown) => {
-        throw error instanceof AcquireError ? new ExitError(HoldExitCode.failed, error.message) : error;
-      },
-    );
-    if (outcome.kind === 'not-acquired') throw new ExitError(HoldExitCode.notAcquired, outcome.message);
+    let outcome;
+    try {
+      outcome = await acquire({ client, clock, config, events, waitMs: request.waitMs, waitFlag: request.waitFlag, abort: shutdown.signal });
+    } catch (error) {
+      if (!(error instanceof AcquireError)) throw error;
+      await releaseUncertain(error.uncertain);
+      throw new ExitError(HoldExitCode.failed, error.message);
+    }
+    if (outcome.kind === 'not-acquired') {
+      await releaseUncertain(outcome.uncertain);
+      throw new ExitError(HoldExitCode.notAcquired, outcome.message);
+    }
     if (outcome.kind === 'aborted') {
-      const written = outcome.uncertain;
-      if (written !== undefined) await release(undefined, (lease) => isHeldBy(lease, config.identity) && lease.spec?.renewTime === written.spec?.renewTime);
+      await releaseUncertain(outcome.uncertain);
       return signalExitCode(shutdownSignal ?? 'SIGTERM');
     }
 

@@ -644,6 +644,27 @@ describe('runHold', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it.each([
+    ['--no-wait', 0],
+    ['--wait 1s', 1_000],
+  ])('%s: an acquiring write that landed but timed out is released before exiting 125', async (waitFlag, waitMs) => {
+    const realCreate = api.create.bind(api);
+    api.create = async (namespace, lease, options) => {
+      await realCreate(namespace, lease, options);
+      api.failNext = waitMs === 0 ? 0 : 1_000; // and for --wait, nothing answers until the wait is over
+      throw new KubeTransportError('read tcp: connection reset by peer');
+    };
+    const result = hold({ waitMs, waitFlag });
+    const settled = result.catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(waitMs + config.retryPeriodMs + 100); // the re-read after the write fails too
+    api.failNext = 0;
+    await vi.advanceTimersByTimeAsync(config.renewDeadlineMs);
+    expect(await settled).toMatchObject({ exitCode: 125 });
+    expect(launched).toBeUndefined();
+    expect(api.peek('default', 'job')?.spec?.holderIdentity).toBe('');
+    expect(events.names()).toContain('released');
+  });
+
   it('API errors that retrying cannot fix are 125', async () => {
     api.create = async () => {
       throw new KubeApiError({ reason: 'Forbidden', code: 403, message: 'leases.coordination.k8s.io is forbidden' }, 403);
