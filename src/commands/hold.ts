@@ -61,9 +61,9 @@ export function holdCommand(ctx: CommandContext): Command {
         '',
         'While COMMAND runs the lease is renewed every --retry-period. If no renewal succeeds for --renew-deadline, or the lease is found taken, released, deleted or at the end of its coordinated term, the lease is lost: the process group gets SIGTERM, then SIGKILL after --grace-period, and hold exits 75. hold refuses timings where renew-deadline + grace-period is not below lease-duration, so the old command is dead before anyone else can take the lease.',
         '',
-        'SIGINT, SIGTERM, SIGHUP and SIGQUIT are forwarded to the process group, the lease is renewed through the grace period and released after the group is gone; a second one sends SIGKILL at once. SIGUSR1, SIGUSR2 and SIGWINCH are passed through. A signal while waiting stops the wait, leaves nothing held and exits 128+N; the command never starts.',
+        'SIGINT, SIGTERM, SIGHUP and SIGQUIT are forwarded to the process group, the lease is renewed through the grace period and released after the group is gone; a second one sends SIGKILL at once. SIGUSR1, SIGUSR2 and SIGWINCH are passed through. A signal while waiting stops the wait, leaves nothing held and exits 128+N; the command never starts. SIGTSTP (Ctrl-Z), SIGTTIN and SIGTTOU are ignored: stopping hold would stop the renewals but not the command, and the lease would expire under it.',
         '',
-        'Quiet by default (like flock): only errors and warnings go to stderr; -v adds one line per step, --events json one JSON object per line ({"v":1,"event":…,"time":…,"lease":…,"identity":…}) for waiting, acquired, child_started, renewed, renew_failed, lost, signal_sent, child_exited, released, release_failed and api_error.',
+        'Quiet by default (like flock): only errors and warnings go to stderr; -v adds one line per step, --events json one JSON object per line ({"v":1,"event":…,"time":…,"lease":…,"identity":…}) for waiting, acquired, child_started, renewed, renew_failed, lost, signal_sent, signal_ignored, child_exited, released, release_failed and api_error.',
       ].join('\n'),
     )
     .usage('[flags] NAME -- COMMAND [ARGS...]  |  hold [flags] NAME -c STRING')

@@ -15,6 +15,7 @@ export type HoldEventName =
   | 'renew_failed'
   | 'lost'
   | 'signal_sent'
+  | 'signal_ignored'
   | 'child_exited'
   | 'released'
   | 'release_failed'

@@ -14,7 +14,7 @@ import type { HoldEvents } from './events.js';
 import { HoldExitCode, signalExitCode } from './exit-codes.js';
 import { releaseLease } from './release.js';
 import { attemptTimeoutMs, LeaseRenewer } from './renew.js';
-import { PASS_THROUGH_SIGNALS, SHUTDOWN_SIGNALS, supervise, type Supervision } from './supervisor.js';
+import { IGNORED_SIGNALS, PASS_THROUGH_SIGNALS, SHUTDOWN_SIGNALS, supervise, type Supervision } from './supervisor.js';
 
 export interface HoldRequest {
   config: ElectionConfig;
@@ -64,7 +64,11 @@ export async function runHold(deps: HoldDeps, request: HoldRequest): Promise<num
   // While waiting, a shutdown signal stops the wait; once acquired, it is remembered so that the child never starts
   // (or is forwarded to it as soon as it has started); while the child runs, the supervisor handles every signal;
   // once its group is gone we are only releasing, which the renew deadline bounds, so signals are ignored.
-  const unsubscribe = deps.signals.subscribe([...SHUTDOWN_SIGNALS, ...PASS_THROUGH_SIGNALS], (signal) => {
+  const unsubscribe = deps.signals.subscribe([...SHUTDOWN_SIGNALS, ...PASS_THROUGH_SIGNALS, ...IGNORED_SIGNALS], (signal) => {
+    if (IGNORED_SIGNALS.includes(signal)) {
+      events.emit('signal_ignored', { signal }, `ignored ${signal}: stopping hold would let the lease expire under a running command`);
+      return;
+    }
     if (supervision !== undefined) return supervision.onSignal(signal);
     if (releasing) return;
     if (SHUTDOWN_SIGNALS.includes(signal) && shutdownSignal === undefined) {

@@ -11,6 +11,12 @@ export const SHUTDOWN_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM',
 /** Passed straight through to the child's group. */
 export const PASS_THROUGH_SIGNALS: readonly NodeJS.Signals[] = ['SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
 
+/**
+ * Ignored for as long as hold runs. Their default action stops leasectl but not the command, which runs in its own
+ * session: renewals would stop, and after lease-duration another holder would start beside the running command.
+ */
+export const IGNORED_SIGNALS: readonly NodeJS.Signals[] = ['SIGTSTP', 'SIGTTIN', 'SIGTTOU'];
+
 /** How long to wait for a SIGKILLed group to disappear (processes in uninterruptible sleep) before giving up. */
 export const REAP_AFTER_KILL_MS = 2_000;
 const GROUP_POLL_MS = 20;

@@ -171,6 +171,27 @@ describe('hold: signals', () => {
     expect(running(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
   });
 
+  it('Ctrl-Z (SIGTSTP), SIGTTIN and SIGTTOU do not stop hold: it keeps renewing past the lease duration and nobody else acquires', async () => {
+    const name = uniqueName('tstp');
+    const holder = cluster.spawnLeasectl(['hold', '-n', cluster.namespace, ...FAST, '--events', 'json', name, '--', 'sleep', '20']);
+    const events = holdEventsOf(holder);
+    try {
+      await events.next('child_started');
+      for (const signal of ['SIGTSTP', 'SIGTTIN', 'SIGTTOU'] as const) holder.kill(signal);
+      const signalledAt = Date.now();
+      await new Promise((r) => setTimeout(r, 3_500)); // past --lease-duration 3s
+      const renewals = events.all.filter((e) => e.event === 'renewed' && Date.parse(e.time) > signalledAt);
+      expect(renewals.length).toBeGreaterThanOrEqual(4);
+      expect(events.all.filter((e) => e.event === 'signal_ignored').map((e) => e.signal)).toEqual(['SIGTSTP', 'SIGTTIN', 'SIGTTOU']);
+      expect((await hold(name, ['--no-wait', '--', 'true'])).code).toBe(124);
+      holder.kill('SIGTERM');
+      expect(await events.exit).toBe(143);
+    } finally {
+      holder.kill('SIGCONT');
+      holder.kill('SIGKILL');
+    }
+  }, 20_000);
+
   it('a signal while waiting exits 128+N at once and never starts the command', async () => {
     const name = uniqueName('wait-sig');
     const marker = join(dir, 'never.txt');

@@ -443,14 +443,22 @@ class FakeChild implements LaunchedChild {
   }
 }
 
+/** Delivers only the signals runHold subscribed to; the others would take their default action (kill, stop). */
 class FakeSignals implements SignalSource {
   private handler: ((signal: NodeJS.Signals) => void) | undefined;
-  subscribe(_signals: readonly NodeJS.Signals[], handler: (signal: NodeJS.Signals) => void): () => void {
+  private subscribed: readonly NodeJS.Signals[] = [];
+  readonly defaultAction: NodeJS.Signals[] = [];
+  subscribe(signals: readonly NodeJS.Signals[], handler: (signal: NodeJS.Signals) => void): () => void {
     this.handler = handler;
-    return () => (this.handler = undefined);
+    this.subscribed = signals;
+    return () => {
+      this.handler = undefined;
+      this.subscribed = [];
+    };
   }
   send(signal: NodeJS.Signals): void {
-    this.handler?.(signal);
+    if (this.handler !== undefined && this.subscribed.includes(signal)) this.handler(signal);
+    else this.defaultAction.push(signal);
   }
 }
 
@@ -584,6 +592,22 @@ describe('runHold', () => {
     signals.send('SIGUSR1');
     await vi.advanceTimersByTimeAsync(10_000);
     expect(child.signals.map((s) => s.signal)).toEqual(['SIGUSR1']);
+    child.die({ code: 0, signal: null });
+    await vi.advanceTimersByTimeAsync(100);
+    await expect(result).resolves.toBe(0);
+  });
+
+  it('SIGTSTP, SIGTTIN and SIGTTOU are caught and ignored: the child gets nothing and the lease keeps being renewed', async () => {
+    child.onSignal = () => undefined;
+    const result = hold();
+    await vi.advanceTimersByTimeAsync(10);
+    for (const signal of ['SIGTSTP', 'SIGTTIN', 'SIGTTOU'] as const) signals.send(signal);
+    await vi.advanceTimersByTimeAsync(config.leaseDurationMs * 2);
+    expect(signals.defaultAction).toEqual([]);
+    expect(child.signals).toEqual([]);
+    expect(events.log.filter((e) => e.event === 'signal_ignored').map((e) => e.fields.signal)).toEqual(['SIGTSTP', 'SIGTTIN', 'SIGTTOU']);
+    expect(events.names().filter((e) => e === 'renewed').length).toBeGreaterThanOrEqual(14);
+    expect(Date.parse(api.peek('default', 'job')?.spec?.renewTime ?? '')).toBeGreaterThanOrEqual(Date.now() - config.retryPeriodMs);
     child.die({ code: 0, signal: null });
     await vi.advanceTimersByTimeAsync(100);
     await expect(result).resolves.toBe(0);
