@@ -1,8 +1,9 @@
-// The child process: started in its own process group (and session) so that signals reach everything it starts,
-// and the group's disappearance tells us that all guarded code has stopped.
+// The child process: started in its own session and process group so that signals reach everything it starts,
+// and the group's disappearance tells us that all guarded code has stopped; a watchdog stops it if leasectl dies.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { HoldExitCode } from './exit-codes.js';
 
 export interface ChildExit {
@@ -20,46 +21,108 @@ export interface LaunchedChild {
   signalGroup(signal: NodeJS.Signals): boolean;
   /** Whether any live (non-zombie) process remains in the child's group. */
   groupAlive(): boolean;
+  /**
+   * Call once hold is done with the child (any number of times): dismisses the watchdog if the group is gone, and
+   * otherwise lets it SIGKILL the group.
+   */
+  endWatchdog(): void;
 }
 
 export type LaunchResult =
   | { ok: true; child: LaunchedChild }
-  /** exec failed: 127 not found, 126 found but not executable, with a sh-style message. */
+  /** exec failed: 127 not found, 126 found but not executable, with a sh-style message; 125 no watchdog. */
   | { ok: false; exitCode: number; message: string };
 
 export interface ProcessLauncher {
   launch(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<LaunchResult>;
 }
 
-/** Runs the command exactly as given: PATH lookup, no shell, stdio inherited, a new process group. */
+/**
+ * Node has no PR_SET_PDEATHSIG: if leasectl dies (SIGKILL, OOM, a crash), the command would run on while the
+ * lease, no longer renewed, expires and another holder starts beside it. So each command gets a watchdog, a shell
+ * in its own session (terminal signals miss it) that ignores INT, TERM and HUP and reads a pipe from leasectl: the
+ * command's process-group id, then "done" once the whole group is gone. End of file without "done" means leasectl
+ * died or gave up on the group, and the watchdog SIGKILLs the group; so leasectl's death becomes the group's, and
+ * an expired lease never coexists with an orphaned command. (A frozen machine stops both; the lease-duration math
+ * in timing.ts covers that.)
+ */
+const WATCHDOG_SCRIPT = `trap '' INT TERM HUP
+read pgid || exit 0
+read line
+[ "$line" = done ] || kill -s KILL -- "-$pgid" 2>/dev/null`;
+
+/** Runs the command exactly as given: PATH lookup, no shell, stdio inherited, a new session, under a watchdog. */
 export const nodeProcessLauncher: ProcessLauncher = {
-  launch(command, args, env) {
-    return new Promise((resolve) => {
-      // detached: setsid(), so the child leads a new process group (and session) that we can signal as -pid.
-      let child: ChildProcess;
-      try {
-        child = spawn(command, [...args], { detached: true, stdio: 'inherit', env });
-      } catch (error) {
-        // Node refuses some argv synchronously (an empty command, a NUL byte): a launch failure like any other.
-        return resolve({ ok: false, ...execFailure(command, error as NodeJS.ErrnoException) });
-      }
-      const exited = new Promise<ChildExit>((resolveExit) => {
-        child.once('exit', (code, signal) => resolveExit({ code, signal }));
-      });
-      child.once('error', (error: NodeJS.ErrnoException) => {
-        if (child.pid !== undefined) return; // a later error (e.g. a failed kill) is not a launch failure
-        resolve({ ok: false, ...execFailure(command, error) });
-      });
-      child.once('spawn', () => {
-        const pid = child.pid as number;
-        resolve({
-          ok: true,
-          child: { pid, exited, signalGroup: (signal) => signalGroup(pid, signal), groupAlive: () => groupAlive(pid) },
-        });
-      });
-    });
+  async launch(command, args, env) {
+    const watchdog = await startWatchdog();
+    if (watchdog instanceof Error) {
+      return { ok: false, exitCode: HoldExitCode.failed, message: `cannot start the watchdog (/bin/sh): ${watchdog.message}` };
+    }
+    const result = await spawnCommand(command, args, env, watchdog);
+    if (!result.ok) watchdog.end(); // no pgid: the watchdog exits quietly
+    return result;
   },
 };
+
+function startWatchdog(): Promise<Writable | Error> {
+  return new Promise((resolve) => {
+    let watchdog: ChildProcess;
+    try {
+      watchdog = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+    } catch (error) {
+      return resolve(error as Error);
+    }
+    const pipe = watchdog.stdin as Writable & { unref?: () => void };
+    pipe.on('error', () => undefined); // a watchdog killed by someone else: nothing left to tell it
+    watchdog.once('error', (error) => resolve(error));
+    watchdog.once('spawn', () => {
+      // Neither may keep leasectl alive: when it exits, the pipe closes, which is the point.
+      watchdog.unref();
+      pipe.unref?.();
+      resolve(pipe);
+    });
+  });
+}
+
+function spawnCommand(command: string, args: readonly string[], env: NodeJS.ProcessEnv, watchdog: Writable): Promise<LaunchResult> {
+  return new Promise((resolve) => {
+    // detached: setsid(), so the child leads a new process group (and session) that we can signal as -pid.
+    let child: ChildProcess;
+    try {
+      child = spawn(command, [...args], { detached: true, stdio: 'inherit', env });
+    } catch (error) {
+      // Node refuses some argv synchronously (an empty command, a NUL byte): a launch failure like any other.
+      return resolve({ ok: false, ...execFailure(command, error as NodeJS.ErrnoException) });
+    }
+    // At once, not on 'spawn': from here on leasectl's death must take the group with it.
+    if (child.pid !== undefined) watchdog.write(`${child.pid}\n`);
+    const exited = new Promise<ChildExit>((resolveExit) => {
+      child.once('exit', (code, signal) => resolveExit({ code, signal }));
+    });
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      if (child.pid !== undefined) return; // a later error (e.g. a failed kill) is not a launch failure
+      resolve({ ok: false, ...execFailure(command, error) });
+    });
+    child.once('spawn', () => {
+      const pid = child.pid as number;
+      let watching = true;
+      resolve({
+        ok: true,
+        child: {
+          pid,
+          exited,
+          signalGroup: (signal) => signalGroup(pid, signal),
+          groupAlive: () => groupAlive(pid),
+          endWatchdog() {
+            if (!watching) return;
+            watching = false;
+            watchdog.end(groupAlive(pid) ? undefined : 'done\n');
+          },
+        },
+      });
+    });
+  });
+}
 
 function execFailure(command: string, error: NodeJS.ErrnoException): { exitCode: number; message: string } {
   if (error.code === 'ENOENT' || command === '') {

@@ -9,7 +9,7 @@ import type { Lease } from '../lease/types.js';
 import type { LeaseClient } from '../kube/lease-client.js';
 import { acquire, AcquireError } from './acquire.js';
 import { describeApiError } from './api-errors.js';
-import type { ProcessLauncher } from './child.js';
+import type { LaunchedChild, ProcessLauncher } from './child.js';
 import type { HoldEvents } from './events.js';
 import { HoldExitCode, signalExitCode } from './exit-codes.js';
 import { releaseLease } from './release.js';
@@ -144,12 +144,13 @@ export async function runHold(deps: HoldDeps, request: HoldRequest): Promise<num
     // unless guarded code may still run: a started child whose group is not known to be gone, or a lease lost to
     // another holder, is left to expire by itself.
     let releaseAfter = true;
+    let child: LaunchedChild | undefined;
     try {
       // A shutdown signal that came while the acquiring write was in flight: the child must never start.
       if (shutdownSignal !== undefined) return signalExitCode(shutdownSignal);
       const launched = await deps.launcher.launch(request.command, request.args, childEnvironment(deps.env, config, acquired));
       if (!launched.ok) throw new ExitError(launched.exitCode, launched.message);
-      const child = launched.child;
+      child = launched.child;
       releaseAfter = false; // until its whole group is known to be gone
       events.emit('child_started', { pid: child.pid, command: request.command }, `started ${request.command} (pid ${child.pid})`);
       const running = supervise(child, request.gracePeriodMs, events);
@@ -160,6 +161,7 @@ export async function runHold(deps: HoldDeps, request: HoldRequest): Promise<num
       const result = await running.done;
       supervision = undefined;
       releasing = true;
+      child.endWatchdog();
       await renewer.stop(); // no loss can be declared after this
       const loss = renewer.lossInfo;
       const childCode = result.exit.code ?? signalExitCode(result.exit.signal ?? 'SIGKILL');
@@ -189,6 +191,7 @@ export async function runHold(deps: HoldDeps, request: HoldRequest): Promise<num
     } finally {
       supervision = undefined;
       releasing = true;
+      child?.endWatchdog(); // on an unexpected way out with the group still alive, the watchdog kills it
       const lastKnown = await renewer.stop();
       if (releaseAfter) await release(lastKnown, (lease) => isHeldBy(lease, config.identity));
     }

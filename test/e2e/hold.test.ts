@@ -1,6 +1,6 @@
 // leasectl hold, the built binary against the sandbox (or a real cluster): exit codes, the child's argv and
 // environment, signals, process groups.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -193,6 +193,25 @@ describe('hold: signals', () => {
     }
   }, 20_000);
 
+  it('kill -9 of hold alone: its watchdog SIGKILLs the whole group within 2s, so no orphan outlives the lease', async () => {
+    const pidFile = join(dir, 'orphan.pid');
+    const holder = cluster.spawnLeasectl(['hold', '-n', cluster.namespace, ...FAST, '--events', 'json', uniqueName('kill9'), '-c', `echo $$ > ${pidFile}; sleep 30 & sleep 30`]);
+    const events = holdEventsOf(holder);
+    await events.next('child_started');
+    for (let i = 0; i < 200 && !safeRead(pidFile).endsWith('\n'); i++) await new Promise((r) => setTimeout(r, 10));
+    const pgid = Number(safeRead(pidFile));
+    for (let i = 0; i < 200 && groupMembers(pgid).length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(groupMembers(pgid)).toHaveLength(3); // the shell and its two sleeps
+    const exited = new Promise((resolve) => holder.once('exit', resolve)); // not 'close': an orphan would keep stderr open
+    holder.kill('SIGKILL');
+    const killedAt = Date.now();
+    await exited;
+    while (groupMembers(pgid).length > 0 && Date.now() - killedAt < 2_000) await new Promise((r) => setTimeout(r, 20));
+    const survivors = groupMembers(pgid);
+    for (const pid of survivors) process.kill(pid, 'SIGKILL');
+    expect(survivors).toEqual([]);
+  });
+
   it('a signal while waiting exits 128+N at once and never starts the command', async () => {
     const name = uniqueName('wait-sig');
     const marker = join(dir, 'never.txt');
@@ -218,6 +237,22 @@ function safeRead(path: string): string {
   } catch {
     return '';
   }
+}
+
+/** Live (non-zombie) processes whose process group is `pgid`. */
+function groupMembers(pgid: number): number[] {
+  const members: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid && !/^[ZX]/.test(fields[0] ?? '')) members.push(Number(entry));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return members;
 }
 
 /** Running and not a zombie (a container init may never reap). */

@@ -1,18 +1,24 @@
 // The child supervisor with real processes: process groups, exec failures, grace and SIGKILL, leftovers.
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { nodeProcessLauncher, type LaunchedChild } from '../../src/hold/child.js';
 import { silentEvents } from '../../src/hold/events.js';
 import { supervise } from '../../src/hold/supervisor.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'leasectl-supervisor-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// As hold does once it is done with a child: the watchdog is dismissed, or kills what is left.
+const launched: LaunchedChild[] = [];
+afterEach(() => {
+  for (const child of launched.splice(0)) child.endWatchdog();
+});
 
 async function launch(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<LaunchedChild> {
   const result = await nodeProcessLauncher.launch(command, args, env);
   if (!result.ok) throw new Error(result.message);
+  launched.push(result.child);
   return result.child;
 }
 
@@ -76,6 +82,44 @@ describe('nodeProcessLauncher', () => {
     expect(Number(pgid)).toBe(child.pid);
   });
 });
+
+describe('the watchdog', () => {
+  it('SIGKILLs the whole group when its pipe closes while the group lives (as when leasectl dies)', async () => {
+    const pids = join(dir, 'watchdog-pids.txt');
+    const child = await launch('/bin/sh', ['-c', `trap '' TERM INT HUP; sleep 30 & echo $! > ${pids}; wait`]);
+    const grandchild = Number(await waitForFile(pids));
+    child.endWatchdog();
+    expect(await child.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    for (let i = 0; i < 100 && alive(grandchild); i++) await sleep(10);
+    expect(alive(grandchild)).toBe(false);
+  });
+
+  it('is dismissed with "done" once the group is gone, and never outlives the command', async () => {
+    const child = await launch('/bin/sh', ['-c', 'exit 0']);
+    await supervise(child, 1_000, silentEvents).done;
+    const watchdogs = () => watchdogPids().length;
+    expect(watchdogs()).toBeGreaterThan(0);
+    child.endWatchdog();
+    for (let i = 0; i < 100 && watchdogs() > 0; i++) await sleep(10);
+    expect(watchdogs()).toBe(0);
+  });
+});
+
+/** Live watchdog shells started by this test process. */
+function watchdogPids(): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return Number(fields[1]) === process.pid && fields[0] !== 'Z' && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('read pgid');
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 
 describe('supervise', () => {
   it('returns the exit status once the whole group is gone', async () => {

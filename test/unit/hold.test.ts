@@ -441,6 +441,11 @@ class FakeChild implements LaunchedChild {
   groupAlive(): boolean {
     return this.alive;
   }
+  /** What the watchdog was told: 'done' (the group is gone) or end of file while it lived (kill it). */
+  watchdog: 'watching' | 'done' | 'kill' = 'watching';
+  endWatchdog(): void {
+    if (this.watchdog === 'watching') this.watchdog = this.alive ? 'kill' : 'done';
+  }
 }
 
 /** Delivers only the signals runHold subscribed to; the others would take their default action (kill, stop). */
@@ -496,6 +501,23 @@ describe('runHold', () => {
     await expect(result).resolves.toBe(7);
     expect(api.peek('default', 'job')?.spec).toMatchObject({ holderIdentity: '', leaseDurationSeconds: 1 });
     expect(events.names()).toEqual(['acquired', 'child_started', 'child_exited', 'released']);
+    expect(child.watchdog).toBe('done');
+  });
+
+  it('an unexpected failure while the child runs: the watchdog is left to kill the group, and the lease to expire', async () => {
+    const failing: HoldEvents = {
+      emit(event) {
+        if (event === 'child_started') throw new Error('events bug');
+      },
+      warn() {},
+    };
+    const result = runHold({ client: api, clock, signals, events: failing, launcher, env: {} }, request);
+    const settled = result.catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await settled).toMatchObject({ message: 'events bug' });
+    expect(child.watchdog).toBe('kill');
+    expect(api.peek('default', 'job')?.spec?.holderIdentity).toBe('me_1');
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('128+N when the child dies of signal N', async () => {
