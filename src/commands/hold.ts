@@ -118,7 +118,7 @@ export function holdCommand(ctx: CommandContext): Command {
       try {
         connection = await ctx.connect();
       } catch (error) {
-        throw new ExitError(HoldExitCode.failed, error instanceof Error ? error.message : String(error));
+        throw new ExitError(HoldExitCode.failed, '', { cause: error }); // described by the edge, in kubectl's words
       }
       const config: ElectionConfig = {
         lease: { namespace: connection.namespace, name },
@@ -148,7 +148,7 @@ export function holdCommand(ctx: CommandContext): Command {
         );
       } catch (error) {
         if (error instanceof ExitError) throw error;
-        throw new ExitError(HoldExitCode.failed, error instanceof Error ? error.message : String(error));
+        throw new ExitError(HoldExitCode.failed, '', { cause: error });
       }
       if (code !== 0) throw new ExitError(code);
     });

@@ -6,7 +6,8 @@ import { decideAcquire, describeHolding, isHeldBy, observe, type AcquireDecision
 import type { Lease } from '../lease/types.js';
 import type { LeaseClient } from '../kube/lease-client.js';
 import { KubeApiError } from '../kube/errors.js';
-import { describeApiError, isAborted, isNotFound, isTransient } from './api-errors.js';
+import { describeError } from '../error-message.js';
+import { isAborted, isNotFound, isTransient } from './api-errors.js';
 import type { HoldEvents } from './events.js';
 import { attemptTimeoutMs } from './renew.js';
 import { Wakeup, withTimeout } from './timers.js';
@@ -40,14 +41,21 @@ export type AcquireOutcome =
   /** Aborted by a shutdown signal. */
   | { kind: 'aborted'; uncertain: Lease | undefined };
 
-/** A failure that is leasectl's own (exit 125): API errors that retrying cannot fix, coordinated leases. */
+/**
+ * A failure that is leasectl's own (exit 125): API errors that retrying cannot fix (kept as `cause`, so that the
+ * edge describes them in kubectl's words), coordinated leases.
+ */
 export class AcquireError extends Error {
   /** A write whose outcome we never learned (see AcquireOutcome). */
   uncertain: Lease | undefined;
 
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'AcquireError';
+  }
+
+  static from(error: unknown): AcquireError {
+    return new AcquireError(describeError(error).message, { cause: error });
   }
 }
 
@@ -78,7 +86,7 @@ export async function acquire(options: AcquireOptions): Promise<AcquireOutcome> 
   });
 
   const reportTransient = (error: unknown): void => {
-    const text = describeApiError(error);
+    const text = describeError(error).message;
     if (text === lastReportedError) return;
     lastReportedError = text;
     events.warn('api_error', { error: text }, `${text}; retrying every ${config.retryPeriodMs} ms`);
@@ -100,7 +108,7 @@ export async function acquire(options: AcquireOptions): Promise<AcquireOutcome> 
             await wakeup.wait(Math.min(config.retryPeriodMs, giveUpAt - clock.monotonic()), abort);
             continue;
           } else {
-            throw new AcquireError(describeApiError(error));
+            throw AcquireError.from(error);
           }
         }
       }
@@ -130,9 +138,9 @@ export async function acquire(options: AcquireOptions): Promise<AcquireOutcome> 
             if (error instanceof KubeApiError && (error.isConflict || error.isAlreadyExists || error.isNotFound) && !(decision.kind === 'create' && error.isNotFound)) {
               continue; // someone else wrote first: read again and decide again
             }
-            if (!isTransient(error)) throw new AcquireError(describeApiError(error));
+            if (!isTransient(error)) throw AcquireError.from(error);
             uncertain = write;
-            if (tryOnce || clock.monotonic() >= giveUpAt) throw new AcquireError(describeApiError(error));
+            if (tryOnce || clock.monotonic() >= giveUpAt) throw AcquireError.from(error);
             reportTransient(error);
             await wakeup.wait(config.retryPeriodMs, abort);
             continue;

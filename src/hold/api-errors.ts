@@ -1,9 +1,9 @@
 import { KubeApiError, KubeTransportError } from '../kube/errors.js';
-import { AbortedError, AttemptTimeoutError } from './timers.js';
+import { AbortedError } from './timers.js';
 
-/** Worth retrying: no answer, a timeout, throttling or a server-side failure. Anything else is final. */
+/** Worth retrying: no answer (a timeout among them), throttling or a server-side failure. Anything else is final. */
 export function isTransient(error: unknown): boolean {
-  if (error instanceof KubeTransportError || error instanceof AttemptTimeoutError) return true;
+  if (error instanceof KubeTransportError) return true;
   if (error instanceof KubeApiError) return error.code === 429 || error.code >= 500 || error.code === 0;
   return false;
 }
@@ -18,11 +18,4 @@ export function isNotFound(error: unknown): boolean {
 
 export function isAborted(error: unknown): boolean {
   return error instanceof AbortedError;
-}
-
-/** kubectl's wording for an API error, one line. */
-export function describeApiError(error: unknown): string {
-  if (error instanceof KubeApiError) return `Error from server (${error.reason}): ${error.message}`;
-  if (error instanceof Error) return error.message;
-  return String(error);
 }

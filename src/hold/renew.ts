@@ -8,7 +8,8 @@ import { checkHolding, renewedLease, type ElectionConfig } from '../lease/electi
 import { formatDuration } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
 import type { LeaseClient } from '../kube/lease-client.js';
-import { describeApiError, isConflictOrGone, isNotFound } from './api-errors.js';
+import { describeError } from '../error-message.js';
+import { isConflictOrGone, isNotFound } from './api-errors.js';
 import type { HoldEvents } from './events.js';
 import { sleep, withTimeout } from './timers.js';
 
@@ -123,10 +124,11 @@ export class LeaseRenewer {
       } catch (error) {
         if (stopSignal.aborted) return;
         const left = Math.max(0, this.lastSuccessStart + config.renewDeadlineMs - clock.monotonic());
+        const text = describeError(error).message;
         events.warn(
           'renew_failed',
-          { error: describeApiError(error), deadline_in_ms: Math.round(left) },
-          `renewal failed (${describeApiError(error)}); retrying, the lease is lost in ${(left / 1000).toFixed(1)}s without a renewal`,
+          { error: text, deadline_in_ms: Math.round(left) },
+          `renewal failed (${text}); retrying, the lease is lost in ${(left / 1000).toFixed(1)}s without a renewal`,
         );
       }
     }

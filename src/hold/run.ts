@@ -8,7 +8,7 @@ import { isHeldBy, type ElectionConfig } from '../lease/election.js';
 import type { Lease } from '../lease/types.js';
 import type { LeaseClient } from '../kube/lease-client.js';
 import { acquire, AcquireError } from './acquire.js';
-import { describeApiError } from './api-errors.js';
+import { describeError } from '../error-message.js';
 import type { LaunchedChild, ProcessLauncher } from './child.js';
 import type { HoldEvents } from './events.js';
 import { HoldExitCode, signalExitCode } from './exit-codes.js';
@@ -96,11 +96,8 @@ export async function runHold(deps: HoldDeps, request: HoldRequest): Promise<num
         events.emit('release_failed', { reason: 'not-held', holder: holder || null }, `not released: the lease is no longer ours${holder ? ` (held by ${holder})` : ''}`);
       }
     } catch (error) {
-      events.warn(
-        'release_failed',
-        { reason: 'error', error: describeApiError(error) },
-        `could not release the lease (${describeApiError(error)}); it expires by itself`,
-      );
+      const text = describeError(error).message;
+      events.warn('release_failed', { reason: 'error', error: text }, `could not release the lease (${text}); it expires by itself`);
     }
   };
 
@@ -117,7 +114,8 @@ export async function runHold(deps: HoldDeps, request: HoldRequest): Promise<num
     } catch (error) {
       if (!(error instanceof AcquireError)) throw error;
       await releaseUncertain(error.uncertain);
-      throw new ExitError(HoldExitCode.failed, error.message);
+      // With a cause, the edge describes it (an API error in kubectl's words) under our exit code.
+      throw error.cause === undefined ? new ExitError(HoldExitCode.failed, error.message) : new ExitError(HoldExitCode.failed, '', { cause: error.cause });
     }
     if (outcome.kind === 'not-acquired') {
       await releaseUncertain(outcome.uncertain);

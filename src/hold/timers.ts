@@ -1,5 +1,7 @@
 // Abortable waiting with the global timers, so the loops run under vi.useFakeTimers in unit tests.
 
+import { KubeTransportError } from '../kube/errors.js';
+
 /** Resolves after `ms`, or at once when `signal` aborts (never rejects). */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -14,7 +16,8 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-export class AttemptTimeoutError extends Error {
+/** No answer in time: a transport failure like any other (retried, and described as such). */
+export class AttemptTimeoutError extends KubeTransportError {
   constructor(ms: number) {
     super(`no answer from the API server within ${ms} ms`);
     this.name = 'AttemptTimeoutError';

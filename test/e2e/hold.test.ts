@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, chmodSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupCluster, uniqueName, type TestCluster } from './harness.js';
+import { againstRealCluster, SANDBOX_ONLY, setupCluster, uniqueName, type TestCluster } from './harness.js';
 import { holdEventsOf } from './hold-events.js';
 
 // Short but realistic timings; renew-deadline + grace-period < lease-duration.
@@ -66,6 +66,20 @@ describe('hold: exit codes', () => {
     }
     const inspect = await cluster.leasectl(['inspect', '-n', cluster.namespace, name]);
     expect(inspect.code).not.toBe(0); // never created
+  });
+
+  it("API errors are 125 with one line in kubectl's words, not error: Error from server", async () => {
+    const invalid = await hold('Foo', ['--', 'true']);
+    expect(invalid.code).toBe(125);
+    expect(invalid.stderr).toMatch(/^The Lease "Foo" is invalid: metadata\.name: Invalid value: "Foo"[^\n]*\n$/);
+  });
+
+  it.skipIf(againstRealCluster)(`with a read-only token: 125 and kubectl's Forbidden line (${SANDBOX_ONLY})`, async () => {
+    const forbidden = await cluster.leasectl(['hold', '-n', cluster.namespace, ...FAST, uniqueName('ro'), '--', 'true'], {
+      kubeconfig: cluster.readOnlyKubeconfig as string,
+    });
+    expect(forbidden.code).toBe(125);
+    expect(forbidden.stderr).toMatch(/^Error from server \(Forbidden\): [^\n]*\n$/);
   });
 
   it('124 with --no-wait or an expired --wait, naming the holder; 125 for bad flags', async () => {

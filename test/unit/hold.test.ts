@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Clock } from '../../src/clock.js';
 import type { SignalSource } from '../../src/context.js';
 import { ExitError } from '../../src/errors.js';
+import { describeError } from '../../src/error-message.js';
 import { acquire, AcquireError } from '../../src/hold/acquire.js';
 import type { ChildExit, LaunchedChild, ProcessLauncher } from '../../src/hold/child.js';
 import type { EventFields, HoldEventName, HoldEvents } from '../../src/hold/events.js';
@@ -715,6 +716,8 @@ describe('runHold', () => {
     api.create = async () => {
       throw new KubeApiError({ reason: 'Forbidden', code: 403, message: 'leases.coordination.k8s.io is forbidden' }, 403);
     };
-    await expect(hold()).rejects.toMatchObject({ exitCode: 125, message: 'Error from server (Forbidden): leases.coordination.k8s.io is forbidden' });
+    const error = await hold().catch((e: unknown) => e);
+    expect(error).toMatchObject({ exitCode: 125, cause: expect.any(KubeApiError) });
+    expect(describeError(error)).toEqual({ exitCode: 125, message: 'Error from server (Forbidden): leases.coordination.k8s.io is forbidden' });
   });
 });
