@@ -154,6 +154,18 @@ export async function acquire(options: AcquireOptions): Promise<AcquireOutcome> 
         case 'conflict-self': {
           const nowMono = clock.monotonic();
           if (tryOnce || nowMono >= giveUpAt) {
+            // cron's most common outcome: --events json must say so, and who is in the way.
+            events.emit(
+              'not_acquired',
+              {
+                holder: decision.holder.holder,
+                renew_time: decision.holder.renewTime ?? null,
+                expires_in_ms: Math.round(Math.max(0, decision.until - nowMono)),
+                own_identity: decision.kind === 'conflict-self',
+                wait: options.waitFlag,
+              },
+              `not acquired: ${describeHolder(leaseName, lease as Lease, decision, clock.now())}`,
+            );
             return {
               kind: 'not-acquired',
               message: heldMessage(leaseName, lease as Lease, decision, clock.now(), options.waitFlag, tryOnce),

@@ -9,6 +9,7 @@ export const EVENTS_SCHEMA_VERSION = 1;
 
 export type HoldEventName =
   | 'waiting'
+  | 'not_acquired'
   | 'acquired'
   | 'child_started'
   | 'renewed'

@@ -93,6 +93,12 @@ describe('hold: exit codes', () => {
     expect(noWait.stderr).toMatch(
       new RegExp(`^error: lease ${cluster.namespace}/${name} is held by busy-host_1 \\(renewed .* ago, expires in .* by this machine's clock\\); not waiting \\(--no-wait\\)\\n$`),
     );
+    const noWaitEvents = await hold(name, ['--no-wait', '--events', 'json', '--', 'true']);
+    expect(noWaitEvents.code).toBe(124);
+    const notAcquired = noWaitEvents.stderr.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(notAcquired).toEqual([
+      expect.objectContaining({ v: 1, event: 'not_acquired', holder: 'busy-host_1', renew_time: expect.any(String), expires_in_ms: expect.any(Number) }),
+    ]);
     const started = Date.now();
     const wait = await hold(name, ['--wait', '1s', '--', 'true']);
     expect(wait.code).toBe(124);

@@ -243,6 +243,14 @@ describe('acquire', () => {
     expect(api.calls).toEqual(['get']);
   });
 
+  it('not acquired: a not_acquired event names the holder, its renewTime and when it may expire', async () => {
+    const lease = api.seed(heldBy('other_2'));
+    await acquireWith({ waitMs: 0 });
+    expect(events.log.map((e) => [e.event, e.fields])).toEqual([
+      ['not_acquired', { holder: 'other_2', renew_time: lease.spec?.renewTime, expires_in_ms: 15_000, own_identity: false, wait: '--no-wait' }],
+    ]);
+  });
+
   it('--wait gives up when the time has run out', async () => {
     api.seed(heldBy('other_2'));
     let outcome: Awaited<ReturnType<typeof acquireWith>> | undefined;
