@@ -15,8 +15,9 @@ interface HoldFlags {
   leaseDuration: number;
   renewDeadline: number;
   retryPeriod: number;
-  /** A duration, or false for --no-wait; undefined waits forever. */
-  wait?: number | false;
+  /** undefined waits forever. */
+  wait?: number;
+  noWait?: true;
   gracePeriod?: number;
   command?: string;
   shell: string;
@@ -35,6 +36,16 @@ export const HOLD_EXIT_CODES = [
   [HoldExitCode.notFound, 'the command was not found'],
   ['128+N', 'the command was killed by signal N (143 for SIGTERM); also when signal N stopped the wait before the command started'],
 ] as const;
+
+/**
+ * --no-wait under a name of its own. Commander stores --wait and --no-wait in one value, so it could not tell them
+ * apart; kept apart, `conflicts` refuses the two together instead of letting the last one win.
+ */
+class NoWaitOption extends Option {
+  override attributeName(): string {
+    return 'noWait';
+  }
+}
 
 /** Bad flags and arguments are leasectl's own errors, which hold reports as 125 (like timeout(1)), not 2. */
 class HoldCommand extends Command {
@@ -74,7 +85,7 @@ export function holdCommand(ctx: CommandContext): Command {
     .addOption(new Option('--renew-deadline <duration>', 'the lease is lost when no renewal succeeds for this long').argParser(durationArgument).default(10_000, '10s'))
     .addOption(new Option('--retry-period <duration>', 'time between renewals, and between attempts while waiting').argParser(durationArgument).default(2_000, '2s'))
     .addOption(new Option('--wait <duration>', 'give up (exit 124) if not acquired within this long; 0 tries once (default: wait forever)').argParser(durationArgument))
-    .addOption(new Option('--no-wait', 'try once; exit 124 if the lease is held'))
+    .addOption(new NoWaitOption('--no-wait', 'try once; exit 124 if the lease is held (same as --wait 0)').preset(true).conflicts('wait'))
     .addOption(
       new Option('--grace-period <duration>', 'between the stop signal and SIGKILL (default: 10s, or 80% of lease-duration − renew-deadline if less)').argParser(
         durationArgument,
@@ -138,8 +149,8 @@ export function holdCommand(ctx: CommandContext): Command {
         identity,
         programName: ctx.programName,
       });
-      const waitMs = flags.wait === false ? 0 : flags.wait;
-      const waitFlag = flags.wait === false ? '--no-wait' : `--wait ${formatDuration(flags.wait ?? 0)}`;
+      const waitMs = flags.noWait ? 0 : flags.wait;
+      const waitFlag = flags.noWait ? '--no-wait' : `--wait ${formatDuration(flags.wait ?? 0)}`;
       let code: number;
       try {
         code = await runHold(

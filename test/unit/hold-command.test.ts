@@ -71,6 +71,8 @@ describe('hold flags', () => {
     [['hold', 'job', '--lease-duration', '2.5s', '--renew-deadline', '1s', '--retry-period', '500ms', '--', 'true'], /whole number of seconds/],
     [['hold', 'job', '--identity', '', '--', 'true'], /--identity must not be empty/],
     [['hold', 'job', 'true'], /must follow --/],
+    [['hold', 'job', '--wait', '5s', '--no-wait', '--', 'true'], /option '--no-wait' cannot be used with option '--wait <duration>'/],
+    [['hold', 'job', '--no-wait', '--wait', '5s', '--', 'true'], /option '--no-wait' cannot be used with option '--wait <duration>'/],
   ])('%j exits 125', async (argv, message) => {
     const { root, stderr } = program();
     const error = await root.parseAsync(argv, { from: 'user' }).catch((e: unknown) => e);
