@@ -151,7 +151,7 @@ export async function runHold(deps: HoldDeps, request: HoldRequest): Promise<num
       child = launched.child;
       releaseAfter = false; // until its whole group is known to be gone
       events.emit('child_started', { pid: child.pid, command: request.command }, `started ${request.command} (pid ${child.pid})`);
-      const running = supervise(child, request.gracePeriodMs, events);
+      const running = supervise(child, request.gracePeriodMs, events, clock);
       supervision = running;
       if (shutdownSignal !== undefined) running.onSignal(shutdownSignal);
       void renewer.lost.then(() => running.onLost());

@@ -2,6 +2,7 @@
 // the grace period) on a shutdown signal or when the lease is lost, and stops whatever the command left behind in
 // its group, so that no guarded code outlives the supervision.
 
+import type { Clock } from '../clock.js';
 import type { LaunchedChild, ChildExit } from './child.js';
 import type { HoldEvents } from './events.js';
 import { sleep } from './timers.js';
@@ -34,11 +35,9 @@ export interface SupervisionResult {
   exit: ChildExit;
   /** False if members of the group survived SIGKILL for REAP_AFTER_KILL_MS: the lease must not be released. */
   groupGone: boolean;
-  /** The first shutdown signal leasectl received, if any. */
-  shutdownSignal: NodeJS.Signals | undefined;
 }
 
-export function supervise(child: LaunchedChild, gracePeriodMs: number, events: HoldEvents): Supervision {
+export function supervise(child: LaunchedChild, gracePeriodMs: number, events: HoldEvents, clock: Clock): Supervision {
   let killTimer: ReturnType<typeof setTimeout> | undefined;
   let killedAt: number | undefined;
   let shutdownSignal: NodeJS.Signals | undefined;
@@ -52,7 +51,7 @@ export function supervise(child: LaunchedChild, gracePeriodMs: number, events: H
   const kill = (reason: string): void => {
     if (killedAt !== undefined) return;
     clearTimeout(killTimer);
-    killedAt = Date.now();
+    killedAt = clock.monotonic();
     send('SIGKILL', reason);
   };
   /** `signal` now, SIGKILL after the grace period unless a stop is already under way. */
@@ -67,7 +66,7 @@ export function supervise(child: LaunchedChild, gracePeriodMs: number, events: H
     if (child.groupAlive()) stop('SIGTERM', 'left behind by the command');
     let groupGone = true;
     while (child.groupAlive()) {
-      if (killedAt !== undefined && Date.now() - killedAt > REAP_AFTER_KILL_MS) {
+      if (killedAt !== undefined && clock.monotonic() - killedAt > REAP_AFTER_KILL_MS) {
         groupGone = false;
         break;
       }
@@ -75,7 +74,7 @@ export function supervise(child: LaunchedChild, gracePeriodMs: number, events: H
     }
     finished = true;
     clearTimeout(killTimer);
-    return { exit, groupGone, shutdownSignal };
+    return { exit, groupGone };
   })();
 
   return {

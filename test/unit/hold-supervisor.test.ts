@@ -6,6 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { nodeProcessLauncher, type LaunchedChild } from '../../src/hold/child.js';
 import { silentEvents } from '../../src/hold/events.js';
 import { supervise } from '../../src/hold/supervisor.js';
+import { systemClock } from '../../src/clock.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'leasectl-supervisor-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -96,7 +97,7 @@ describe('the watchdog', () => {
 
   it('is dismissed with "done" once the group is gone, and never outlives the command', async () => {
     const child = await launch('/bin/sh', ['-c', 'exit 0']);
-    await supervise(child, 1_000, silentEvents).done;
+    await supervise(child, 1_000, silentEvents, systemClock).done;
     const watchdogs = () => watchdogPids().length;
     expect(watchdogs()).toBeGreaterThan(0);
     child.endWatchdog();
@@ -124,19 +125,18 @@ function watchdogPids(): number[] {
 describe('supervise', () => {
   it('returns the exit status once the whole group is gone', async () => {
     const child = await launch('/bin/sh', ['-c', 'exit 7']);
-    const result = await supervise(child, 1_000, silentEvents).done;
-    expect(result).toEqual({ exit: { code: 7, signal: null }, groupGone: true, shutdownSignal: undefined });
+    const result = await supervise(child, 1_000, silentEvents, systemClock).done;
+    expect(result).toEqual({ exit: { code: 7, signal: null }, groupGone: true });
   });
 
   it('forwards a shutdown signal to the whole group, grandchildren included', async () => {
     const pids = join(dir, 'pids-1.txt');
     const child = await launch('/bin/sh', ['-c', `sleep 30 & echo $! > ${pids}; wait`]);
     const grandchild = Number(await waitForFile(pids));
-    const running = supervise(child, 5_000, silentEvents);
+    const running = supervise(child, 5_000, silentEvents, systemClock);
     running.onSignal('SIGTERM');
     const result = await running.done;
     expect(result.exit).toEqual({ code: null, signal: 'SIGTERM' });
-    expect(result.shutdownSignal).toBe('SIGTERM');
     expect(alive(grandchild)).toBe(false);
   });
 
@@ -144,7 +144,7 @@ describe('supervise', () => {
     const ready = join(dir, 'ready-2.txt');
     const child = await launch('/bin/sh', ['-c', `trap '' TERM; echo ok > ${ready}; while :; do sleep 0.05; done`]);
     await waitForFile(ready);
-    const running = supervise(child, 300, silentEvents);
+    const running = supervise(child, 300, silentEvents, systemClock);
     const started = Date.now();
     running.onLost();
     const result = await running.done;
@@ -157,7 +157,7 @@ describe('supervise', () => {
     const ready = join(dir, 'ready-3.txt');
     const child = await launch('/bin/sh', ['-c', `trap '' INT; echo ok > ${ready}; while :; do sleep 0.05; done`]);
     await waitForFile(ready);
-    const running = supervise(child, 60_000, silentEvents);
+    const running = supervise(child, 60_000, silentEvents, systemClock);
     running.onSignal('SIGINT');
     await sleep(50);
     running.onSignal('SIGINT');
@@ -167,7 +167,7 @@ describe('supervise', () => {
   it('stops what the command left running in its group before reporting it done', async () => {
     const pids = join(dir, 'pids-4.txt');
     const child = await launch('/bin/sh', ['-c', `sleep 30 & echo $! > ${pids}; exit 3`]);
-    const result = await supervise(child, 2_000, silentEvents).done;
+    const result = await supervise(child, 2_000, silentEvents, systemClock).done;
     const leftover = Number(readFileSync(pids, 'utf8'));
     expect(result).toMatchObject({ exit: { code: 3 }, groupGone: true });
     expect(alive(leftover)).toBe(false);
@@ -178,10 +178,10 @@ describe('supervise', () => {
     const ready = join(dir, 'ready-5.txt');
     const child = await launch('/bin/sh', ['-c', `trap 'echo got-usr1 > ${out}; exit 0' USR1; echo ok > ${ready}; while :; do sleep 0.05; done`]);
     await waitForFile(ready);
-    const running = supervise(child, 60_000, silentEvents);
+    const running = supervise(child, 60_000, silentEvents, systemClock);
     running.onSignal('SIGUSR1');
     const result = await running.done;
-    expect(result).toMatchObject({ exit: { code: 0 }, shutdownSignal: undefined });
+    expect(result).toMatchObject({ exit: { code: 0 } });
     expect(readFileSync(out, 'utf8')).toBe('got-usr1\n');
   });
 });

@@ -584,6 +584,21 @@ describe('runHold', () => {
     expect(api.peek('default', 'job')?.spec?.holderIdentity).toBe(holderAfter);
   });
 
+  it('a group that survives SIGKILL is given up on by the monotonic clock, even if the wall clock steps back; the lease is not released', async () => {
+    clock = { now: () => Date.now(), monotonic: () => performance.now() }; // fake timers move it; setSystemTime does not
+    child.onSignal = () => undefined;
+    const result = hold();
+    await vi.advanceTimersByTimeAsync(10);
+    child.groupAlive = () => true; // a process in uninterruptible sleep
+    child.die({ code: 0, signal: null });
+    await vi.advanceTimersByTimeAsync(request.gracePeriodMs + 10); // SIGTERM to what was left, then SIGKILL
+    vi.setSystemTime(Date.now() - 3_600_000); // NTP steps the wall clock back an hour
+    await vi.advanceTimersByTimeAsync(3_000);
+    await expect(result).resolves.toBe(0);
+    expect(events.log.find((e) => e.event === 'release_failed')?.fields).toMatchObject({ reason: 'group-alive' });
+    expect(api.peek('default', 'job')?.spec?.holderIdentity).toBe('me_1');
+  });
+
   it('a shutdown signal is forwarded, renewals continue through the grace period, the lease is released after the child exits', async () => {
     child.onSignal = () => undefined; // takes its time
     const result = hold();
