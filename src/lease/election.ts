@@ -6,7 +6,7 @@
 // this machine's monotonic clock since the record was last seen to change, never from the remote renewTime, so
 // clock skew between machines cannot make a live lease look expired (client-go's package doc, client-go#448).
 
-import { describeExpiry, describeRelative, leaseState } from './state.js';
+import { describeExpiry, describeRelative, leaseState, nonEmpty } from './state.js';
 import { formatDuration, formatMicroTime } from './time.js';
 import type { Lease, LeaseSpec } from './types.js';
 
@@ -41,7 +41,7 @@ export interface ElectionConfig extends ElectionTimings {
  * Undefined when the timings are valid.
  */
 export function validateElectionTimings(t: ElectionTimings): string | undefined {
-  const flags = `--lease-duration ${fmt(t.leaseDurationMs)}, --renew-deadline ${fmt(t.renewDeadlineMs)}, --retry-period ${fmt(t.retryPeriodMs)}`;
+  const flags = `--lease-duration ${formatDuration(t.leaseDurationMs)}, --renew-deadline ${formatDuration(t.renewDeadlineMs)}, --retry-period ${formatDuration(t.retryPeriodMs)}`;
   if (t.leaseDurationMs <= t.renewDeadlineMs) {
     return `leaseDuration must be greater than renewDeadline (${flags}): raise --lease-duration or lower --renew-deadline`;
   }
@@ -57,7 +57,7 @@ export function validateElectionTimings(t: ElectionTimings): string | undefined 
 /** leaseDurationSeconds is an int32 of seconds: refuse what would be truncated rather than silently shortening it. */
 export function validateLeaseDurationSeconds(leaseDurationMs: number, flag = '--lease-duration'): string | undefined {
   if (leaseDurationMs < 1000 || leaseDurationMs % 1000 !== 0) {
-    return `${flag} must be a whole number of seconds, at least 1s, because leaseDurationSeconds is an integer (got ${fmt(leaseDurationMs)})`;
+    return `${flag} must be a whole number of seconds, at least 1s, because leaseDurationSeconds is an integer (got ${formatDuration(leaseDurationMs)})`;
   }
   if (leaseDurationMs / 1000 > 2 ** 31 - 1) return `${flag} is too long: leaseDurationSeconds is a 32-bit integer`;
   return undefined;
@@ -295,12 +295,4 @@ function spec(lease: Lease): LeaseSpec {
 
 function positive(value: number | null | undefined): value is number {
   return typeof value === 'number' && value > 0;
-}
-
-function nonEmpty(value: string | null | undefined): string | undefined {
-  return value == null || value === '' ? undefined : value;
-}
-
-function fmt(ms: number): string {
-  return formatDuration(ms);
 }

@@ -83,6 +83,7 @@ function isExpired(expiresAt: number | undefined, nowMs: number): boolean {
   return expiresAt === undefined || expiresAt < nowMs;
 }
 
-function nonEmpty(value: string | null | undefined): string | undefined {
+/** The API's optional strings: absent, null and "" all mean unset. */
+export function nonEmpty(value: string | null | undefined): string | undefined {
   return value == null || value === '' ? undefined : value;
 }
