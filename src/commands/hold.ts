@@ -96,7 +96,10 @@ export function holdCommand(ctx: CommandContext): Command {
     .addOption(new Option('--events <format>', 'machine-readable events on stderr, one JSON object per line').choices(['json']))
     .option('--keep', 'do not release the lease afterwards; it expires by itself after lease-duration')
     .option('--force', 'take over a lease under coordinated leader election (spec.strategy) too')
-    .option('--reentrant', 'a live lease already held under our --identity is ours (default: a conflict, as another process uses that identity)')
+    .option(
+      '--reentrant',
+      'a live lease already held under our --identity is ours (default: a conflict, as another process uses that identity). Holds sharing an identity share the lease, and the first of them to finish releases the lease; use it only when one process re-enters its own lock',
+    )
     .addHelpText(
       'after',
       examplesHelp([

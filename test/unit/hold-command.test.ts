@@ -90,4 +90,13 @@ describe('hold flags', () => {
     for (const code of ['0-255', '75', '124', '125', '126', '127', '128+N']) expect(help).toMatch(new RegExp(`^  ${code.replace('+', '\\+')}\\s`, 'm'));
     expect(help).toContain('--no-wait');
   });
+
+  it('--help warns that --reentrant holds share the lease and the first to finish releases it', async () => {
+    const { root } = program();
+    let help = '';
+    root.commands[0]?.configureOutput({ writeOut: (text) => (help += text) });
+    await root.parseAsync(['hold', '--help'], { from: 'user' }).catch(() => undefined);
+    const reentrant = help.slice(help.indexOf('--reentrant'), help.indexOf('\n  -', help.indexOf('--reentrant'))).replace(/\s+/g, ' ');
+    expect(reentrant).toContain('the first of them to finish releases the lease; use it only when one process re-enters its own lock');
+  });
 });
