@@ -24,8 +24,10 @@ export function defaultGracePeriodMs(leaseDurationMs: number, renewDeadlineMs: n
  * earlier than S, and may take over no earlier than S + lease-duration by its clock (client-go's observed-time
  * rule; we take none of its timestamps on trust). We declare the lease lost at S + renew-deadline at the latest,
  * send SIGTERM to the child's whole process group then, and SIGKILL at S + renew-deadline + grace-period. So the
- * old child is dead before S + lease-duration. What remains is what no lease can rule out: the clocks' *rates*
- * differing by more than the slack, and a process stuck in uninterruptible sleep (then we do not release either).
+ * old child is dead before S + lease-duration. If leasectl itself dies, its watchdog (child.ts) kills the group at
+ * once. What remains is what no lease can rule out: the clocks' *rates* differing by more than the slack, a machine
+ * that freezes and wakes after others took over (its child runs on until the next renewal finds the lease lost,
+ * plus the grace period), and a process stuck in uninterruptible sleep (then we do not release either).
  */
 export function validateHoldTimings(t: HoldTimings): string | undefined {
   const election = validateElectionTimings(t) ?? validateLeaseDurationSeconds(t.leaseDurationMs);

@@ -91,6 +91,20 @@ describe('hold flags', () => {
     expect(help).toContain('--no-wait');
   });
 
+  it('--help states what "at most one holder" assumes, and that COMMAND has its own session without a terminal', async () => {
+    const { root } = program();
+    let help = '';
+    root.commands[0]?.configureOutput({ writeOut: (text) => (help += text) });
+    await root.parseAsync(['hold', '--help'], { from: 'user' }).catch(() => undefined);
+    const text = help.replace(/\s+/g, ' ');
+    expect(text).toContain('At most one holder runs at a time');
+    expect(text).toContain("clocks run at the same rate");
+    expect(text).toMatch(/even by SIGKILL.*a watchdog process kills COMMAND's process group/);
+    expect(text).toContain('A machine that freezes');
+    expect(text).toContain('in its own session and process group. It has no controlling terminal, so it cannot open /dev/tty');
+    expect(text).not.toContain('in its own process group,');
+  });
+
   it('--help warns that --reentrant holds share the lease and the first to finish releases it', async () => {
     const { root } = program();
     let help = '';
