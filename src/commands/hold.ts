@@ -8,7 +8,7 @@ import { defaultGracePeriodMs, validateHoldTimings } from '../hold/timing.js';
 import type { ElectionConfig } from '../lease/election.js';
 import { defaultHolderIdentity } from '../lease/holder.js';
 import { formatDuration } from '../lease/time.js';
-import { durationArgument, examplesHelp, exitCodesHelp } from './options.js';
+import { examplesHelp, exitCodesHelp, timerDurationArgument } from './options.js';
 
 interface HoldFlags {
   identity?: string;
@@ -81,14 +81,14 @@ export function holdCommand(ctx: CommandContext): Command {
     .argument('<name>', 'lease name')
     .argument('[command...]', 'the command and its arguments, after --')
     .option('--identity <identity>', 'holder identity (default: <hostname>_<uuid>, new for every run)')
-    .addOption(new Option('--lease-duration <duration>', 'how long others wait after the last renewal they saw before taking the lease (whole seconds)').argParser(durationArgument).default(15_000, '15s'))
-    .addOption(new Option('--renew-deadline <duration>', 'the lease is lost when no renewal succeeds for this long').argParser(durationArgument).default(10_000, '10s'))
-    .addOption(new Option('--retry-period <duration>', 'time between renewals, and between attempts while waiting').argParser(durationArgument).default(2_000, '2s'))
-    .addOption(new Option('--wait <duration>', 'give up (exit 124) if not acquired within this long; 0 tries once (default: wait forever)').argParser(durationArgument))
+    .addOption(new Option('--lease-duration <duration>', 'how long others wait after the last renewal they saw before taking the lease (whole seconds)').argParser(timerDurationArgument).default(15_000, '15s'))
+    .addOption(new Option('--renew-deadline <duration>', 'the lease is lost when no renewal succeeds for this long').argParser(timerDurationArgument).default(10_000, '10s'))
+    .addOption(new Option('--retry-period <duration>', 'time between renewals, and between attempts while waiting').argParser(timerDurationArgument).default(2_000, '2s'))
+    .addOption(new Option('--wait <duration>', 'give up (exit 124) if not acquired within this long; 0 tries once (default: wait forever)').argParser(timerDurationArgument))
     .addOption(new NoWaitOption('--no-wait', 'try once; exit 124 if the lease is held (same as --wait 0)').preset(true).conflicts('wait'))
     .addOption(
       new Option('--grace-period <duration>', 'between the stop signal and SIGKILL (default: 10s, or 80% of lease-duration − renew-deadline if less)').argParser(
-        durationArgument,
+        timerDurationArgument,
       ),
     )
     .option('-c, --command <string>', 'run STRING with the shell instead of a command after --')

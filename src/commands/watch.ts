@@ -1,5 +1,6 @@
 // -w for list-like commands: after the listing, print each change as kubectl get -w does. The watch resumes
 // from the last resourceVersion when the server closes it, and relists when that version is too old (410).
+import { sleep } from '../clock.js';
 import type { CommandContext } from '../context.js';
 import { KubeApiError, KubeTransportError } from '../kube/errors.js';
 import type { LeaseClient, ListOptions } from '../kube/lease-client.js';
@@ -15,13 +16,6 @@ export interface WatchRequest {
   /** Where the listing left off; undefined lists first. */
   resourceVersion: string | undefined;
   printer: LeasePrinter;
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-  });
 }
 
 /** Runs until SIGINT or SIGTERM, then resolves (exit 0: the user ended the watch). */
@@ -57,7 +51,7 @@ export async function watchLeases(ctx: CommandContext, client: LeaseClient, requ
         }
         if (!(error instanceof KubeTransportError)) throw error;
         if (ctx.verbosity > 0) ctx.io.stderr.write(`watch interrupted (${error.message}); reconnecting\n`);
-        await delay(RECONNECT_DELAY_MS, stop.signal);
+        await sleep(RECONNECT_DELAY_MS, stop.signal);
       }
     }
   } finally {

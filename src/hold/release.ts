@@ -6,7 +6,8 @@ import { releasedLease, type LeaseName } from '../lease/election.js';
 import type { Lease } from '../lease/types.js';
 import type { LeaseClient } from '../kube/lease-client.js';
 import { isConflictOrGone, isNotFound, isTransient } from './api-errors.js';
-import { sleep, withTimeout } from './timers.js';
+import { sleep } from '../clock.js';
+import { withTimeout } from './timers.js';
 
 export type ReleaseOutcome =
   | { kind: 'released'; lease: Lease; previousHolder: string }

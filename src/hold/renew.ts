@@ -11,7 +11,8 @@ import type { LeaseClient } from '../kube/lease-client.js';
 import { describeError } from '../error-message.js';
 import { isConflictOrGone, isNotFound } from './api-errors.js';
 import type { HoldEvents } from './events.js';
-import { sleep, withTimeout } from './timers.js';
+import { sleep } from '../clock.js';
+import { withTimeout } from './timers.js';
 
 export type LostReason = 'deadline' | 'taken' | 'released' | 'deleted' | 'end-of-term';
 

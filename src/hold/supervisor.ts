@@ -5,7 +5,7 @@
 import type { Clock } from '../clock.js';
 import type { LaunchedChild, ChildExit } from './child.js';
 import type { HoldEvents } from './events.js';
-import { sleep } from './timers.js';
+import { sleep } from '../clock.js';
 
 /** Stop the child: forwarded, and the group gets SIGKILL after the grace period; a second one kills at once. */
 export const SHUTDOWN_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];

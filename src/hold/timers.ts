@@ -1,20 +1,7 @@
 // Abortable waiting with the global timers, so the loops run under vi.useFakeTimers in unit tests.
 
+import { sleep } from '../clock.js';
 import { KubeTransportError } from '../kube/errors.js';
-
-/** Resolves after `ms`, or at once when `signal` aborts (never rejects). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, Math.max(0, ms));
-    signal?.addEventListener('abort', done, { once: true });
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
-}
 
 /** No answer in time: a transport failure like any other (retried, and described as such). */
 export class AttemptTimeoutError extends KubeTransportError {
