@@ -130,6 +130,11 @@ export async function runCli(argv: string[], world: World): Promise<number> {
     world.io.stdout.write(formatCompletion(await complete(program, argv.slice(1), valueSource)));
     return 0;
   }
+  if (argv.length === 0) {
+    // As kubectl does: no command is a request for help, not a mistake.
+    program.outputHelp();
+    return 0;
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

@@ -49,6 +49,14 @@ describe('in-process commands with an injected clock', () => {
     expect(muchLater.stdout.text).toMatch(/\nin-process\s+me\s+8d\s+8d\s+15s\s+expired 7d23h ago\s+0\s+8d\n$/);
   });
 
+  it('no arguments prints the help on stdout and exits 0, as kubectl does', async () => {
+    const run = world({ now: () => 0, monotonic: () => 0 });
+    expect(await runCli([], run.world)).toBe(0);
+    expect(run.stdout.text).toMatch(/^Usage: leasectl \[options\] \[command\]\n/);
+    expect(run.stdout.text).toContain('leasectl hold example-foo -- ./job.sh');
+    expect(run.stderr.text).toBe('');
+  });
+
   it('usage errors come back as exit code 2 with one line on stderr and nothing thrown', async () => {
     const run = world({ now: () => 0, monotonic: () => 0 });
     expect(await runCli(['list', '--chunk-size', 'many'], run.world)).toBe(2);
