@@ -36,8 +36,6 @@ export interface KubeConnection {
   namespace: string;
   /** True when the namespace came from -n rather than the kubeconfig. */
   namespaceFromFlag: boolean;
-  contextName: string | undefined;
-  server: string;
   /** Names of the namespaces the caller may list (for completing -n). */
   namespaceNames(signal?: AbortSignal): Promise<string[]>;
   /** Drops the connection's sockets (idle keep-alive ones, and any request still in flight). */

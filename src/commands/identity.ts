@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import type { CommandContext, KubeConnection } from '../context.js';
 import { describeError } from '../error-message.js';
 import { ExitCode, ExitError, UsageError } from '../errors.js';
@@ -10,7 +10,7 @@ import {
   APISERVER_LABEL_VALUE,
   apiserverLeaseName,
   HOSTNAME_LABEL,
-  identitySchemeOf,
+  isApiserverIdentityLease,
   LEGACY_APISERVER_COMPONENT_LABEL,
   legacyApiserverLeaseName,
 } from '../lease/apiserver-identity.js';
@@ -42,14 +42,7 @@ export const IDENTITY_SELECTORS = [
   `${LEGACY_APISERVER_COMPONENT_LABEL}=${APISERVER_LABEL_VALUE}`,
 ] as const;
 
-/** Every 1.20–1.26 identity lease is named kube-apiserver-<uuid or hash>; the old label alone is not proof. */
-const LEGACY_IDENTITY_NAME_PREFIX = 'kube-apiserver-';
 const LIST_PAGE_SIZE = 500;
-
-export function isApiserverIdentityLease(lease: Lease): boolean {
-  const scheme = identitySchemeOf(lease);
-  return scheme === 'current' || (scheme === 'legacy' && lease.metadata.name.startsWith(LEGACY_IDENTITY_NAME_PREFIX));
-}
 
 /** Identity leases from both listings, each once (a relabelled lease carries both labels), by name. */
 export function mergeIdentityLeases(listings: readonly Lease[][]): Lease[] {

@@ -22,8 +22,6 @@ export async function connect(flags: KubeFlags, env: NodeJS.ProcessEnv): Promise
     client: new HttpLeaseClient(transport),
     namespace: flags.namespace ?? resolved.contextNamespace ?? 'default',
     namespaceFromFlag: flags.namespace !== undefined,
-    contextName: resolved.contextName,
-    server: transport.server.toString(),
     namespaceNames: (signal) => listNamespaceNames(transport, signal),
     close: () => transport.close(),
   };

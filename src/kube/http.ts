@@ -2,6 +2,7 @@
 // of the server's JSON and Status bodies; authentication comes from credentials.ts.
 import http from 'node:http';
 import https from 'node:https';
+import { sleep } from '../clock.js';
 import type { Credentials } from './credentials.js';
 import { KubeApiError, KubeTransportError, type Status } from './errors.js';
 
@@ -10,8 +11,6 @@ export interface HttpRequest {
   path: string;
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
-  contentType?: string;
-  accept?: string;
   signal?: AbortSignal;
 }
 
@@ -97,7 +96,7 @@ export function describeTransportFailure(error: NodeJS.ErrnoException, server: U
 }
 
 export class HttpTransport {
-  readonly server: URL;
+  private readonly server: URL;
   private readonly options: HttpTransportOptions;
   private readonly agent: http.Agent;
 
@@ -126,11 +125,11 @@ export class HttpTransport {
     const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
     const headers: http.OutgoingHttpHeaders = {
       ...(await this.options.credentials.headers()),
-      Accept: request.accept ?? 'application/json',
+      Accept: 'application/json',
       'User-Agent': this.options.userAgent,
     };
     if (payload !== undefined) {
-      headers['Content-Type'] = request.contentType ?? 'application/json';
+      headers['Content-Type'] = 'application/json';
       headers['Content-Length'] = Buffer.byteLength(payload);
     }
     const transport = url.protocol === 'http:' ? http : https;
@@ -182,7 +181,7 @@ export class HttpTransport {
       if (statusCode >= 200 && statusCode < 300) return { statusCode, headers: response.headers, body };
       const retryAfterSeconds = Number(response.headers['retry-after']);
       if (statusCode === 429 && attempt < RETRY_AFTER_LIMIT && retryAfterSeconds > 0 && !request.signal?.aborted) {
-        await new Promise((resolve) => setTimeout(resolve, Math.min(retryAfterSeconds, 10) * 1000));
+        await sleep(Math.min(retryAfterSeconds, 10) * 1000, request.signal);
         continue;
       }
       throw new KubeApiError(parseStatus(statusCode, body), statusCode);

@@ -13,8 +13,6 @@ export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
 /** Set only with the UnknownVersionInteroperabilityProxy feature gate: `<ip>:<port>`. */
 export const PEER_ADDRESS_ANNOTATION = 'kubernetes.io/peer-advertise-address';
 export const APISERVER_IDENTITY_NAMESPACE = 'kube-system';
-export const IDENTITY_LEASE_DURATION_SECONDS = 3600;
-export const IDENTITY_LEASE_RENEW_INTERVAL_MS = 10_000;
 /** The apiserver deletes an identity lease once it is this long past renewTime + duration (swept hourly). */
 export const IDENTITY_GC_AFTER_EXPIRY_MS = 3_600_000;
 
@@ -50,6 +48,15 @@ export function identitySchemeOf(lease: Lease): IdentityScheme | undefined {
   if (current) return 'current';
   if (legacy) return 'legacy';
   return undefined;
+}
+
+/**
+ * Whether a lease is an apiserver identity lease: the 1.27+ label, or the old label on a name of the old shape
+ * (the old label alone is not proof: other components used k8s.io/component).
+ */
+export function isApiserverIdentityLease(lease: Lease): boolean {
+  const scheme = identitySchemeOf(lease);
+  return scheme === 'current' || (scheme === 'legacy' && lease.metadata.name.startsWith(LEGACY_NAME_PREFIX));
 }
 
 /** The name this identity lease should have given its hostname label; undefined without label or scheme. */

@@ -10,11 +10,6 @@ export function formatMicroTime(epochMs: number): string {
   return `${iso.slice(0, 23)}000Z`;
 }
 
-/** metav1.Time (e.g. creationTimestamp): RFC 3339 with seconds precision, UTC. */
-export function formatKubeTime(epochMs: number): string {
-  return `${new Date(Math.floor(epochMs)).toISOString().slice(0, 19)}Z`;
-}
-
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:(Z)|([+-])(\d{2}):(\d{2}))$/;
 
 /**

@@ -62,7 +62,7 @@ describe('hold: mutual exclusion', () => {
   it('two holds with the same --identity never run together', async () => {
     const name = uniqueName('same-id');
     const log = join(dir, `${name}.log`);
-    const holds = ['a', 'b'].map((id) => startHold(name, ['--identity', 'shared_1', '-c', `echo start >> ${log}; sleep 0.3; echo end >> ${log}`]));
+    const holds = ['a', 'b'].map(() => startHold(name, ['--identity', 'shared_1', '-c', `echo start >> ${log}; sleep 0.3; echo end >> ${log}`]));
     expect(await Promise.all(holds.map((h) => h.exit))).toEqual([0, 0]);
     expect(readFileSync(log, 'utf8')).toBe('start\nend\nstart\nend\n');
   }, 30_000);

@@ -3,7 +3,6 @@ import {
   APISERVER_IDENTITY_LABEL,
   HOSTNAME_LABEL,
   IDENTITY_GC_AFTER_EXPIRY_MS,
-  IDENTITY_LEASE_DURATION_SECONDS,
   LEGACY_APISERVER_COMPONENT_LABEL,
   PEER_ADDRESS_ANNOTATION,
   apiserverLeaseName,
@@ -124,7 +123,6 @@ describe('identity lease constants', () => {
     expect(LEGACY_APISERVER_COMPONENT_LABEL).toBe('k8s.io/component');
     expect(HOSTNAME_LABEL).toBe('kubernetes.io/hostname');
     expect(PEER_ADDRESS_ANNOTATION).toBe('kubernetes.io/peer-advertise-address');
-    expect(IDENTITY_LEASE_DURATION_SECONDS).toBe(3600);
     expect(IDENTITY_GC_AFTER_EXPIRY_MS).toBe(60 * 60 * 1000);
   });
 });

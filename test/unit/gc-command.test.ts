@@ -40,7 +40,7 @@ async function runGc(args: string[], leases: Lease[], options: { tty?: boolean; 
     io: { stdin: process.stdin, stdout, stderr },
     clock: { now: () => NOW, monotonic: () => (tick += 1000) },
     env: {},
-    connect: async () => ({ client: client as LeaseClient, namespace: 'apps', namespaceFromFlag: true, contextName: undefined, server: '', namespaceNames: async () => [], close: () => {} }),
+    connect: async () => ({ client: client as LeaseClient, namespace: 'apps', namespaceFromFlag: true, namespaceNames: async () => [], close: () => {} }),
     color: false,
     verbosity: args.includes('-v') ? 1 : 0,
     signals: { subscribe: () => () => {} },

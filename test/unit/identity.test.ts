@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hostnameLeaseNames, identityCommand, IDENTITY_SELECTORS, isApiserverIdentityLease, mergeIdentityLeases } from '../../src/commands/identity.js';
+import { hostnameLeaseNames, identityCommand, IDENTITY_SELECTORS, mergeIdentityLeases } from '../../src/commands/identity.js';
+import { isApiserverIdentityLease } from '../../src/lease/apiserver-identity.js';
 import type { CommandContext, KubeConnection } from '../../src/context.js';
 import { describeError } from '../../src/error-message.js';
 import { KubeApiError, KubeTransportError } from '../../src/kube/errors.js';
@@ -174,8 +175,6 @@ async function runIdentity(args: string[], leases: Lease[], options: { namespace
     client: fakeClient(leases, options.failure),
     namespace: options.namespace ?? 'default',
     namespaceFromFlag: options.namespace !== undefined,
-    contextName: 'test',
-    server: 'https://127.0.0.1:6443',
     namespaceNames: async () => [],
     close: () => {},
   };

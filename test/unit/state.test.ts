@@ -1,11 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import {
-  LEGACY_NODE_MONITOR_GRACE_PERIOD_MS,
-  NODE_LEASE_DURATION_SECONDS,
-  NODE_LEASE_NAMESPACE,
-  NODE_MONITOR_GRACE_PERIOD_MS,
-  nodeHeartbeatStaleness,
-} from '../../src/lease/node-heartbeat.js';
 import { describeExpiry, describeRelative, expiredForMs, leaseState } from '../../src/lease/state.js';
 import type { Lease, LeaseSpec } from '../../src/lease/types.js';
 
@@ -163,51 +156,5 @@ describe('describeRelative', () => {
 
   it('says <unset> for an absent timestamp', () => {
     expect(describeRelative(undefined, RENEWED_AT)).toBe('<unset>');
-  });
-});
-
-describe('nodeHeartbeatStaleness', () => {
-  const nodeLease = (spec: LeaseSpec): Lease => ({
-    metadata: { name: 'worker-1', namespace: NODE_LEASE_NAMESPACE },
-    spec,
-  });
-  const kubeletSpec: LeaseSpec = { holderIdentity: 'worker-1', leaseDurationSeconds: 40, renewTime: RENEW_TIME };
-
-  it('is fresh within 40 s, stale by duration after 40 s, stale by the 50 s grace period after 50 s', () => {
-    expect(nodeHeartbeatStaleness(nodeLease(kubeletSpec), RENEWED_AT + 10_000)).toEqual({
-      sinceRenewMs: 10_000,
-      leaseDurationMs: 40_000,
-      gracePeriodMs: 50_000,
-      staleByLeaseDuration: false,
-      staleByGracePeriod: false,
-    });
-    const at = (ms: number) => nodeHeartbeatStaleness(nodeLease(kubeletSpec), RENEWED_AT + ms);
-    expect([at(40_000).staleByLeaseDuration, at(40_001).staleByLeaseDuration]).toEqual([false, true]);
-    expect([at(45_000).staleByGracePeriod, at(50_000).staleByGracePeriod, at(50_001).staleByGracePeriod]).toEqual([
-      false,
-      false,
-      true,
-    ]);
-  });
-
-  it('uses the pre-1.32 40 s grace period when asked', () => {
-    const staleness = nodeHeartbeatStaleness(
-      nodeLease(kubeletSpec),
-      RENEWED_AT + 45_000,
-      LEGACY_NODE_MONITOR_GRACE_PERIOD_MS,
-    );
-    expect(staleness.gracePeriodMs).toBe(40_000);
-    expect(staleness.staleByGracePeriod).toBe(true);
-  });
-
-  it('falls back to the kubelet default duration and counts a never-renewed lease as stale', () => {
-    const staleness = nodeHeartbeatStaleness(nodeLease({ holderIdentity: 'worker-1' }), RENEWED_AT);
-    expect(staleness).toEqual({
-      sinceRenewMs: undefined,
-      leaseDurationMs: NODE_LEASE_DURATION_SECONDS * 1000,
-      gracePeriodMs: NODE_MONITOR_GRACE_PERIOD_MS,
-      staleByLeaseDuration: true,
-      staleByGracePeriod: true,
-    });
   });
 });
