@@ -32,12 +32,15 @@ async function createLeases(namespace: string, leases: object[]): Promise<void> 
   expect(result.code, result.stderr).toBe(0);
 }
 
-/** The first two columns of a table (NAME and HOLDER; HOLDER may be blank). */
-function nameAndHolder(table: string, columns = 2): string[] {
-  return table
-    .trimEnd()
-    .split('\n')
-    .map((line) => line.split(/\s{3,}/).slice(0, columns).join('|'));
+/**
+ * The cells of the columns before AGE (NAME and HOLDER, with NAMESPACE first under -A), cut at the header's column
+ * starts: a blank HOLDER cell must stay a column of its own, not let AGE slide into its place.
+ */
+function nameAndHolder(table: string): string[] {
+  const [header = '', ...rows] = table.trimEnd().split('\n');
+  const ageStart = header.indexOf('AGE');
+  const starts = [...header.slice(0, ageStart).matchAll(/\S+/g)].map((match) => match.index!);
+  return rows.map((row) => starts.map((start, index) => row.slice(start, starts[index + 1] ?? ageStart).trim()).join('|'));
 }
 
 beforeAll(async () => {
@@ -77,7 +80,7 @@ describe.skipIf(!hasKubectl)(`list matches kubectl get lease (${hasKubectl ? 'ku
     const ours = await cluster.leasectl(['list', '-A']);
     const theirs = await cluster.kubectl(['get', 'lease', '-A']);
     expect(ours.stdout.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+HOLDER\s+AGE$/);
-    const mine = (table: string) => nameAndHolder(table, 3).filter((row) => row.startsWith(`${ns}|`));
+    const mine = (table: string) => nameAndHolder(table).filter((row) => row.startsWith(`${ns}|`));
     expect(mine(ours.stdout)).toEqual(mine(theirs.stdout));
     expect(mine(ours.stdout)).toHaveLength(3);
   });
