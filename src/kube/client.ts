@@ -1,8 +1,10 @@
 import { createInterface } from 'node:readline';
 import type { Lease, LeaseList } from '../lease/types.js';
 import { LEASE_API_VERSION, LEASE_KIND } from '../lease/types.js';
+import { UsageError } from '../errors.js';
 import { KubeApiError, KubeTransportError, type Status } from './errors.js';
 import type { HttpTransport } from './http.js';
+import { nameSegmentProblem, namespaceSegmentProblem } from './path-segments.js';
 import type {
   DeletePreconditions,
   LeaseClient,
@@ -15,12 +17,20 @@ import type {
 
 const API_PREFIX = '/apis/coordination.k8s.io/v1';
 
+/** One path segment, refused if it could leave its place (`..` would turn a namespace's list into the cluster's). */
+function segment(value: string, problem: (value: string) => string | undefined): string {
+  const invalid = problem(value);
+  if (invalid !== undefined) throw new UsageError(invalid);
+  return encodeURIComponent(value);
+}
+
+// Every request path is built here, from segments that cannot change its shape.
 function collectionPath(namespace: string | undefined): string {
-  return namespace === undefined ? `${API_PREFIX}/leases` : `${API_PREFIX}/namespaces/${encodeURIComponent(namespace)}/leases`;
+  return namespace === undefined ? `${API_PREFIX}/leases` : `${API_PREFIX}/namespaces/${segment(namespace, namespaceSegmentProblem)}/leases`;
 }
 
 function itemPath(ref: LeaseRef): string {
-  return `${collectionPath(ref.namespace)}/${encodeURIComponent(ref.name)}`;
+  return `${collectionPath(ref.namespace)}/${segment(ref.name, nameSegmentProblem)}`;
 }
 
 function listQuery(options: ListOptions): Record<string, string | number | undefined> {

@@ -2,6 +2,7 @@
 // of the server's JSON and Status bodies; authentication comes from credentials.ts.
 import http from 'node:http';
 import https from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import { sleep } from '../clock.js';
 import type { Credentials } from './credentials.js';
 import { KubeApiError, KubeTransportError, type Status } from './errors.js';
@@ -110,18 +111,22 @@ export class HttpTransport {
       (this.server.protocol === 'http:' ? new http.Agent({ keepAlive: true }) : new https.Agent({ keepAlive: true, ...credentials.tls }));
   }
 
-  private url(request: HttpRequest): URL {
+  /**
+   * The request's path and query, appended to the server's path as they are. Never resolved against a URL: that
+   * would remove `.` and `..` segments (and their %2E spellings) and so move the request elsewhere.
+   */
+  private pathAndQuery(request: HttpRequest): string {
     const base = this.server.pathname.replace(/\/$/, '');
-    const url = new URL(base + request.path, this.server);
+    const query = new URLSearchParams();
     for (const [key, value] of Object.entries(request.query ?? {})) {
-      if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
+      if (value !== undefined && value !== '') query.set(key, String(value));
     }
-    return url;
+    const search = query.toString();
+    return search === '' ? base + request.path : `${base}${request.path}?${search}`;
   }
 
   /** Opens a request; resolves with the response once headers arrive. */
   private async open(request: HttpRequest, streaming: boolean): Promise<http.IncomingMessage> {
-    const url = this.url(request);
     const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
     const headers: http.OutgoingHttpHeaders = {
       ...(await this.options.credentials.headers()),
@@ -132,10 +137,11 @@ export class HttpTransport {
       headers['Content-Type'] = 'application/json';
       headers['Content-Length'] = Buffer.byteLength(payload);
     }
-    const transport = url.protocol === 'http:' ? http : https;
+    const transport = this.server.protocol === 'http:' ? http : https;
+    const target = { ...urlToHttpOptions(this.server), path: this.pathAndQuery(request) };
     return new Promise((resolve, reject) => {
       let timedOut = false;
-      const req = transport.request(url, { agent: this.agent, method: request.method, headers, signal: request.signal });
+      const req = transport.request({ ...target, agent: this.agent, method: request.method, headers, signal: request.signal });
       const timeoutMs = this.options.requestTimeoutMs;
       const timer = timeoutMs && !streaming ? setTimeout(() => ((timedOut = true), req.destroy(new Error('timeout'))), timeoutMs) : undefined;
       req.on('response', (response) => {
