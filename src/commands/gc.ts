@@ -29,6 +29,7 @@ import {
   durationArgument,
   examplesHelp,
   exitCodesHelp,
+  leaseNamesArgument,
   noHeadersOption,
   outputOption,
   positiveIntegerArgument,
@@ -127,7 +128,7 @@ export function gcCommand(ctx: CommandContext): Command {
         'Kubernetes deletes them with their Node) unless --include-owned. Each delete carries the uid and resourceVersion from the listing, so a lease renewed in the meantime is kept.\n\n' +
         'Deleted leases are printed to stdout as kubectl delete does (-o name: one lease.coordination.k8s.io/NAME per line); kept, failed and skipped ones and the summary go to stderr.',
     )
-    .argument('[names...]', 'only these leases (still only if expired long enough)')
+    .argument('[names...]', 'only these leases (still only if expired long enough)', leaseNamesArgument)
     .addOption(allNamespacesOption())
     .addOption(selectorOption())
     .option('--dry-run', 'print what would be deleted (NAMESPACE NAME HOLDER EXPIRED-FOR) and delete nothing')

@@ -8,7 +8,7 @@ import { defaultGracePeriodMs, validateHoldTimings } from '../hold/timing.js';
 import type { ElectionConfig } from '../lease/election.js';
 import { defaultHolderIdentity } from '../lease/holder.js';
 import { formatDuration } from '../lease/time.js';
-import { examplesHelp, exitCodesHelp, timerDurationArgument } from './options.js';
+import { examplesHelp, exitCodesHelp, leaseNameProblem, timerDurationArgument } from './options.js';
 
 interface HoldFlags {
   identity?: string;
@@ -78,7 +78,7 @@ export function holdCommand(ctx: CommandContext): Command {
       ].join('\n'),
     )
     .usage('[flags] NAME -- COMMAND [ARGS...]  |  hold [flags] NAME -c STRING')
-    .argument('<name>', 'lease name')
+    .argument('<name>', 'lease name', holdLeaseNameArgument)
     .argument('[command...]', 'the command and its arguments, after --')
     .option('--identity <identity>', 'holder identity (default: <hostname>_<uuid>, new for every run)')
     .addOption(new Option('--lease-duration <duration>', 'how long others wait after the last renewal they saw before taking the lease (whole seconds)').argParser(timerDurationArgument).default(15_000, '15s'))
@@ -166,6 +166,13 @@ export function holdCommand(ctx: CommandContext): Command {
       }
       if (code !== 0) throw new ExitError(code);
     });
+}
+
+/** A bad NAME is refused before anything is sent, as leasectl's own error (125). */
+function holdLeaseNameArgument(name: string): string {
+  const invalid = leaseNameProblem(name);
+  if (invalid) throw new ExitError(HoldExitCode.failed, invalid);
+  return name;
 }
 
 /** The root program's argv as given (commander keeps it on the command that parsed it). */

@@ -6,7 +6,7 @@ import { KubeApiError } from '../kube/errors.js';
 import type { Lease } from '../lease/types.js';
 import { printDescriptions } from '../printers/describe.js';
 import { asList, forDisplay, serialize } from '../printers/index.js';
-import { COMMON_EXIT_CODES, examplesHelp, exitCodesHelp, outputOption, showManagedFieldsOption } from './options.js';
+import { COMMON_EXIT_CODES, examplesHelp, exitCodesHelp, leaseNamesArgument, outputOption, showManagedFieldsOption } from './options.js';
 
 interface InspectFlags {
   output?: 'yaml' | 'json';
@@ -21,7 +21,7 @@ export function inspectCommand(ctx: CommandContext): Command {
       'Show one or more leases in full, like kubectl describe: every spec field (an absent field is <unset>, an empty one ""), times as written and relative to now, the holder split into host and id, how long ' +
         "it has held the lease, when it last renewed, and whether it has expired by this machine's clock.",
     )
-    .argument('<names...>', 'lease names')
+    .argument('<names...>', 'lease names', leaseNamesArgument)
     .addOption(outputOption(['yaml', 'json']))
     .addOption(showManagedFieldsOption())
     .addHelpText(

@@ -13,6 +13,7 @@ import {
   COMMON_EXIT_CODES,
   examplesHelp,
   exitCodesHelp,
+  leaseNamesArgument,
   noHeadersOption,
   outputOption,
   positiveIntegerArgument,
@@ -59,7 +60,7 @@ export function listCommand(ctx: CommandContext): Command {
       'List leases in a namespace (or all namespaces), with the holder and age columns of `kubectl get lease`. -o wide adds what kubectl cannot show: when each lease was renewed, its duration, when it expires ' +
         "(judged by this machine's clock), how many times it changed hands, and when the holder acquired it.",
     )
-    .argument('[names...]', 'only these leases')
+    .argument('[names...]', 'only these leases', leaseNamesArgument)
     .addOption(allNamespacesOption())
     .addOption(selectorOption())
     .option('--field-selector <selector>', 'field selector (the API serves metadata.name and metadata.namespace)')

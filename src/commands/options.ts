@@ -1,5 +1,7 @@
 // Option declarations shared by several commands, declared once so help, completion and README agree.
 import { InvalidArgumentError, Option } from 'commander';
+import { UsageError } from '../errors.js';
+import { nameSegmentProblem } from '../kube/path-segments.js';
 import { formatDuration, InvalidDurationError, parseDuration } from '../lease/time.js';
 
 /** Commander parser for Go-style durations (`15s`, `1h2m3s`, `500ms`). */
@@ -30,6 +32,28 @@ export function requestTimeoutArgument(text: string): number {
 export function positiveIntegerArgument(text: string): number {
   if (!/^\d+$/.test(text)) throw new InvalidArgumentError(`expected a whole number such as 500, got "${text}"`);
   return Number(text);
+}
+
+/**
+ * What is wrong with a lease name given as an argument, in kubectl's words and with the fix: a name that would not
+ * stay in its path segment (`inspect ..` would otherwise read the namespace's collection) is refused before
+ * anything is sent.
+ */
+export function leaseNameProblem(name: string): string | undefined {
+  const invalid = nameSegmentProblem(name);
+  return invalid && `${invalid}; give the name of a lease, such as example-foo`;
+}
+
+/** Parser for a lease-name argument (see leaseNameProblem). */
+export function leaseNameArgument(name: string): string {
+  const invalid = leaseNameProblem(name);
+  if (invalid) throw new UsageError(invalid);
+  return name;
+}
+
+/** leaseNameArgument for NAME... (commander folds each value into the previous ones). */
+export function leaseNamesArgument(name: string, previous: string[] = []): string[] {
+  return [...previous, leaseNameArgument(name)];
 }
 
 export function outputOption(formats: readonly string[]): Option {

@@ -6,7 +6,7 @@ import { KubeApiError } from '../kube/errors.js';
 import { describeHolding, isHeldBy } from '../lease/election.js';
 import type { Lease } from '../lease/types.js';
 import { NAME_PREFIX, printObjects } from '../printers/index.js';
-import { examplesHelp, exitCodesHelp, holderIdentityOption, outputOption } from './options.js';
+import { examplesHelp, exitCodesHelp, holderIdentityOption, leaseNameArgument, outputOption } from './options.js';
 import { notOursMessage, requireIdentity } from './renew.js';
 
 interface ReleaseFlags {
@@ -31,7 +31,7 @@ export function releaseCommand(ctx: CommandContext): Command {
         'The identity defaults to $LEASECTL_IDENTITY, which hold sets for its command.',
       ].join('\n'),
     )
-    .argument('<name>', 'lease name')
+    .argument('<name>', 'lease name', leaseNameArgument)
     .addOption(holderIdentityOption())
     .option('--force', 'release the lease whoever holds it')
     .addOption(outputOption(['json', 'yaml']))

@@ -7,7 +7,7 @@ import { createdLease, decideRenewOnce, describeHolding, validateLeaseDurationSe
 import { humanDuration } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
 import { NAME_PREFIX, printObjects } from '../printers/index.js';
-import { durationArgument, examplesHelp, exitCodesHelp, holderIdentityOption, outputOption } from './options.js';
+import { durationArgument, examplesHelp, exitCodesHelp, holderIdentityOption, leaseNameArgument, outputOption } from './options.js';
 
 interface RenewFlags {
   identity?: string;
@@ -33,7 +33,7 @@ export function renewCommand(ctx: CommandContext): Command {
         'The identity defaults to $LEASECTL_IDENTITY, which hold sets for its command, so a command run by hold can renew its own lease.',
       ].join('\n'),
     )
-    .argument('<name>', 'lease name')
+    .argument('<name>', 'lease name', leaseNameArgument)
     .addOption(holderIdentityOption())
     .option('--acquire', 'also take the lease when it is missing, free or expired')
     .addOption(new Option('--lease-duration <duration>', 'leaseDurationSeconds to write, whole seconds (default: keep the lease\'s; 15s when acquiring)').argParser(durationArgument))

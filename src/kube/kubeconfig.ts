@@ -11,6 +11,7 @@ import type { KubeFlags } from '../context.js';
 import { UsageError } from '../errors.js';
 import { KubeconfigError } from './errors.js';
 import { kubeconfigFiles } from './kubeconfig-files.js';
+import { namespaceSegmentProblem } from './path-segments.js';
 
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
@@ -32,7 +33,7 @@ export interface ResolvedKubeconfig {
   userName: string;
   user: KubeconfigEntry;
   contextName: string | undefined;
-  /** The context's namespace, trimmed (the in-cluster namespace file ends with a newline). */
+  /** The context's namespace, trimmed (the in-cluster namespace file ends with a newline); checked unless -n was given. */
   contextNamespace: string | undefined;
   /** Where the configuration came from, for -v and for error messages. */
   source: string;
@@ -43,6 +44,8 @@ interface NamedEntries {
   users: Map<string, KubeconfigEntry>;
   contexts: Map<string, KubeconfigEntry>;
   currentContext: string | undefined;
+  /** The in-cluster namespace file, when the context's namespace was read from it. */
+  namespaceFile?: string;
 }
 
 // kubectl resolves these relative to the file that names them.
@@ -105,6 +108,7 @@ function inClusterEntries(env: NodeJS.ProcessEnv, serviceAccountDir: string): Na
     users: new Map([['in-cluster', { tokenFile: join(serviceAccountDir, 'token') }]]),
     contexts: new Map([['in-cluster', { cluster: 'in-cluster', user: 'in-cluster', namespace }]]),
     currentContext: 'in-cluster',
+    namespaceFile,
   };
 }
 
@@ -162,6 +166,11 @@ export function resolveKubeconfig(flags: KubeFlags, environment: KubeconfigEnvir
     ? { ...cluster, 'insecure-skip-tls-verify': true, 'certificate-authority': undefined, 'certificate-authority-data': undefined }
     : cluster;
   const namespace = typeof context?.namespace === 'string' ? context.namespace.trim() : '';
+  if (namespace !== '' && flags.namespace === undefined) {
+    const invalid = namespaceProblem(namespace);
+    const origin = entries.namespaceFile ? `read from ${entries.namespaceFile}` : `the namespace of context "${contextName}" in ${source}`;
+    if (invalid) throw new KubeconfigError(`${invalid} (${origin}): correct it there, or give -n NAMESPACE`);
+  }
   return {
     server: cluster.server.replace(/\/$/, ''),
     clusterName,
@@ -176,11 +185,21 @@ export function resolveKubeconfig(flags: KubeFlags, environment: KubeconfigEnvir
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-/** -n is a DNS-1123 label; catching `-n=foo` (commander keeps the `=`) and typos before a request is sent. */
-export function validateNamespace(namespace: string): void {
+/**
+ * What is wrong with a namespace, whatever it came from: kubectl's words for one that would leave its path
+ * segment, else the rule every namespace's name follows (a DNS-1123 label), which catches typos before a request.
+ */
+function namespaceProblem(namespace: string): string | undefined {
+  const leavesSegment = namespaceSegmentProblem(namespace);
+  if (leavesSegment !== undefined) return leavesSegment;
   if (namespace.length > 63 || !DNS1123_LABEL.test(namespace)) {
-    throw new UsageError(
-      `invalid namespace "${namespace}": a namespace is a lowercase RFC 1123 label (letters, digits and '-', at most 63 characters), e.g. -n kube-system`,
-    );
+    return `invalid namespace ${JSON.stringify(namespace)}: a namespace is a lowercase RFC 1123 label (letters, digits and '-', at most 63 characters)`;
   }
+  return undefined;
+}
+
+/** -n, checked before the kubeconfig is read. */
+export function validateNamespace(namespace: string): void {
+  const invalid = namespaceProblem(namespace);
+  if (invalid) throw new UsageError(`${invalid}; give -n a namespace such as kube-system`);
 }
