@@ -13,6 +13,7 @@ import { COMMON_EXIT_CODES, examplesHelp, exitCodesHelp, requestTimeoutArgument 
 import { complete, formatCompletion } from './completion/complete.js';
 import type { CommandContext, IOStreams, KubeConnection, KubeFlags, SignalSource } from './context.js';
 import { describeError } from './error-message.js';
+import { withPflagShortValues } from './flag-spellings.js';
 import { CLIENT_NODE_VERSION, LEASECTL_VERSION } from './version.js';
 
 /** What the process edge (or a test) provides. */
@@ -136,7 +137,7 @@ export async function runCli(argv: string[], world: World): Promise<number> {
     return 0;
   }
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(withPflagShortValues(program, argv), { from: 'user' });
     return 0;
   } catch (error) {
     const verbosity = (program.opts<GlobalFlags>().verbose as number | undefined) ?? 0;

@@ -187,9 +187,9 @@ describe('list flags', () => {
     const badOutput = await cluster.leasectl(['list', '-o', 'xml']);
     expect(badOutput.code).toBe(2);
     expect(badOutput.stderr).toMatch(/^error: option '-o, --output <format>' argument 'xml' is invalid. Allowed choices are wide, yaml, json, name./);
-    const badNamespace = await cluster.leasectl(['list', '-n=foo']);
+    const badNamespace = await cluster.leasectl(['list', '-n', 'Foo']);
     expect(badNamespace.code).toBe(2);
-    expect(badNamespace.stderr).toMatch(/^error: invalid namespace "=foo"/);
+    expect(badNamespace.stderr).toMatch(/^error: invalid namespace "Foo"/);
     const typo = await cluster.leasectl(['list', '--namespce', 'x']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('(Did you mean --namespace?)');
