@@ -1,5 +1,5 @@
 // The commander program: global flags declared once, every command registered, errors turned into exit codes.
-import { Command, Option } from 'commander';
+import { Command, Option, type ErrorOptions } from 'commander';
 import type { Clock } from './clock.js';
 import { completionCommand } from './commands/completion.js';
 import { gcCommand } from './commands/gc.js';
@@ -36,9 +36,22 @@ export function allowsColor(world: World, colorFlag: boolean): boolean {
   return colorFlag && Boolean(world.io.stdout.isTTY) && world.env.TERM !== 'dumb' && world.env.NO_COLOR === undefined;
 }
 
+/** Unknown commands that name what other commands do, and what to say instead of commander's spelling guess. */
+const MEANT_COMMANDS: Readonly<Record<string, string>> = {
+  delete: 'Did you mean gc NAME, which deletes a lease once it has expired, or release NAME, which frees it for the next holder?',
+};
+
+/** The root command: an unknown command that is another tool's verb is pointed at the commands that do its job. */
+class Program extends Command {
+  override error(message: string, errorOptions?: ErrorOptions): never {
+    const meant = errorOptions?.code === 'commander.unknownCommand' ? MEANT_COMMANDS[this.args[0] ?? ''] : undefined;
+    return super.error(meant ? `error: unknown command '${this.args[0]}'\n(${meant})` : message, errorOptions);
+  }
+}
+
 export function createProgram(world: World): { program: Command; connections: KubeConnection[] } {
   const connections: KubeConnection[] = [];
-  const program = new Command(world.programName)
+  const program = new Program(world.programName)
     .exitOverride()
     .configureOutput({
       writeOut: (text) => world.io.stdout.write(asInvoked(text, world.programName)),

@@ -201,10 +201,14 @@ export function resolveCommand(name: string, commandArgs: readonly string[], fla
   const afterSeparator = separator === -1 ? [] : raw.slice(separator + 1);
   const sameArgs = afterSeparator.length === commandArgs.length && afterSeparator.every((arg, i) => arg === commandArgs[i]);
   if (!sameArgs) {
-    throw new ExitError(
-      HoldExitCode.failed,
-      `the command must follow --, so that none of its arguments is read as a flag: write hold ${name} -- ${commandArgs.join(' ')}`,
-    );
+    // `hold -- NAME -- CMD`: everything after the first -- is an argument, the name and the second -- too.
+    const nameAfterSeparator = afterSeparator.length === commandArgs.length + 1 && afterSeparator[0] === name;
+    const command = (nameAfterSeparator && commandArgs[0] === '--' ? commandArgs.slice(1) : commandArgs).join(' ') || 'COMMAND [ARGS...]';
+    if (nameAfterSeparator && name.startsWith('-')) {
+      throw new ExitError(HoldExitCode.failed, `"${name}" after -- was read as the lease name, and a lease name cannot start with '-': write hold NAME -- ${command}`);
+    }
+    if (nameAfterSeparator) throw new ExitError(HoldExitCode.failed, `the lease name goes before --: write hold ${name} -- ${command}`);
+    throw new ExitError(HoldExitCode.failed, `the command must follow --, so that none of its arguments is read as a flag: write hold ${name} -- ${command}`);
   }
   if (commandArgs[0] === '') {
     throw new ExitError(HoldExitCode.failed, `the command must not be empty: write hold ${name} -- COMMAND [ARGS...], or hold ${name} -c 'STRING' for a shell string`);
