@@ -56,7 +56,7 @@ const contextRefusal = () =>
   `error: invalid namespace "..": [may not be '..'] (the namespace of context "${contextName}" in ${dotDotContext}): correct it there, or give -n NAMESPACE\n`;
 
 describe('a namespace that would leave its path segment', () => {
-  it('-n .. is refused in kubectl\'s words, exit 2', async () => {
+  it("-n .. is refused in kubectl's words, exit 2", async () => {
     const result = await cluster.leasectl(['list', '-n', '..']);
     expect(result).toMatchObject({ code: 2, stdout: '', stderr: `error: invalid namespace "..": [may not be '..']; give -n a namespace such as kube-system\n` });
   });

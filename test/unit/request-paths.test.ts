@@ -55,7 +55,7 @@ describe('path segments, in client-go\'s words', () => {
 });
 
 describe('HttpLeaseClient request paths', () => {
-  it('sends a namespace\'s list to that namespace and an item to its own path', async () => {
+  it("sends a namespace's list to that namespace and an item to its own path", async () => {
     expect(await pathsOf((client) => client.listPage({ namespace: 'team-a', limit: 5 }))).toEqual([
       '/apis/coordination.k8s.io/v1/namespaces/team-a/leases?limit=5',
     ]);
