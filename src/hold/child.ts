@@ -2,7 +2,7 @@
 // and the group's disappearance tells us that all guarded code has stopped; a watchdog stops it if leasectl dies.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { HoldExitCode } from './exit-codes.js';
 
@@ -28,13 +28,27 @@ export interface LaunchedChild {
   endWatchdog(): void;
 }
 
-export type LaunchResult =
-  | { ok: true; child: LaunchedChild }
-  /** exec failed: 127 not found, 126 found but not executable, with a sh-style message; 125 no watchdog. */
-  | { ok: false; exitCode: number; message: string };
+/** exec failed (or would): 127 not found, 126 found but not executable, with a sh-style message; 125 no watchdog. */
+export interface LaunchFailure {
+  ok: false;
+  exitCode: number;
+  message: string;
+}
+
+export type LaunchResult = { ok: true; child: LaunchedChild } | LaunchFailure;
+
+/** A command found as exec would find it: `path` is what runs, `command` (as given) its argv[0] and its name. */
+export interface Executable {
+  command: string;
+  path: string;
+}
+
+export type Resolution = { ok: true; executable: Executable } | LaunchFailure;
 
 export interface ProcessLauncher {
-  launch(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<LaunchResult>;
+  /** Finds the command before anything is acquired for it, so that one that cannot run leaves the lease alone. */
+  resolve(command: string, env: NodeJS.ProcessEnv): Resolution;
+  launch(executable: Executable, args: readonly string[], env: NodeJS.ProcessEnv): Promise<LaunchResult>;
 }
 
 /**
@@ -53,12 +67,13 @@ read line
 
 /** Runs the command exactly as given: PATH lookup, no shell, stdio inherited, a new session, under a watchdog. */
 export const nodeProcessLauncher: ProcessLauncher = {
-  async launch(command, args, env) {
+  resolve: resolveExecutable,
+  async launch(executable, args, env) {
     const watchdog = await startWatchdog();
     if (watchdog instanceof Error) {
       return { ok: false, exitCode: HoldExitCode.failed, message: `cannot start the watchdog (/bin/sh): ${watchdog.message}` };
     }
-    const result = await spawnCommand(command, args, env, watchdog);
+    const result = await spawnCommand(executable, args, env, watchdog);
     if (!result.ok) watchdog.end(); // no pgid: the watchdog exits quietly
     return result;
   },
@@ -84,12 +99,12 @@ function startWatchdog(): Promise<Writable | Error> {
   });
 }
 
-function spawnCommand(command: string, args: readonly string[], env: NodeJS.ProcessEnv, watchdog: Writable): Promise<LaunchResult> {
+function spawnCommand({ command, path }: Executable, args: readonly string[], env: NodeJS.ProcessEnv, watchdog: Writable): Promise<LaunchResult> {
   return new Promise((resolve) => {
     // detached: setsid(), so the child leads a new process group (and session) that we can signal as -pid.
     let child: ChildProcess;
     try {
-      child = spawn(command, [...args], { detached: true, stdio: 'inherit', env });
+      child = spawn(path, [...args], { argv0: command, detached: true, stdio: 'inherit', env });
     } catch (error) {
       // Node refuses some argv synchronously (an empty command, a NUL byte): a launch failure like any other.
       return resolve({ ok: false, ...execFailure(command, error as NodeJS.ErrnoException) });
@@ -124,13 +139,56 @@ function spawnCommand(command: string, args: readonly string[], env: NodeJS.Proc
   });
 }
 
+/** Where execvp(3) looks when PATH is unset (glibc's and libuv's default). */
+const DEFAULT_PATH = '/usr/bin:/bin';
+
+/**
+ * The command as execvp(3) would find it: a name with a slash as it stands, any other on PATH (an empty entry is the
+ * current directory). On PATH, directories are passed over (as the shells do) and files we may not execute too,
+ * which is 126 only if nothing executable comes later, as exec reports EACCES. What is found can still fail at
+ * exec (it changed meanwhile, a bad binary): that is reported by launch, after the lease was taken.
+ */
+export function resolveExecutable(command: string, env: NodeJS.ProcessEnv): Resolution {
+  const failure = (code: string): LaunchFailure => ({ ok: false, ...execFailure(command, { code } as NodeJS.ErrnoException) });
+  if (command === '') return failure('ENOENT');
+  if (command.includes('/')) {
+    const problem = executableProblem(command);
+    return problem === undefined ? { ok: true, executable: { command, path: command } } : failure(problem);
+  }
+  let denied = false;
+  for (const dir of (env.PATH ?? DEFAULT_PATH).split(':')) {
+    const path = `${dir === '' ? '.' : dir}/${command}`;
+    const problem = executableProblem(path);
+    if (problem === undefined) return { ok: true, executable: { command, path } };
+    if (problem === 'EACCES') denied = true;
+  }
+  return failure(denied ? 'EACCES' : 'ENOENT');
+}
+
+function executableProblem(path: string): 'ENOENT' | 'EACCES' | 'EISDIR' | undefined {
+  try {
+    if (statSync(path).isDirectory()) return 'EISDIR';
+    accessSync(path, constants.X_OK);
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EACCES' ? 'EACCES' : 'ENOENT';
+  }
+}
+
 function execFailure(command: string, error: NodeJS.ErrnoException): { exitCode: number; message: string } {
   if (error.code === 'ENOENT' || command === '') {
     const what = command.includes('/') ? 'no such file or directory' : 'command not found';
     return { exitCode: HoldExitCode.notFound, message: `${command}: ${what}` };
   }
-  // errno codes (EISDIR, ENOEXEC) are the clearest; Node's own ERR_* codes say less than their message.
-  const reason = error.code === 'EACCES' ? 'permission denied' : error.code !== undefined && !error.code.startsWith('ERR_') ? error.code : error.message;
+  // errno codes (ENOEXEC) are the clearest; Node's own ERR_* codes say less than their message.
+  const reason =
+    error.code === 'EACCES'
+      ? 'permission denied'
+      : error.code === 'EISDIR'
+        ? 'is a directory'
+        : error.code !== undefined && !error.code.startsWith('ERR_')
+          ? error.code
+          : error.message;
   return { exitCode: HoldExitCode.notExecutable, message: `${command}: cannot execute: ${reason}` };
 }
 

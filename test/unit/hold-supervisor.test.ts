@@ -17,7 +17,9 @@ afterEach(() => {
 });
 
 async function launch(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<LaunchedChild> {
-  const result = await nodeProcessLauncher.launch(command, args, env);
+  const resolved = nodeProcessLauncher.resolve(command, env);
+  if (!resolved.ok) throw new Error(resolved.message);
+  const result = await nodeProcessLauncher.launch(resolved.executable, args, env);
   if (!result.ok) throw new Error(result.message);
   launched.push(result.child);
   return result.child;
@@ -49,25 +51,36 @@ async function waitForFile(path: string): Promise<string> {
 }
 
 describe('nodeProcessLauncher', () => {
-  it('127 for a command that is not found', async () => {
-    expect(await nodeProcessLauncher.launch('leasectl-no-such-command', [], process.env)).toEqual({
+  it('127 for a command that is not found', () => {
+    expect(nodeProcessLauncher.resolve('leasectl-no-such-command', process.env)).toEqual({
       ok: false,
       exitCode: 127,
       message: 'leasectl-no-such-command: command not found',
     });
-    expect(await nodeProcessLauncher.launch('./no/such/file', [], process.env)).toMatchObject({ exitCode: 127 });
+    expect(nodeProcessLauncher.resolve('./no/such/file', process.env)).toMatchObject({ exitCode: 127 });
+    expect(nodeProcessLauncher.resolve('', process.env)).toMatchObject({ ok: false, exitCode: 127, message: ': command not found' });
   });
 
-  it('126 for a file that is not executable', async () => {
+  it('126 for a file that is not executable', () => {
     const path = join(dir, 'not-executable.sh');
     writeFileSync(path, '#!/bin/sh\nexit 0\n');
     chmodSync(path, 0o644);
-    expect(await nodeProcessLauncher.launch(path, [], process.env)).toMatchObject({ ok: false, exitCode: 126, message: `${path}: cannot execute: permission denied` });
+    expect(nodeProcessLauncher.resolve(path, process.env)).toMatchObject({ ok: false, exitCode: 126, message: `${path}: cannot execute: permission denied` });
+  });
+
+  it('a command that vanished between resolving and launching: 127 from the launch', async () => {
+    const path = join(dir, 'vanishing.sh');
+    writeFileSync(path, '#!/bin/sh\nexit 0\n');
+    chmodSync(path, 0o755);
+    const resolved = nodeProcessLauncher.resolve(path, process.env);
+    if (!resolved.ok) throw new Error(resolved.message);
+    rmSync(path);
+    expect(await nodeProcessLauncher.launch(resolved.executable, [], process.env)).toEqual({ ok: false, exitCode: 127, message: `${path}: no such file or directory` });
   });
 
   it('an argv Node refuses synchronously is a launch failure, not an exception: 127 for an empty command, 126 otherwise', async () => {
-    expect(await nodeProcessLauncher.launch('', [], process.env)).toMatchObject({ ok: false, exitCode: 127, message: ': command not found' });
-    expect(await nodeProcessLauncher.launch('true', ['a\0b'], process.env)).toMatchObject({
+    expect(await nodeProcessLauncher.launch({ command: '', path: '' }, [], process.env)).toMatchObject({ ok: false, exitCode: 127, message: ': command not found' });
+    expect(await nodeProcessLauncher.launch({ command: 'true', path: 'true' }, ['a\0b'], process.env)).toMatchObject({
       ok: false,
       exitCode: 126,
       message: expect.stringMatching(/^true: cannot execute: .*null bytes/),

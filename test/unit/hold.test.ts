@@ -481,7 +481,8 @@ describe('runHold', () => {
   let signals: FakeSignals;
   let launched: { command: string; args: readonly string[]; env: NodeJS.ProcessEnv } | undefined;
   const launcher: ProcessLauncher = {
-    async launch(command, args, env) {
+    resolve: (command) => ({ ok: true, executable: { command, path: `/bin/${command}` } }),
+    async launch({ command }, args, env) {
       launched = { command, args, env };
       return { ok: true, child };
     },
@@ -688,8 +689,17 @@ describe('runHold', () => {
     await expect(hold({ waitMs: 0, waitFlag: '--no-wait' })).rejects.toMatchObject({ exitCode: 124, message: expect.stringContaining('not waiting (--no-wait)') });
   });
 
-  it('a command that cannot be started: its 126/127, and the lease is released', async () => {
-    const failing: ProcessLauncher = { launch: async () => ({ ok: false, exitCode: 127, message: 'nope: command not found' }) };
+  it('a command that cannot be found: its 127 before any API call, and nothing launched', async () => {
+    const unresolvable: ProcessLauncher = { ...launcher, resolve: () => ({ ok: false, exitCode: 127, message: 'nope: command not found' }) };
+    const result = runHold({ client: api, clock, signals, events, launcher: unresolvable, env: {} }, request);
+    await expect(result).rejects.toMatchObject({ exitCode: 127, message: 'nope: command not found' });
+    expect(api.calls).toEqual([]);
+    expect(launched).toBeUndefined();
+    expect(events.names()).toEqual([]);
+  });
+
+  it('a command found but failing to start (it changed meanwhile): its 126/127, and the lease is released', async () => {
+    const failing: ProcessLauncher = { ...launcher, launch: async () => ({ ok: false, exitCode: 127, message: 'nope: command not found' }) };
     const result = runHold({ client: api, clock, signals, events, launcher: failing, env: {} }, request);
     const settled = result.catch((error: unknown) => error);
     await vi.advanceTimersByTimeAsync(100);
@@ -699,6 +709,7 @@ describe('runHold', () => {
 
   it('a launcher that throws: renewing stops and the lease is released, the error surfaces', async () => {
     const throwing: ProcessLauncher = {
+      ...launcher,
       launch: async () => {
         throw new Error('launcher bug');
       },
