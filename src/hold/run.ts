@@ -176,7 +176,7 @@ export async function runHold(deps: HoldDeps, request: HoldRequest): Promise<num
         events.warn(
           'release_failed',
           { reason: 'group-alive', pgid: child.pid },
-          `processes of group ${child.pid} survived SIGKILL; not releasing the lease, it expires by itself`,
+          `processes of the command (group ${child.pid}, or descendants that left it) survived SIGKILL; not releasing the lease, it expires by itself`,
         );
       }
       // After a deadline loss the lease may somehow still be ours; the child is gone, so handing it on early is safe

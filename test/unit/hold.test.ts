@@ -5,7 +5,7 @@ import type { SignalSource } from '../../src/context.js';
 import { ExitError } from '../../src/errors.js';
 import { describeError } from '../../src/error-message.js';
 import { acquire, AcquireError } from '../../src/hold/acquire.js';
-import type { ChildExit, LaunchedChild, ProcessLauncher } from '../../src/hold/child.js';
+import type { ChildExit, LaunchedChild, ProcessLauncher, SignalDelivery } from '../../src/hold/child.js';
 import type { EventFields, HoldEventName, HoldEvents } from '../../src/hold/events.js';
 import { releaseLease } from '../../src/hold/release.js';
 import { LeaseRenewer } from '../../src/hold/renew.js';
@@ -441,13 +441,13 @@ class FakeChild implements LaunchedChild {
     this.alive = false;
     this.finish(exit);
   }
-  signalGroup(signal: NodeJS.Signals): boolean {
-    if (!this.alive) return false;
+  signalAll(signal: NodeJS.Signals): SignalDelivery {
+    if (!this.alive) return { group: false, escaped: 0 };
     this.signals.push({ signal, at: Date.now() - START });
     queueMicrotask(() => this.onSignal(signal));
-    return true;
+    return { group: true, escaped: 0 };
   }
-  groupAlive(): boolean {
+  anyAlive(): boolean {
     return this.alive;
   }
   /** What the watchdog was told: 'done' (the group is gone) or end of file while it lived (kill it). */
@@ -590,7 +590,7 @@ describe('runHold', () => {
     child.onSignal = () => undefined;
     const result = hold();
     await vi.advanceTimersByTimeAsync(10);
-    child.groupAlive = () => true; // a process in uninterruptible sleep
+    child.anyAlive = () => true; // a process in uninterruptible sleep
     child.die({ code: 0, signal: null });
     await vi.advanceTimersByTimeAsync(request.gracePeriodMs + 10); // SIGTERM to what was left, then SIGKILL
     vi.setSystemTime(Date.now() - 3_600_000); // NTP steps the wall clock back an hour
