@@ -51,6 +51,15 @@ async function waitForFile(path: string): Promise<string> {
 }
 
 describe('nodeProcessLauncher', () => {
+  it('finds a bare name on PATH, or on /usr/bin:/bin when PATH is unset', () => {
+    const tool = join(dir, 'leasectl-tool');
+    writeFileSync(tool, '#!/bin/sh\nexit 0\n');
+    chmodSync(tool, 0o755);
+    expect(nodeProcessLauncher.resolve('leasectl-tool', { PATH: `/no/such/dir::${dir}` })).toEqual({ ok: true, executable: { command: 'leasectl-tool', path: `${dir}/leasectl-tool` } });
+    expect(nodeProcessLauncher.resolve('sh', {})).toMatchObject({ ok: true, executable: { command: 'sh', path: expect.stringMatching(/^\/(usr\/)?bin\/sh$/) } });
+  });
+
+
   it('127 for a command that is not found', () => {
     expect(nodeProcessLauncher.resolve('leasectl-no-such-command', process.env)).toEqual({
       ok: false,
@@ -184,6 +193,19 @@ describe('supervise', () => {
     const leftover = Number(readFileSync(pids, 'utf8'));
     expect(result).toMatchObject({ exit: { code: 3 }, groupGone: true });
     expect(alive(leftover)).toBe(false);
+  });
+
+  it.skipIf(process.platform !== 'linux')('a lost lease stops a descendant that left the group (setsid), SIGKILL after the grace period', async () => {
+    const pids = join(dir, 'pids-escaped.txt');
+    const ready = join(dir, 'ready-escaped.txt');
+    const child = await launch('/bin/sh', ['-c', `setsid sh -c 'trap "" TERM; echo ok > ${ready}; while :; do sleep 0.05; done' & echo $! > ${pids}; wait`]);
+    const escaped = Number(await waitForFile(pids));
+    await waitForFile(ready);
+    const running = supervise(child, 300, silentEvents, systemClock);
+    running.onLost();
+    const result = await running.done;
+    expect(result.groupGone).toBe(true);
+    expect(alive(escaped)).toBe(false);
   });
 
   it('passes SIGUSR1 through without stopping anything', async () => {
