@@ -4,7 +4,7 @@ import type { CommandContext } from '../context.js';
 import { ExitError } from '../errors.js';
 import { createHoldEvents } from '../hold/events.js';
 import { HoldExitCode } from '../hold/exit-codes.js';
-import { defaultGracePeriodMs, validateHoldTimings } from '../hold/timing.js';
+import { defaultGracePeriodMs, MIN_RETRY_PERIOD_MS, validateHoldTimings } from '../hold/timing.js';
 import type { ElectionConfig } from '../lease/election.js';
 import { defaultHolderIdentity } from '../lease/holder.js';
 import { formatDuration } from '../lease/time.js';
@@ -32,8 +32,8 @@ export const HOLD_EXIT_CODES = [
   [HoldExitCode.lost, 'the lease was lost while the command ran (renewals failed for --renew-deadline, or another holder took it); the command was stopped'],
   [HoldExitCode.notAcquired, 'not acquired: --wait ran out, or --no-wait (--wait 0) found the lease held; the message names the holder'],
   [HoldExitCode.failed, "leasectl's own error: bad flags or arguments, unsafe timings, API or connection errors, a coordinated lease"],
-  [HoldExitCode.notExecutable, 'the command was found but could not be executed'],
-  [HoldExitCode.notFound, 'the command was not found'],
+  [HoldExitCode.notExecutable, 'the command was found but could not be executed (checked before acquiring: the lease is left untouched)'],
+  [HoldExitCode.notFound, 'the command was not found (checked before acquiring: the lease is left untouched)'],
   ['128+N', 'the command was killed by signal N (143 for SIGTERM); also when signal N stopped the wait before the command started'],
 ] as const;
 
@@ -64,13 +64,15 @@ export function holdCommand(ctx: CommandContext): Command {
     .summary('run a command while holding a lease: a cluster-wide lock for cron jobs, CI steps and migrations')
     .description(
       [
-        'Acquire the lease NAME, run COMMAND while renewing it, and release it once COMMAND and every process it left in its process group have exited. At most one holder runs at a time, cluster-wide. That assumes the machines\' clocks run at the same rate (they need not agree on the time of day). If leasectl itself dies, even by SIGKILL or a crash, a watchdog process kills COMMAND\'s process group at once. A machine that freezes (a suspended VM) freezes COMMAND with it; after it wakes, COMMAND may run beside a new holder for up to about --retry-period + --grace-period, until hold finds the lease lost and stops it.',
+        'Acquire the lease NAME, run COMMAND while renewing it, and release it once COMMAND and every process it left behind have exited. At most one holder runs at a time, cluster-wide. That assumes the machines\' clocks run at the same rate (they need not agree on the time of day). If leasectl itself dies, even by SIGKILL or a crash, a watchdog process kills COMMAND\'s process group at once. A machine that freezes (a suspended VM) freezes COMMAND with it; after it wakes, COMMAND may run beside a new holder for up to about --retry-period + --grace-period, until hold finds the lease lost and stops it.',
         '',
         'Acquiring works like client-go leader election: a missing lease is created (labelled app.kubernetes.io/managed-by=leasectl), a released one (empty holder) is taken at once, and a held one only after its leaseDurationSeconds has passed, by this machine\'s clock, since the lease last changed; its renewTime is never trusted (clock skew). A release is seen at once through a watch. Leases under coordinated leader election (spec.strategy) are never taken over.',
         '',
-        'COMMAND runs exactly as given (PATH lookup, no shell) in its own session and process group. It has no controlling terminal, so it cannot open /dev/tty (ssh and sudo password prompts fail); stdin, stdout and stderr are still inherited. LEASECTL_LEASE (namespace/name), LEASECTL_IDENTITY, LEASECTL_ACQUIRED_AT and LEASECTL_TRANSITIONS (a fencing token that grows with every change of holder) are set. With -c, /bin/sh -c STRING runs instead.',
+        'COMMAND runs exactly as given (PATH lookup, no shell) in its own session and process group. It has no controlling terminal, so it cannot open /dev/tty (ssh and sudo password prompts fail); stdin, stdout and stderr are still inherited. LEASECTL_LEASE (namespace/name), LEASECTL_IDENTITY, LEASECTL_ACQUIRED_AT, LEASECTL_TRANSITIONS (a fencing token that grows with every change of holder) and LEASECTL_HOLD_ID (unique to this run) are set. With -c, /bin/sh -c STRING runs instead. COMMAND (or the shell) is looked up before the lease is acquired, so one that is not found (127) or not executable (126) leaves the lease untouched.',
         '',
-        'While COMMAND runs the lease is renewed every --retry-period. If no renewal succeeds for --renew-deadline, or the lease is found taken, released, deleted or at the end of its coordinated term, the lease is lost: the process group gets SIGTERM, then SIGKILL after --grace-period, and hold exits 75. hold refuses timings where renew-deadline + grace-period is not below lease-duration, so the old command is dead before anyone else can take the lease.',
+        "Every descendant of COMMAND counts as COMMAND: those in its process group and, on Linux, those that left it (setsid, a daemon's double fork), found by the LEASECTL_HOLD_ID they inherit (in /proc/PID/environ). They get COMMAND's signals; when COMMAND exits, those still running get SIGTERM, then SIGKILL after --grace-period, and the lease is released only once they are gone; if leasectl dies, the watchdog kills them too. Not found: a descendant that clears or overwrites its environment (env -i, some setproctitle) or runs as another user (setuid), and on platforms without /proc any descendant outside the group.",
+        '',
+        `While COMMAND runs the lease is renewed every --retry-period (at least ${formatDuration(MIN_RETRY_PERIOD_MS)}, which keeps hold within client-go's default of 5 requests a second). If no renewal succeeds for --renew-deadline, or the lease is found taken, released, deleted or at the end of its coordinated term, the lease is lost: the process group gets SIGTERM, then SIGKILL after --grace-period, and hold exits 75. hold refuses timings where renew-deadline + grace-period is not below lease-duration, so the old command is dead before anyone else can take the lease.`,
         '',
         'SIGINT, SIGTERM, SIGHUP and SIGQUIT are forwarded to the process group, the lease is renewed through the grace period and released after the group is gone; a second one sends SIGKILL at once. SIGUSR1, SIGUSR2 and SIGWINCH are passed through. A signal while waiting stops the wait, leaves nothing held and exits 128+N; the command never starts. SIGTSTP (Ctrl-Z), SIGTTIN and SIGTTOU are ignored: stopping hold would stop the renewals but not the command, and the lease would expire under it.',
         '',
@@ -83,7 +85,7 @@ export function holdCommand(ctx: CommandContext): Command {
     .option('--identity <identity>', 'holder identity (default: <hostname>_<uuid>, new for every run)')
     .addOption(new Option('--lease-duration <duration>', 'how long others wait after the last renewal they saw before taking the lease (whole seconds)').argParser(timerDurationArgument).default(15_000, '15s'))
     .addOption(new Option('--renew-deadline <duration>', 'the lease is lost when no renewal succeeds for this long').argParser(timerDurationArgument).default(10_000, '10s'))
-    .addOption(new Option('--retry-period <duration>', 'time between renewals, and between attempts while waiting').argParser(timerDurationArgument).default(2_000, '2s'))
+    .addOption(new Option('--retry-period <duration>', `time between renewals, and between attempts while waiting (at least ${formatDuration(MIN_RETRY_PERIOD_MS)})`).argParser(timerDurationArgument).default(2_000, '2s'))
     .addOption(new Option('--wait <duration>', 'give up (exit 124) if not acquired within this long; 0 tries once (default: wait forever)').argParser(timerDurationArgument))
     .addOption(new NoWaitOption('--no-wait', 'try once; exit 124 if the lease is held (same as --wait 0)').preset(true).conflicts('wait'))
     .addOption(
@@ -193,6 +195,9 @@ export function resolveCommand(name: string, commandArgs: readonly string[], fla
       throw new ExitError(HoldExitCode.failed, `give either -c STRING or a command after --, not both: hold ${name} -c 'STRING' or hold ${name} -- COMMAND`);
     }
     if (flags.shell === '') throw new ExitError(HoldExitCode.failed, `--shell must not be empty: leave it out for /bin/sh, or name a shell such as --shell /bin/bash`);
+    if (flags.command === '') {
+      throw new ExitError(HoldExitCode.failed, `-c STRING must not be empty: write hold ${name} -c 'STRING', or hold ${name} -- COMMAND [ARGS...]`);
+    }
     return [flags.shell, '-c', flags.command];
   }
   if (commandArgs.length === 0) {

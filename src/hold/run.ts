@@ -1,5 +1,5 @@
-// `leasectl hold`, composed: acquire → start the child in its own group → renew while supervising it → release once
-// the whole group is gone. Everything outside (API, clock, signals, processes, stderr) is injected.
+// `leasectl hold`, composed: find the command → acquire → start the child in its own group → renew while supervising
+// it → release once the whole group is gone. Everything outside (API, clock, signals, processes, stderr) is injected.
 
 import type { Clock } from '../clock.js';
 import type { SignalSource } from '../context.js';
@@ -57,6 +57,9 @@ export function childEnvironment(base: NodeJS.ProcessEnv, config: ElectionConfig
 export async function runHold(deps: HoldDeps, request: HoldRequest): Promise<number> {
   const { client, clock, events } = deps;
   const config = request.config;
+  // A command that cannot run must not take the lease (nor bump its fencing token) on its way to 126/127.
+  const resolved = deps.launcher.resolve(request.command, deps.env);
+  if (!resolved.ok) throw new ExitError(resolved.exitCode, resolved.message);
   const shutdown = new AbortController();
   let shutdownSignal: NodeJS.Signals | undefined;
   let supervision: Supervision | undefined;
@@ -146,7 +149,7 @@ export async function runHold(deps: HoldDeps, request: HoldRequest): Promise<num
     try {
       // A shutdown signal that came while the acquiring write was in flight: the child must never start.
       if (shutdownSignal !== undefined) return signalExitCode(shutdownSignal);
-      const launched = await deps.launcher.launch(request.command, request.args, childEnvironment(deps.env, config, acquired));
+      const launched = await deps.launcher.launch(resolved.executable, request.args, childEnvironment(deps.env, config, acquired));
       if (!launched.ok) throw new ExitError(launched.exitCode, launched.message);
       child = launched.child;
       releaseAfter = false; // until its whole group is known to be gone
@@ -173,7 +176,7 @@ export async function runHold(deps: HoldDeps, request: HoldRequest): Promise<num
         events.warn(
           'release_failed',
           { reason: 'group-alive', pgid: child.pid },
-          `processes of group ${child.pid} survived SIGKILL; not releasing the lease, it expires by itself`,
+          `processes of the command (group ${child.pid}, or descendants that left it) survived SIGKILL; not releasing the lease, it expires by itself`,
         );
       }
       // After a deadline loss the lease may somehow still be ours; the child is gone, so handing it on early is safe

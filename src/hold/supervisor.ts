@@ -1,9 +1,9 @@
-// Runs the child to the end of its whole process group: forwards signals, stops the group (TERM, then KILL after
-// the grace period) on a shutdown signal or when the lease is lost, and stops whatever the command left behind in
-// its group, so that no guarded code outlives the supervision.
+// Runs the child to the end of its whole process group and of the descendants that left it: forwards signals, stops
+// them all (TERM, then KILL after the grace period) on a shutdown signal or when the lease is lost, and stops
+// whatever the command left behind, so that no guarded code outlives the supervision.
 
 import type { Clock } from '../clock.js';
-import type { LaunchedChild, ChildExit } from './child.js';
+import type { LaunchedChild, ChildExit, SignalDelivery } from './child.js';
 import type { HoldEvents } from './events.js';
 import { sleep } from '../clock.js';
 
@@ -18,7 +18,7 @@ export const PASS_THROUGH_SIGNALS: readonly NodeJS.Signals[] = ['SIGUSR1', 'SIGU
  */
 export const IGNORED_SIGNALS: readonly NodeJS.Signals[] = ['SIGTSTP', 'SIGTTIN', 'SIGTTOU'];
 
-/** How long to wait for a SIGKILLed group to disappear (processes in uninterruptible sleep) before giving up. */
+/** How long to wait for a SIGKILLed command to disappear (processes in uninterruptible sleep) before giving up. */
 export const REAP_AFTER_KILL_MS = 2_000;
 const GROUP_POLL_MS = 20;
 
@@ -27,13 +27,16 @@ export interface Supervision {
   onSignal(signal: NodeJS.Signals): void;
   /** Call when the lease is lost: the group gets SIGTERM now and SIGKILL after the grace period. */
   onLost(): void;
-  /** Settles when the child has exited and its whole group is gone (or would not die). */
+  /** Settles when the child has exited and its whole group and escaped descendants are gone (or would not die). */
   readonly done: Promise<SupervisionResult>;
 }
 
 export interface SupervisionResult {
   exit: ChildExit;
-  /** False if members of the group survived SIGKILL for REAP_AFTER_KILL_MS: the lease must not be released. */
+  /**
+   * False if members of the group, or descendants that left it, survived SIGKILL for REAP_AFTER_KILL_MS: the lease
+   * must not be released.
+   */
   groupGone: boolean;
 }
 
@@ -45,8 +48,9 @@ export function supervise(child: LaunchedChild, gracePeriodMs: number, events: H
   let finished = false;
 
   const send = (signal: NodeJS.Signals, reason: string): void => {
-    if (!child.signalGroup(signal)) return;
-    events.emit('signal_sent', { signal, pgid: child.pid, reason }, `sent ${signal} to process group ${child.pid} (${reason})`);
+    const delivery = child.signalAll(signal);
+    if (!delivery.group && delivery.escaped === 0) return;
+    events.emit('signal_sent', { signal, pgid: child.pid, escaped: delivery.escaped, reason }, `sent ${signal} to ${recipients(child.pid, delivery)} (${reason})`);
   };
   const kill = (reason: string): void => {
     if (killedAt !== undefined) return;
@@ -63,13 +67,15 @@ export function supervise(child: LaunchedChild, gracePeriodMs: number, events: H
   const done = (async (): Promise<SupervisionResult> => {
     const exit = await child.exited;
     exited = true;
-    if (child.groupAlive()) stop('SIGTERM', 'left behind by the command');
+    if (child.anyAlive()) stop('SIGTERM', 'left behind by the command');
     let groupGone = true;
-    while (child.groupAlive()) {
+    while (child.anyAlive()) {
       if (killedAt !== undefined && clock.monotonic() - killedAt > REAP_AFTER_KILL_MS) {
         groupGone = false;
         break;
       }
+      // Escaped descendants are killed one by one: one forked meanwhile gets its SIGKILL on the next round.
+      if (killedAt !== undefined) child.signalAll('SIGKILL');
       await sleep(GROUP_POLL_MS);
     }
     finished = true;
@@ -95,4 +101,10 @@ export function supervise(child: LaunchedChild, gracePeriodMs: number, events: H
     },
     done,
   };
+}
+
+function recipients(pgid: number, { group, escaped }: SignalDelivery): string {
+  const outside = `${escaped} ${escaped === 1 ? 'process' : 'processes'}`;
+  if (escaped === 0) return `process group ${pgid}`;
+  return group ? `process group ${pgid} and ${outside} that left it` : `${outside} that left process group ${pgid}`;
 }

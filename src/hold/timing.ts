@@ -5,6 +5,13 @@ export interface HoldTimings extends ElectionTimings {
   gracePeriodMs: number;
 }
 
+/**
+ * The shortest --retry-period. client-go has no floor, but its leader election defaults to 2s, and its REST client
+ * allows a client 5 requests a second (rest.DefaultQPS); a renewal (or, while waiting, an attempt) every 200 ms keeps
+ * one hold within that. `--retry-period 1ms` sent about 500 PUTs a second.
+ */
+export const MIN_RETRY_PERIOD_MS = 200;
+
 /** --grace-period when not given: 10s, or less when that would not fit the lease (see validateHoldTimings). */
 export const DEFAULT_GRACE_PERIOD_MS = 10_000;
 
@@ -32,6 +39,12 @@ export function defaultGracePeriodMs(leaseDurationMs: number, renewDeadlineMs: n
 export function validateHoldTimings(t: HoldTimings): string | undefined {
   const election = validateElectionTimings(t) ?? validateLeaseDurationSeconds(t.leaseDurationMs);
   if (election !== undefined) return election;
+  if (t.retryPeriodMs < MIN_RETRY_PERIOD_MS) {
+    return (
+      `--retry-period ${formatDuration(t.retryPeriodMs)} is too short: hold would write to the API server more than 5 times a second ` +
+      `(client-go's default client limit); give --retry-period at least ${formatDuration(MIN_RETRY_PERIOD_MS)}`
+    );
+  }
   if (t.gracePeriodMs < 0) return '--grace-period must not be negative';
   if (t.renewDeadlineMs + t.gracePeriodMs >= t.leaseDurationMs) {
     return (

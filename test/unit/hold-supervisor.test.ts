@@ -17,7 +17,9 @@ afterEach(() => {
 });
 
 async function launch(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<LaunchedChild> {
-  const result = await nodeProcessLauncher.launch(command, args, env);
+  const resolved = nodeProcessLauncher.resolve(command, env);
+  if (!resolved.ok) throw new Error(resolved.message);
+  const result = await nodeProcessLauncher.launch(resolved.executable, args, env);
   if (!result.ok) throw new Error(result.message);
   launched.push(result.child);
   return result.child;
@@ -49,25 +51,45 @@ async function waitForFile(path: string): Promise<string> {
 }
 
 describe('nodeProcessLauncher', () => {
-  it('127 for a command that is not found', async () => {
-    expect(await nodeProcessLauncher.launch('leasectl-no-such-command', [], process.env)).toEqual({
+  it('finds a bare name on PATH, or on /usr/bin:/bin when PATH is unset', () => {
+    const tool = join(dir, 'leasectl-tool');
+    writeFileSync(tool, '#!/bin/sh\nexit 0\n');
+    chmodSync(tool, 0o755);
+    expect(nodeProcessLauncher.resolve('leasectl-tool', { PATH: `/no/such/dir::${dir}` })).toEqual({ ok: true, executable: { command: 'leasectl-tool', path: `${dir}/leasectl-tool` } });
+    expect(nodeProcessLauncher.resolve('sh', {})).toMatchObject({ ok: true, executable: { command: 'sh', path: expect.stringMatching(/^\/(usr\/)?bin\/sh$/) } });
+  });
+
+
+  it('127 for a command that is not found', () => {
+    expect(nodeProcessLauncher.resolve('leasectl-no-such-command', process.env)).toEqual({
       ok: false,
       exitCode: 127,
       message: 'leasectl-no-such-command: command not found',
     });
-    expect(await nodeProcessLauncher.launch('./no/such/file', [], process.env)).toMatchObject({ exitCode: 127 });
+    expect(nodeProcessLauncher.resolve('./no/such/file', process.env)).toMatchObject({ exitCode: 127 });
+    expect(nodeProcessLauncher.resolve('', process.env)).toMatchObject({ ok: false, exitCode: 127, message: ': command not found' });
   });
 
-  it('126 for a file that is not executable', async () => {
+  it('126 for a file that is not executable', () => {
     const path = join(dir, 'not-executable.sh');
     writeFileSync(path, '#!/bin/sh\nexit 0\n');
     chmodSync(path, 0o644);
-    expect(await nodeProcessLauncher.launch(path, [], process.env)).toMatchObject({ ok: false, exitCode: 126, message: `${path}: cannot execute: permission denied` });
+    expect(nodeProcessLauncher.resolve(path, process.env)).toMatchObject({ ok: false, exitCode: 126, message: `${path}: cannot execute: permission denied` });
+  });
+
+  it('a command that vanished between resolving and launching: 127 from the launch', async () => {
+    const path = join(dir, 'vanishing.sh');
+    writeFileSync(path, '#!/bin/sh\nexit 0\n');
+    chmodSync(path, 0o755);
+    const resolved = nodeProcessLauncher.resolve(path, process.env);
+    if (!resolved.ok) throw new Error(resolved.message);
+    rmSync(path);
+    expect(await nodeProcessLauncher.launch(resolved.executable, [], process.env)).toEqual({ ok: false, exitCode: 127, message: `${path}: no such file or directory` });
   });
 
   it('an argv Node refuses synchronously is a launch failure, not an exception: 127 for an empty command, 126 otherwise', async () => {
-    expect(await nodeProcessLauncher.launch('', [], process.env)).toMatchObject({ ok: false, exitCode: 127, message: ': command not found' });
-    expect(await nodeProcessLauncher.launch('true', ['a\0b'], process.env)).toMatchObject({
+    expect(await nodeProcessLauncher.launch({ command: '', path: '' }, [], process.env)).toMatchObject({ ok: false, exitCode: 127, message: ': command not found' });
+    expect(await nodeProcessLauncher.launch({ command: 'true', path: 'true' }, ['a\0b'], process.env)).toMatchObject({
       ok: false,
       exitCode: 126,
       message: expect.stringMatching(/^true: cannot execute: .*null bytes/),
@@ -171,6 +193,19 @@ describe('supervise', () => {
     const leftover = Number(readFileSync(pids, 'utf8'));
     expect(result).toMatchObject({ exit: { code: 3 }, groupGone: true });
     expect(alive(leftover)).toBe(false);
+  });
+
+  it.skipIf(process.platform !== 'linux')('a lost lease stops a descendant that left the group (setsid), SIGKILL after the grace period', async () => {
+    const pids = join(dir, 'pids-escaped.txt');
+    const ready = join(dir, 'ready-escaped.txt');
+    const child = await launch('/bin/sh', ['-c', `setsid sh -c 'trap "" TERM; echo ok > ${ready}; while :; do sleep 0.05; done' & echo $! > ${pids}; wait`]);
+    const escaped = Number(await waitForFile(pids));
+    await waitForFile(ready);
+    const running = supervise(child, 300, silentEvents, systemClock);
+    running.onLost();
+    const result = await running.done;
+    expect(result.groupGone).toBe(true);
+    expect(alive(escaped)).toBe(false);
   });
 
   it('passes SIGUSR1 through without stopping anything', async () => {

@@ -5,7 +5,7 @@ import type { SignalSource } from '../../src/context.js';
 import { ExitError } from '../../src/errors.js';
 import { describeError } from '../../src/error-message.js';
 import { acquire, AcquireError } from '../../src/hold/acquire.js';
-import type { ChildExit, LaunchedChild, ProcessLauncher } from '../../src/hold/child.js';
+import type { ChildExit, LaunchedChild, ProcessLauncher, SignalDelivery } from '../../src/hold/child.js';
 import type { EventFields, HoldEventName, HoldEvents } from '../../src/hold/events.js';
 import { releaseLease } from '../../src/hold/release.js';
 import { LeaseRenewer } from '../../src/hold/renew.js';
@@ -441,13 +441,13 @@ class FakeChild implements LaunchedChild {
     this.alive = false;
     this.finish(exit);
   }
-  signalGroup(signal: NodeJS.Signals): boolean {
-    if (!this.alive) return false;
+  signalAll(signal: NodeJS.Signals): SignalDelivery {
+    if (!this.alive) return { group: false, escaped: 0 };
     this.signals.push({ signal, at: Date.now() - START });
     queueMicrotask(() => this.onSignal(signal));
-    return true;
+    return { group: true, escaped: 0 };
   }
-  groupAlive(): boolean {
+  anyAlive(): boolean {
     return this.alive;
   }
   /** What the watchdog was told: 'done' (the group is gone) or end of file while it lived (kill it). */
@@ -481,7 +481,8 @@ describe('runHold', () => {
   let signals: FakeSignals;
   let launched: { command: string; args: readonly string[]; env: NodeJS.ProcessEnv } | undefined;
   const launcher: ProcessLauncher = {
-    async launch(command, args, env) {
+    resolve: (command) => ({ ok: true, executable: { command, path: `/bin/${command}` } }),
+    async launch({ command }, args, env) {
       launched = { command, args, env };
       return { ok: true, child };
     },
@@ -589,7 +590,7 @@ describe('runHold', () => {
     child.onSignal = () => undefined;
     const result = hold();
     await vi.advanceTimersByTimeAsync(10);
-    child.groupAlive = () => true; // a process in uninterruptible sleep
+    child.anyAlive = () => true; // a process in uninterruptible sleep
     child.die({ code: 0, signal: null });
     await vi.advanceTimersByTimeAsync(request.gracePeriodMs + 10); // SIGTERM to what was left, then SIGKILL
     vi.setSystemTime(Date.now() - 3_600_000); // NTP steps the wall clock back an hour
@@ -688,8 +689,17 @@ describe('runHold', () => {
     await expect(hold({ waitMs: 0, waitFlag: '--no-wait' })).rejects.toMatchObject({ exitCode: 124, message: expect.stringContaining('not waiting (--no-wait)') });
   });
 
-  it('a command that cannot be started: its 126/127, and the lease is released', async () => {
-    const failing: ProcessLauncher = { launch: async () => ({ ok: false, exitCode: 127, message: 'nope: command not found' }) };
+  it('a command that cannot be found: its 127 before any API call, and nothing launched', async () => {
+    const unresolvable: ProcessLauncher = { ...launcher, resolve: () => ({ ok: false, exitCode: 127, message: 'nope: command not found' }) };
+    const result = runHold({ client: api, clock, signals, events, launcher: unresolvable, env: {} }, request);
+    await expect(result).rejects.toMatchObject({ exitCode: 127, message: 'nope: command not found' });
+    expect(api.calls).toEqual([]);
+    expect(launched).toBeUndefined();
+    expect(events.names()).toEqual([]);
+  });
+
+  it('a command found but failing to start (it changed meanwhile): its 126/127, and the lease is released', async () => {
+    const failing: ProcessLauncher = { ...launcher, launch: async () => ({ ok: false, exitCode: 127, message: 'nope: command not found' }) };
     const result = runHold({ client: api, clock, signals, events, launcher: failing, env: {} }, request);
     const settled = result.catch((error: unknown) => error);
     await vi.advanceTimersByTimeAsync(100);
@@ -699,6 +709,7 @@ describe('runHold', () => {
 
   it('a launcher that throws: renewing stops and the lease is released, the error surfaces', async () => {
     const throwing: ProcessLauncher = {
+      ...launcher,
       launch: async () => {
         throw new Error('launcher bug');
       },
