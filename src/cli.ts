@@ -13,6 +13,7 @@ import { COMMON_EXIT_CODES, examplesHelp, exitCodesHelp, requestTimeoutArgument 
 import { complete, formatCompletion } from './completion/complete.js';
 import type { CommandContext, IOStreams, KubeConnection, KubeFlags, SignalSource } from './context.js';
 import { describeError } from './error-message.js';
+import { allowsColor } from './printers/colour.js';
 import { CLIENT_NODE_VERSION, LEASECTL_VERSION } from './version.js';
 
 /** What the process edge (or a test) provides. */
@@ -28,11 +29,6 @@ export interface World {
 interface GlobalFlags extends KubeFlags {
   verbose: number;
   color: boolean;
-}
-
-/** kubectl's rule (cli-runtime printers/terminal.go): a terminal, TERM not dumb, NO_COLOR unset; plus --no-color. */
-export function allowsColor(world: World, colorFlag: boolean): boolean {
-  return colorFlag && Boolean(world.io.stdout.isTTY) && world.env.TERM !== 'dumb' && world.env.NO_COLOR === undefined;
 }
 
 export function createProgram(world: World): { program: Command; connections: KubeConnection[] } {
@@ -80,7 +76,7 @@ export function createProgram(world: World): { program: Command; connections: Ku
     signals: world.signals,
     programName: world.programName,
     get color() {
-      return allowsColor(world, globals().color);
+      return allowsColor(world.io.stdout, world.env, globals().color);
     },
     get verbosity() {
       return globals().verbose;
