@@ -7,11 +7,12 @@ import { join, resolve } from 'node:path';
 import { apiserverLeaseName, APISERVER_IDENTITY_LABEL, HOSTNAME_LABEL } from '../src/lease/apiserver-identity.js';
 import { formatMicroTime } from '../src/lease/time.js';
 import type { Lease } from '../src/lease/types.js';
+import { allowsColor } from '../src/printers/colour.js';
 import { startSandbox } from '../src/sandbox/index.js';
 import { seedLeases } from './seed-leases.js';
 
 const LEASECTL = resolve(import.meta.dirname, '..', 'bin', 'leasectl');
-const bold = (text: string) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\u001b[1m${text}\u001b[22m` : text);
+const bold = (text: string) => (allowsColor(process.stdout, process.env) ? `\u001b[1m${text}\u001b[22m` : text);
 
 function ago(ms: number): string {
   return formatMicroTime(Date.now() - ms);

@@ -14,6 +14,7 @@ import { complete, formatCompletion } from './completion/complete.js';
 import type { CommandContext, IOStreams, KubeConnection, KubeFlags, SignalSource } from './context.js';
 import { describeError } from './error-message.js';
 import { withPflagShortValues } from './flag-spellings.js';
+import { allowsColor } from './printers/colour.js';
 import { CLIENT_NODE_VERSION, LEASECTL_VERSION } from './version.js';
 
 /** What the process edge (or a test) provides. */
@@ -29,11 +30,6 @@ export interface World {
 interface GlobalFlags extends KubeFlags {
   verbose: number;
   color: boolean;
-}
-
-/** kubectl's rule (cli-runtime printers/terminal.go): a terminal, TERM not dumb, NO_COLOR unset; plus --no-color. */
-export function allowsColor(world: World, colorFlag: boolean): boolean {
-  return colorFlag && Boolean(world.io.stdout.isTTY) && world.env.TERM !== 'dumb' && world.env.NO_COLOR === undefined;
 }
 
 /** Unknown commands that name what other commands do, and what to say instead of commander's spelling guess. */
@@ -94,7 +90,7 @@ export function createProgram(world: World): { program: Command; connections: Ku
     signals: world.signals,
     programName: world.programName,
     get color() {
-      return allowsColor(world, globals().color);
+      return allowsColor(world.io.stdout, world.env, globals().color);
     },
     get verbosity() {
       return globals().verbose;

@@ -2,6 +2,7 @@
 import { CommanderError } from 'commander';
 import { ExitCode, ExitError, UsageError } from './errors.js';
 import { KubeApiError, KubeconfigError, KubeTransportError } from './kube/errors.js';
+import { escapeTerminal } from './printers/terminal.js';
 
 export interface DescribedError {
   /** Lines for stderr, without trailing newline; empty when nothing needs saying. */
@@ -21,14 +22,25 @@ function describeApiError(error: KubeApiError): string {
   return `Error from server (${error.reason}): ${status.message ?? ''}`;
 }
 
+/** A stack whose first line quotes the message as it came (a server's text): that line escaped, the frames kept. */
+function escapedStack(error: Error): string {
+  const stack = error.stack ?? '';
+  const head = `${error.name}: ${error.message}`;
+  return stack.startsWith(head) ? `${escapeTerminal(head)}${stack.slice(head.length)}` : stack;
+}
+
+/**
+ * The message is one line, escaped (printers/terminal.ts): errors quote what the server sent (a Status message, a
+ * holderIdentity). Only -v adds lines, the stack.
+ */
 export function describeError(error: unknown, verbosity = 0): DescribedError {
   const withStack = (message: string) =>
-    verbosity > 0 && error instanceof Error && error.stack ? `${message}\n${error.stack}` : message;
+    verbosity > 0 && error instanceof Error && error.stack ? `${escapeTerminal(message)}\n${escapedStack(error)}` : escapeTerminal(message);
   if (error instanceof ExitError) {
     if (!error.message && error.cause !== undefined) return { message: describeError(error.cause, verbosity).message, exitCode: error.exitCode };
-    return { message: error.message ? `error: ${error.message}` : '', exitCode: error.exitCode };
+    return { message: error.message ? escapeTerminal(`error: ${error.message}`) : '', exitCode: error.exitCode };
   }
-  if (error instanceof UsageError) return { message: `error: ${error.message}`, exitCode: ExitCode.usage };
+  if (error instanceof UsageError) return { message: escapeTerminal(`error: ${error.message}`), exitCode: ExitCode.usage };
   if (error instanceof KubeApiError) return { message: withStack(describeApiError(error)), exitCode: ExitCode.error };
   if (error instanceof KubeTransportError) return { message: withStack(error.message), exitCode: ExitCode.error };
   if (error instanceof KubeconfigError) return { message: withStack(`error: ${error.message}`), exitCode: ExitCode.error };
@@ -40,8 +52,8 @@ export function describeError(error: unknown, verbosity = 0): DescribedError {
   return {
     message:
       verbosity > 0 && error instanceof Error && error.stack
-        ? `error: ${error.stack}`
-        : `error: ${text} (run again with -v for details)`,
+        ? `error: ${escapedStack(error)}`
+        : escapeTerminal(`error: ${text} (run again with -v for details)`),
     exitCode: ExitCode.error,
   };
 }

@@ -2,7 +2,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { nameSegmentProblem } from '../kube/path-segments.js';
-import { formatDuration, InvalidDurationError, parseDuration } from '../lease/time.js';
+import { durationLimitMessage, formatDuration, InvalidDurationError, parseDuration } from '../lease/time.js';
 
 /** Commander parser for Go-style durations (`15s`, `1h2m3s`, `500ms`). */
 export function durationArgument(text: string): number {
@@ -20,7 +20,10 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A duration that becomes a timer, so it must fit in one (about 24.8 days). */
 export function timerDurationArgument(text: string): number {
   const ms = durationArgument(text);
-  if (ms > MAX_TIMER_MS) throw new InvalidArgumentError(`at most ${formatDuration(Math.floor(MAX_TIMER_MS / 1000) * 1000)}, the longest timer Node.js can set`);
+  if (ms > MAX_TIMER_MS) {
+    const longest = formatDuration(Math.floor(MAX_TIMER_MS / 1000) * 1000);
+    throw new InvalidArgumentError(durationLimitMessage({ bound: `at most ${longest}`, reason: 'the longest timer Node.js can set' }));
+  }
   return ms;
 }
 

@@ -5,7 +5,7 @@ import { releaseLease } from '../hold/release.js';
 import { KubeApiError } from '../kube/errors.js';
 import { describeHolding, isHeldBy } from '../lease/election.js';
 import type { Lease } from '../lease/types.js';
-import { NAME_PREFIX, printObjects } from '../printers/index.js';
+import { escapeTerminal, NAME_PREFIX, printObjects } from '../printers/index.js';
 import { examplesHelp, exitCodesHelp, holderIdentityOption, leaseNameArgument, outputOption } from './options.js';
 import { notOursMessage, requireIdentity } from './renew.js';
 
@@ -86,6 +86,6 @@ export function releaseCommand(ctx: CommandContext): Command {
         throw new ExitError(ExitCode.error, notOursMessage(outcome.lease, ref, identity ?? '', ctx.clock.now(), '; --force releases it anyway'));
       }
       if (flags.output) await printObjects([lease], flags.output, ctx.io.stdout);
-      else ctx.io.stdout.write(`${NAME_PREFIX}${name} ${summary}\n`);
+      else ctx.io.stdout.write(`${escapeTerminal(`${NAME_PREFIX}${name} ${summary}`)}\n`);
     });
 }

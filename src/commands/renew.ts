@@ -6,7 +6,7 @@ import type { LeaseClient } from '../kube/lease-client.js';
 import { createdLease, decideRenewOnce, describeHolding, validateLeaseDurationSeconds, type LeaseName } from '../lease/election.js';
 import { humanDuration } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
-import { NAME_PREFIX, printObjects } from '../printers/index.js';
+import { escapeTerminal, NAME_PREFIX, printObjects } from '../printers/index.js';
 import { durationArgument, examplesHelp, exitCodesHelp, holderIdentityOption, leaseNameArgument, outputOption } from './options.js';
 
 interface RenewFlags {
@@ -60,7 +60,7 @@ export function renewCommand(ctx: CommandContext): Command {
       const ref = { namespace, name };
       const result = await renewOnce(client, ref, identity, flags, ctx.clock.now.bind(ctx.clock));
       if (flags.output) await printObjects([result.lease], flags.output, ctx.io.stdout);
-      else ctx.io.stdout.write(`${NAME_PREFIX}${name} ${result.summary}\n`);
+      else ctx.io.stdout.write(`${escapeTerminal(`${NAME_PREFIX}${name} ${result.summary}`)}\n`);
     });
 }
 

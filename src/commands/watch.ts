@@ -4,7 +4,7 @@ import { sleep } from '../clock.js';
 import type { CommandContext } from '../context.js';
 import { KubeApiError, KubeTransportError } from '../kube/errors.js';
 import type { LeaseClient, ListOptions } from '../kube/lease-client.js';
-import type { LeasePrinter } from '../printers/index.js';
+import { escapeTerminal, type LeasePrinter } from '../printers/index.js';
 
 const WATCH_TIMEOUT_SECONDS = 300;
 const RECONNECT_DELAY_MS = 1000;
@@ -50,7 +50,7 @@ export async function watchLeases(ctx: CommandContext, client: LeaseClient, requ
           continue;
         }
         if (!(error instanceof KubeTransportError)) throw error;
-        if (ctx.verbosity > 0) ctx.io.stderr.write(`watch interrupted (${error.message}); reconnecting\n`);
+        if (ctx.verbosity > 0) ctx.io.stderr.write(`watch interrupted (${escapeTerminal(error.message)}); reconnecting\n`);
         await sleep(RECONNECT_DELAY_MS, stop.signal);
       }
     }

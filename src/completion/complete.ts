@@ -4,6 +4,7 @@
 // come from a ValueSource, which the CLI loads lazily: static answers never load the Kubernetes client.
 import type { Argument, Command, Option } from 'commander';
 import type { KubeFlags } from '../context.js';
+import { escapeTerminal } from '../printers/terminal.js';
 
 /** cobra's ShellCompDirective bits (spf13/cobra completions.go); the shell scripts interpret them. */
 export const Directive = {
@@ -247,7 +248,7 @@ export async function complete(program: Command, args: readonly string[], source
 /** cobra's wire format: `value\tdescription` lines, then `:directive`. Descriptions keep to one line. */
 export function formatCompletion(result: CompletionResult): string {
   const lines = result.candidates.map(({ value, description }) =>
-    description ? `${value}\t${description.replace(/\s+/g, ' ').trim()}` : value,
+    description ? `${value}\t${escapeTerminal(description.replace(/\s+/g, ' ').trim())}` : value,
   );
   return [...lines, `:${result.directive}`].join('\n') + '\n';
 }

@@ -4,6 +4,7 @@
 import type { Clock } from '../clock.js';
 import type { OutputStream } from '../context.js';
 import { formatMicroTime } from '../lease/time.js';
+import { escapeTerminal } from '../printers/terminal.js';
 
 export const EVENTS_SCHEMA_VERSION = 1;
 
@@ -49,7 +50,7 @@ export function createHoldEvents(options: HoldEventsOptions): HoldEvents {
     stderr.write(`${JSON.stringify(line)}\n`);
   };
   const human = (text: string): void => {
-    stderr.write(`${options.programName} hold: ${text}\n`);
+    stderr.write(`${options.programName} hold: ${escapeTerminal(text)}\n`);
   };
   // A heartbeat every retry period is noise at -v; show it from -vv on.
   const minimumVerbosity = (event: HoldEventName): number => (event === 'renewed' ? 2 : 1);

@@ -1,5 +1,5 @@
 import { validateElectionTimings, validateLeaseDurationSeconds, type ElectionTimings } from '../lease/election.js';
-import { formatDuration } from '../lease/time.js';
+import { durationLimitMessage, formatDuration } from '../lease/time.js';
 
 export interface HoldTimings extends ElectionTimings {
   gracePeriodMs: number;
@@ -40,12 +40,16 @@ export function validateHoldTimings(t: HoldTimings): string | undefined {
   const election = validateElectionTimings(t) ?? validateLeaseDurationSeconds(t.leaseDurationMs);
   if (election !== undefined) return election;
   if (t.retryPeriodMs < MIN_RETRY_PERIOD_MS) {
-    return (
-      `--retry-period ${formatDuration(t.retryPeriodMs)} is too short: hold would write to the API server more than 5 times a second ` +
-      `(client-go's default client limit); give --retry-period at least ${formatDuration(MIN_RETRY_PERIOD_MS)}`
-    );
+    return durationLimitMessage({
+      flag: '--retry-period',
+      bound: `at least ${formatDuration(MIN_RETRY_PERIOD_MS)}`,
+      reason: "shorter would write to the API server more than 5 times a second, client-go's default client limit",
+      gotMs: t.retryPeriodMs,
+    });
   }
-  if (t.gracePeriodMs < 0) return '--grace-period must not be negative';
+  if (t.gracePeriodMs < 0) {
+    return durationLimitMessage({ flag: '--grace-period', bound: 'at least 0s', reason: 'how long the command gets between SIGTERM and SIGKILL', gotMs: t.gracePeriodMs });
+  }
   if (t.renewDeadlineMs + t.gracePeriodMs >= t.leaseDurationMs) {
     return (
       `unsafe timings: --renew-deadline ${formatDuration(t.renewDeadlineMs)} + --grace-period ${formatDuration(t.gracePeriodMs)} ` +

@@ -7,7 +7,7 @@
 // clock skew between machines cannot make a live lease look expired (client-go's package doc, client-go#448).
 
 import { describeExpiry, describeRelative, leaseState, nonEmpty } from './state.js';
-import { formatDuration, formatMicroTime } from './time.js';
+import { durationLimitMessage, formatDuration, formatMicroTime } from './time.js';
 import type { Lease, LeaseSpec } from './types.js';
 
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
@@ -48,18 +48,20 @@ export function validateElectionTimings(t: ElectionTimings): string | undefined 
   if (t.renewDeadlineMs <= JITTER_FACTOR * t.retryPeriodMs) {
     return `renewDeadline must be greater than retryPeriod*JitterFactor (JitterFactor ${JITTER_FACTOR}; ${flags}): raise --renew-deadline or lower --retry-period`;
   }
-  if (t.leaseDurationMs < 1) return 'leaseDuration must be greater than zero: give --lease-duration a positive duration such as 15s';
-  if (t.renewDeadlineMs < 1) return 'renewDeadline must be greater than zero: give --renew-deadline a positive duration such as 10s';
-  if (t.retryPeriodMs < 1) return 'retryPeriod must be greater than zero: give --retry-period a positive duration such as 2s';
-  return undefined;
+  const positive = (flag: string, gotMs: number) =>
+    gotMs > 0 ? undefined : durationLimitMessage({ flag, bound: 'more than 0s', reason: "client-go's leader election needs every period positive", gotMs });
+  return positive('--lease-duration', t.leaseDurationMs) ?? positive('--renew-deadline', t.renewDeadlineMs) ?? positive('--retry-period', t.retryPeriodMs);
 }
 
 /** leaseDurationSeconds is an int32 of seconds: refuse what would be truncated rather than silently shortening it. */
 export function validateLeaseDurationSeconds(leaseDurationMs: number, flag = '--lease-duration'): string | undefined {
   if (leaseDurationMs < 1000 || leaseDurationMs % 1000 !== 0) {
-    return `${flag} must be a whole number of seconds, at least 1s, because leaseDurationSeconds is an integer (got ${formatDuration(leaseDurationMs)})`;
+    return durationLimitMessage({ flag, bound: 'a whole number of seconds, at least 1s', reason: 'leaseDurationSeconds is an integer', gotMs: leaseDurationMs });
   }
-  if (leaseDurationMs / 1000 > 2 ** 31 - 1) return `${flag} is too long: leaseDurationSeconds is a 32-bit integer`;
+  const longestMs = (2 ** 31 - 1) * 1000;
+  if (leaseDurationMs > longestMs) {
+    return durationLimitMessage({ flag, bound: `at most ${formatDuration(longestMs)}`, reason: 'leaseDurationSeconds is a 32-bit integer', gotMs: leaseDurationMs });
+  }
   return undefined;
 }
 

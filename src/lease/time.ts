@@ -151,6 +151,26 @@ function msToNanos(ms: number): bigint {
   return BigInt(whole) * 1_000_000n + BigInt(Math.round((ms - whole) * 1e6));
 }
 
+/** A bound a duration flag must keep, and why it exists. */
+export interface DurationLimit {
+  /** `--wait`; left out where the caller already names the flag (a commander argument parser). */
+  flag?: string;
+  /** `at most 596h31m23s`, `more than 0s`, `a whole number of seconds, at least 1s`. */
+  bound: string;
+  reason: string;
+  /** What was given; left out where the caller already shows it. */
+  gotMs?: number;
+}
+
+/**
+ * The one wording of a duration flag outside its limits, for every such flag:
+ * `--lease-duration must be at most 596523h14m7s (leaseDurationSeconds is a 32-bit integer), got 600000h`.
+ */
+export function durationLimitMessage(limit: DurationLimit): string {
+  const got = limit.gotMs === undefined ? '' : `, got ${formatDuration(limit.gotMs)}`;
+  return `${limit.flag ? `${limit.flag} ` : ''}must be ${limit.bound} (${limit.reason})${got}`;
+}
+
 /**
  * The shortest Go-parsable spelling of a duration: `1h`, `1h2m3s`, `1m30s`, `1.5s`, `500ms`, `0s`. Unlike Go's
  * `Duration.String` (`1h0m0s`), zero components are left out. `parseDuration(formatDuration(ms)) === ms`.

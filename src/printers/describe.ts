@@ -5,7 +5,7 @@ import { splitHolderIdentity } from '../lease/holder.js';
 import { describeExpiry, describeRelative, leaseState } from '../lease/state.js';
 import { formatDuration, humanDuration, parseKubeTime } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
-import { escapeCell } from './table.js';
+import { escapeTerminal } from './terminal.js';
 
 const LABEL_WIDTH = 20;
 
@@ -13,13 +13,13 @@ const LABEL_WIDTH = 20;
 function fieldText(value: string | number | null | undefined): string {
   if (value === undefined || value === null) return '<unset>';
   if (value === '') return '""';
-  return escapeCell(String(value));
+  return escapeTerminal(String(value));
 }
 
 function timeText(raw: string | null | undefined, now: number): string {
   if (raw === undefined || raw === null) return '<unset>';
   const at = parseKubeTime(raw);
-  return at === undefined ? `${escapeCell(raw)} (unreadable)` : `${raw} (${describeRelative(at, now)})`;
+  return at === undefined ? `${escapeTerminal(raw)} (unreadable)` : `${raw} (${describeRelative(at, now)})`;
 }
 
 /** Seconds as written, and in hours and minutes when that reads better (3600s (1h)). */
@@ -30,7 +30,7 @@ function durationText(seconds: number): string {
 
 function mapLines(map: Record<string, string> | undefined): string[] {
   const entries = Object.entries(map ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
-  return entries.length === 0 ? ['<none>'] : entries.map(([key, value]) => escapeCell(`${key}=${value}`));
+  return entries.length === 0 ? ['<none>'] : entries.map(([key, value]) => escapeTerminal(`${key}=${value}`));
 }
 
 export function describeLease(lease: Lease, now: number): string {
@@ -44,7 +44,7 @@ export function describeLease(lease: Lease, now: number): string {
     for (const value of rest) lines.push(`${' '.repeat(LABEL_WIDTH)}${value}`);
   };
 
-  add('Name', escapeCell(meta.name));
+  add('Name', escapeTerminal(meta.name));
   add('Namespace', fieldText(meta.namespace));
   add('Labels', mapLines(meta.labels));
   add('Annotations', mapLines(meta.annotations));
@@ -52,13 +52,13 @@ export function describeLease(lease: Lease, now: number): string {
   add('UID', fieldText(meta.uid));
   add('Resource Version', fieldText(meta.resourceVersion));
   const owners = meta.ownerReferences ?? [];
-  add('Owner References', owners.length === 0 ? '<none>' : owners.map((owner) => escapeCell(`${owner.kind}/${owner.name} (${owner.apiVersion}, uid ${owner.uid})`)));
+  add('Owner References', owners.length === 0 ? '<none>' : owners.map((owner) => escapeTerminal(`${owner.kind}/${owner.name} (${owner.apiVersion}, uid ${owner.uid})`)));
 
   add('Holder Identity', fieldText(spec.holderIdentity));
   const split = spec.holderIdentity ? splitHolderIdentity(spec.holderIdentity) : undefined;
   if (split) {
-    add('  Host', escapeCell(split.host));
-    add('  ID', escapeCell(split.id));
+    add('  Host', escapeTerminal(split.host));
+    add('  ID', escapeTerminal(split.id));
   }
   add('Lease Duration', spec.leaseDurationSeconds == null ? '<unset>' : durationText(spec.leaseDurationSeconds));
   add('Acquire Time', timeText(spec.acquireTime, now));
@@ -70,7 +70,7 @@ export function describeLease(lease: Lease, now: number): string {
   lines.push('State (judged by this machine\'s clock):');
   const stateText =
     state.status === 'held' && state.preferredHolder
-      ? `held, end of term: the apiserver prefers ${escapeCell(state.preferredHolder)}`
+      ? `held, end of term: the apiserver prefers ${escapeTerminal(state.preferredHolder)}`
       : state.status;
   add('  Status', stateText);
   add('  Expires', describeExpiry(state, now));

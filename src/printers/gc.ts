@@ -7,6 +7,7 @@ import { formatDuration, humanDuration } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
 import { NAME_PREFIX } from './leases.js';
 import { escapeCell, TableWriter } from './table.js';
+import { escapeTerminal } from './terminal.js';
 import type { OutputStream } from '../context.js';
 
 const RESOURCE = 'lease.coordination.k8s.io';
@@ -46,11 +47,11 @@ export function leaseName(lease: Lease): string {
 }
 
 export function keptLine(lease: Lease, reason: string): string {
-  return `${RESOURCE} "${escapeCell(lease.metadata.name)}" kept in ${lease.metadata.namespace ?? ''} namespace: ${reason}`;
+  return `${RESOURCE} "${escapeCell(lease.metadata.name)}" kept in ${lease.metadata.namespace ?? ''} namespace: ${escapeTerminal(reason)}`;
 }
 
 export function skippedLine(skipped: SkippedLease): string {
-  return `${RESOURCE} "${escapeCell(skipped.lease.metadata.name)}" skipped in ${skipped.lease.metadata.namespace ?? ''} namespace: ${skipped.explanation}`;
+  return `${RESOURCE} "${escapeCell(skipped.lease.metadata.name)}" skipped in ${skipped.lease.metadata.namespace ?? ''} namespace: ${escapeTerminal(skipped.explanation)}`;
 }
 
 /** kubectl's wording for the API error (it names the lease: `… "x" is forbidden: …`). */

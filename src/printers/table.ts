@@ -1,5 +1,6 @@
 import tableUtils from 'cli-table3/src/utils.js';
 import type { OutputStream } from '../context.js';
+import { escapeTerminal } from './terminal.js';
 
 // kubectl's tabwriter settings (cli-runtime pkg/printers/tabwriter.go): a cell is at least 6 wide including
 // 3 spaces of padding; the last column is not padded.
@@ -13,18 +14,10 @@ function displayWidth(cell: string): number {
   return PLAIN_TEXT.test(cell) ? cell.length : tableUtils.strlen(cell);
 }
 
-/**
- * Cuts a cell at its first line break and escapes terminal control characters, as kubectl does
- * (cli-runtime printers/terminal.go) against escape-sequence attacks through attacker-controlled text
- * such as a holderIdentity.
- */
+/** A table cell as kubectl prints one: cut at its first line break (with `...`), then escaped (terminal.ts). */
 export function escapeCell(text: string): string {
   const lineBreak = text.search(/[\n\r\f]/);
-  const firstLine = lineBreak === -1 ? text : `${text.slice(0, lineBreak)}...`;
-  // eslint-disable-next-line no-control-regex
-  return firstLine.replace(/[\u0000-\u0009\u000b\u000e-\u001f\u007f]/g, (char) =>
-    char === '\u001b' ? '^[' : `^${String.fromCharCode(char.charCodeAt(0) + 64)}`,
-  );
+  return escapeTerminal(lineBreak === -1 ? text : `${text.slice(0, lineBreak)}...`);
 }
 
 /**

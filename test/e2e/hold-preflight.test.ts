@@ -132,7 +132,7 @@ describe('hold: refused flags', () => {
       const result = await cluster.leasectl(['hold', '-n', cluster.namespace, '--retry-period', period, name, '--', 'true']);
       expect(result.code).toBe(125);
       expect(result.stderr).toBe(
-        `error: --retry-period ${period} is too short: hold would write to the API server more than 5 times a second (client-go's default client limit); give --retry-period at least 200ms\n`,
+        `error: --retry-period must be at least 200ms (shorter would write to the API server more than 5 times a second, client-go's default client limit), got ${period}\n`,
       );
     }
     expect(await leaseSpec(name)).toBeUndefined();

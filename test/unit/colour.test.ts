@@ -1,27 +1,15 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { allowsColor, type World } from '../../src/cli.js';
-import { colourer } from '../../src/printers/colour.js';
+import { allowsColor, colourer } from '../../src/printers/colour.js';
 import { createLeasePrinter } from '../../src/printers/index.js';
 import { textCapture } from '../support/streams.js';
 
-function world(isTTY: boolean, env: NodeJS.ProcessEnv): World {
-  return {
-    io: { stdin: new PassThrough(), stdout: textCapture(isTTY), stderr: textCapture(isTTY) },
-    clock: { now: () => 0, monotonic: () => 0 },
-    env,
-    signals: { subscribe: () => () => {} },
-    programName: 'leasectl',
-  };
-}
-
 describe('colour follows kubectl\'s rule', () => {
   it('only on a terminal, never with NO_COLOR (any value), TERM=dumb or --no-color', () => {
-    expect(allowsColor(world(true, { TERM: 'xterm-256color' }), true)).toBe(true);
-    expect(allowsColor(world(false, { TERM: 'xterm-256color' }), true)).toBe(false);
-    expect(allowsColor(world(true, { NO_COLOR: '' }), true)).toBe(false);
-    expect(allowsColor(world(true, { TERM: 'dumb' }), true)).toBe(false);
-    expect(allowsColor(world(true, {}), false)).toBe(false);
+    expect(allowsColor({ isTTY: true }, { TERM: 'xterm-256color' }, true)).toBe(true);
+    expect(allowsColor({ isTTY: false }, { TERM: 'xterm-256color' }, true)).toBe(false);
+    expect(allowsColor({ isTTY: true }, { NO_COLOR: '' }, true)).toBe(false);
+    expect(allowsColor({ isTTY: true }, { TERM: 'dumb' }, true)).toBe(false);
+    expect(allowsColor({ isTTY: true }, {}, false)).toBe(false);
   });
 
   it('an expired lease is red and a released one dim; a held one stays plain', async () => {

@@ -53,9 +53,9 @@ describe('validateElectionTimings (client-go NewLeaderElector order and messages
     );
     expect(validateElectionTimings({ leaseDurationMs: 15_000, renewDeadlineMs: 2_401, retryPeriodMs: 2_000 })).toBeUndefined();
   });
-  it('rejects a zero retry period with the "greater than zero" message', () => {
-    expect(validateElectionTimings({ leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 0 })).toMatch(
-      /^retryPeriod must be greater than zero/,
+  it('rejects a zero retry period in the one wording of duration limits', () => {
+    expect(validateElectionTimings({ leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 0 })).toBe(
+      "--retry-period must be more than 0s (client-go's leader election needs every period positive), got 0s",
     );
   });
   it('checks the ordering before zero, as client-go does', () => {
@@ -64,7 +64,12 @@ describe('validateElectionTimings (client-go NewLeaderElector order and messages
   it('leaseDurationSeconds must be whole seconds', () => {
     expect(validateLeaseDurationSeconds(15_000)).toBeUndefined();
     expect(validateLeaseDurationSeconds(1_500)).toMatch(/whole number of seconds.*got 1\.5s/);
-    expect(validateLeaseDurationSeconds(500)).toMatch(/at least 1s/);
+    expect(validateLeaseDurationSeconds(500)).toBe('--lease-duration must be a whole number of seconds, at least 1s (leaseDurationSeconds is an integer), got 500ms');
+  });
+  it('leaseDurationSeconds must fit 32 bits, said in the one wording of duration limits', () => {
+    expect(validateLeaseDurationSeconds(2 ** 31 * 1000, '--lease-duration')).toBe(
+      '--lease-duration must be at most 596523h14m7s (leaseDurationSeconds is a 32-bit integer), got 596523h14m8s',
+    );
   });
 });
 

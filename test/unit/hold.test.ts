@@ -422,6 +422,11 @@ describe('validateHoldTimings', () => {
     expect(validateHoldTimings({ ...base, retryPeriodMs: 9_000, gracePeriodMs: 0 })).toMatch(/^renewDeadline must be greater than retryPeriod\*JitterFactor/);
     expect(validateHoldTimings({ ...base, leaseDurationMs: 15_500, gracePeriodMs: 0 })).toMatch(/whole number of seconds/);
   });
+  it('words a negative grace period as every other duration limit', () => {
+    expect(validateHoldTimings({ ...base, gracePeriodMs: -1_000 })).toBe(
+      '--grace-period must be at least 0s (how long the command gets between SIGTERM and SIGKILL), got -1s',
+    );
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------------
