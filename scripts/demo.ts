@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { apiserverLeaseName, APISERVER_IDENTITY_LABEL, HOSTNAME_LABEL } from '../src/lease/apiserver-identity.js';
 import { formatMicroTime } from '../src/lease/time.js';
 import type { Lease } from '../src/lease/types.js';
-import { startSandbox } from '../src/sandbox/index.js';
+import { startSandbox } from '@leasectl/sandbox';
 import { seedLeases } from './seed-leases.js';
 
 const LEASECTL = resolve(import.meta.dirname, '..', 'bin', 'leasectl');

@@ -1,8 +1,8 @@
 // Decoding a request body into a Lease the way the apiserver's JSON decoder does: known fields only (others are
 // reported as unknown), Go's type errors, MicroTime parsing, and the canonical field order for re-encoding.
 
-import type { Lease, LeaseSpec, ObjectMeta } from '../lease/types.js';
-import { LEASE_API_VERSION, LEASE_KIND } from '../lease/types.js';
+import type { Lease, LeaseSpec, ObjectMeta } from './lease-object.js';
+import { LEASE_API_VERSION, LEASE_KIND } from './lease-object.js';
 import { normalizeMicroTime, TimeParseError } from './micro-time.js';
 import { badRequest } from './status.js';
 

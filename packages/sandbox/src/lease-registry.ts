@@ -2,8 +2,8 @@
 // registry's ordering of checks (preconditions, optimistic concurrency, validation), on top of LeaseStore.
 
 import { randomUUID } from 'node:crypto';
-import type { Lease, ObjectMeta } from '../lease/types.js';
-import { LEASE_API_VERSION } from '../lease/types.js';
+import type { Lease, ObjectMeta } from './lease-object.js';
+import { LEASE_API_VERSION } from './lease-object.js';
 import type { FeatureGates } from './feature-gates.js';
 import { updateManagedFields } from './managed-fields.js';
 import { leaseErrors } from './lease-validation.js';

@@ -1,6 +1,6 @@
 // ValidateLease / ValidateLeaseSpec (pkg/apis/coordination/validation), run on create and on update.
 
-import type { Lease } from '../lease/types.js';
+import type { Lease } from './lease-object.js';
 import { type FieldError, goQuote } from './status.js';
 import { dns1123SubdomainErrors, objectMetaErrors, qualifiedNameErrors } from './validation.js';
 

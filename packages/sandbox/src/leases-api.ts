@@ -3,7 +3,7 @@
 
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Lease } from '../lease/types.js';
+import type { Lease } from './lease-object.js';
 import { authorize, type Verb } from './authorization.js';
 import { decodeContinueToken, encodeContinueToken, ContinueTokenError } from './continue-token.js';
 import { type FieldRequirement, FieldSelectorError, matchesFieldSelector, parseFieldSelector } from './field-selector.js';

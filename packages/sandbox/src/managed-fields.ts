@@ -1,7 +1,7 @@
 // metadata.managedFields for Update operations: each manager owns the fields it last changed, a field changed
 // by one manager leaves the others, and managers that own nothing disappear (as the apiserver's field manager does).
 
-import type { Lease } from '../lease/types.js';
+import type { Lease } from './lease-object.js';
 
 export interface ManagedFieldsEntry {
   manager: string;

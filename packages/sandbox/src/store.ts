@@ -1,7 +1,7 @@
 // The sandbox's etcd: leases keyed `namespace/name` (listed in key order), one global resourceVersion counter,
 // a bounded event history for watches, and list snapshots so that paginated lists stay consistent.
 
-import type { Lease } from '../lease/types.js';
+import type { Lease } from './lease-object.js';
 import { goJson } from './json.js';
 
 /** One stored version of a lease. Never mutated: a write stores a new record. */
