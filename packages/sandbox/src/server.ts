@@ -55,6 +55,10 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
   });
 }
 
+function reportRequestError(request: IncomingMessage, error: Error): void {
+  process.stderr.write(`sandbox: ${request.method} ${request.url}: ${error.message}\n`);
+}
+
 export class ApiServer {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
@@ -71,6 +75,9 @@ export class ApiServer {
 
   constructor(private readonly options: ApiServerOptions) {
     this.server = createServer({ cert: options.certPem, key: options.keyPem, keepAlive: true }, (request, response) => {
+      // A stream's error with no listener is thrown and ends the process: one request's failure is that request's.
+      request.on('error', (error) => reportRequestError(request, error));
+      response.on('error', (error) => reportRequestError(request, error));
       void this.serve(request, response);
     });
     this.server.keepAliveTimeout = 65_000;

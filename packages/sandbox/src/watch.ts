@@ -52,7 +52,10 @@ export class WatchHub {
     response.flushHeaders(); // clients wait for the headers before they consider the watch started
     response.socket?.setNoDelay(true);
     const held: string[] = [];
+    // Once the response has ended, nothing may write to it: a late write is an error event that kills the process.
+    const open = () => !response.writableEnded && !response.destroyed;
     const send = (line: string) => {
+      if (!open()) return;
       if (this.gate.paused) held.push(line);
       else response.write(line);
     };
@@ -74,18 +77,28 @@ export class WatchHub {
 
     const unsubscribe = this.store.subscribe(deliver);
     const stopResumeListener = this.gate.onResume(() => {
-      for (const text of held.splice(0)) response.write(text);
+      for (const text of held.splice(0)) if (open()) response.write(text);
     });
     const bookmarkTimer = watch.bookmarks
       ? setInterval(() => send(`{"type":"BOOKMARK","object":{"kind":"Lease","apiVersion":"coordination.k8s.io/v1","metadata":{"resourceVersion":"${this.store.resourceVersion}","creationTimestamp":null},"spec":{}}}\n`), this.bookmarkIntervalMs)
       : undefined;
-    const timeoutTimer = watch.timeoutSeconds !== undefined ? setTimeout(() => response.end(), watch.timeoutSeconds * 1000) : undefined;
-    response.on('close', () => {
+    // Everything the watch holds is let go the moment it ends, whichever way: its timeout, the client going away,
+    // or a failed write. 'close' alone comes too late: it waits for the end to be flushed.
+    const stop = () => {
       unsubscribe();
       stopResumeListener();
       clearInterval(bookmarkTimer);
       clearTimeout(timeoutTimer);
-    });
+    };
+    const timeoutTimer = watch.timeoutSeconds !== undefined
+      ? setTimeout(() => {
+        stop();
+        response.end();
+      }, watch.timeoutSeconds * 1000)
+      : undefined;
+    response.once('finish', stop);
+    response.once('close', stop);
+    response.once('error', stop);
   }
 }
 
