@@ -1,4 +1,4 @@
-// RBAC as the sandbox's two users see it: the admin may do anything, the viewer only read. Denials use the
+// RBAC as the sandbox's users see it: the admin may do anything, the viewer only read, anonymous nothing. Denials use the
 // authorizer's wording, e.g. `User "viewer" cannot update resource "leases" in API group "coordination.k8s.io" in
 // the namespace "default"`.
 
@@ -9,8 +9,14 @@ export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'd
 
 const readVerbs: ReadonlySet<Verb> = new Set(['get', 'list', 'watch']);
 
+/** A request without credentials: kube-apiserver's anonymous auth is on by default, and RBAC grants it nothing. */
+export const anonymousUser: User = { name: 'system:anonymous', canRead: false, canWrite: false };
+
+/** What system:public-info-viewer lets anyone, anonymous included, get. */
+export const publicInfoPaths: ReadonlySet<string> = new Set(['/version', '/healthz', '/livez', '/readyz']);
+
 export function authorize(user: User, verb: Verb, resource: GroupResource, namespace: string | undefined, name: string | undefined): void {
-  if (user.canWrite || readVerbs.has(verb)) return;
+  if (user.canWrite || (user.canRead && readVerbs.has(verb))) return;
   const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
   throw forbidden(resource, name ?? '', `User "${user.name}" cannot ${verb} resource "${resource.resource}" in API group "${resource.group}" ${scope}`);
 }

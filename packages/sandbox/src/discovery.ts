@@ -2,14 +2,15 @@
 // asks for aggregated discovery first and falls back when the answer's Content-Type is plain application/json.
 // The OpenAPI documents are in openapi.ts.
 
+/** The release whose behaviour the sandbox models (and whose recorded exchanges its tests replay). */
 export const sandboxVersion = {
   major: '1',
-  minor: '34',
-  gitVersion: 'v1.34.0-sandbox',
-  gitCommit: '0000000000000000000000000000000000000000',
+  minor: '26',
+  gitVersion: 'v1.26.1',
+  gitCommit: 'd15ef3101210b20aac2e7a044ef087f397ad58c0',
   gitTreeState: 'clean',
-  buildDate: '2026-01-01T00:00:00Z',
-  goVersion: 'go1.24.0',
+  buildDate: '2023-01-18T15:51:25Z',
+  goVersion: 'go1.19.8',
   compiler: 'gc',
   platform: `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`,
 };

@@ -51,8 +51,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const certificate = await generateServingCertificate();
   const tokens = { admin: randomToken(), readOnly: randomToken() };
   const users = new Map<string, User>([
-    [tokens.admin, { name: 'admin', canWrite: true }],
-    [tokens.readOnly, { name: 'viewer', canWrite: false }],
+    [tokens.admin, { name: 'admin', canRead: true, canWrite: true }],
+    [tokens.readOnly, { name: 'viewer', canRead: true, canWrite: false }],
   ]);
 
   const faults = new Faults();

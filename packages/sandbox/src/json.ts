@@ -24,3 +24,8 @@ export function wantsPrettyJson(userAgent: string | undefined): boolean {
 export function encodeBody(value: unknown, pretty: boolean): string {
   return pretty ? goJson(value, 2) : goJson(value) + '\n';
 }
+
+/** A string map with its keys in the order Go's encoding/json writes a map: sorted. */
+export function byKey(map: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

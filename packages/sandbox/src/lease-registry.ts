@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Lease, ObjectMeta } from './lease-object.js';
 import { LEASE_API_VERSION } from './lease-object.js';
+import { byKey } from './json.js';
 import type { FeatureGates } from './feature-gates.js';
 import { updateManagedFields } from './managed-fields.js';
 import { leaseErrors } from './lease-validation.js';
@@ -20,6 +21,12 @@ export interface WriteOptions {
   /** `dryRun=All`: validate and answer, store nothing. */
   dryRun: boolean;
 }
+
+export const propagationPolicies = ['Foreground', 'Background', 'Orphan'] as const;
+export type PropagationPolicy = (typeof propagationPolicies)[number];
+
+/** The finalizer a delete with this policy leaves for the garbage collector. */
+const propagationFinalizers: Partial<Record<PropagationPolicy, string>> = { Foreground: 'foregroundDeletion', Orphan: 'orphan' };
 
 export interface DeletePreconditions {
   uid?: string;
@@ -41,6 +48,8 @@ function orderedMetadata(fields: ObjectMeta): ObjectMeta {
   const order = ['name', 'generateName', 'namespace', 'uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields'];
   const result: ObjectMeta = { name: fields.name };
   for (const key of order) if (fields[key] !== undefined) result[key] = fields[key];
+  if (result.labels) result.labels = byKey(result.labels);
+  if (result.annotations) result.annotations = byKey(result.annotations);
   return result;
 }
 
@@ -128,7 +137,7 @@ export class LeaseRegistry {
       throw badRequest(`the name of the object (${lease.metadata.name}) does not match the name on the URL (${name})`);
     }
     if (lease.metadata.namespace && lease.metadata.namespace !== namespace) {
-      throw badRequest(`the namespace of the object (${lease.metadata.namespace}) does not match the namespace on the URL (${namespace})`);
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
     }
     const existing = this.store.get(namespace, name);
     const preconditionUid = lease.metadata.uid;
@@ -211,8 +220,10 @@ export class LeaseRegistry {
   /**
    * DELETE with optional preconditions. A lease with finalizers is only marked (deletionTimestamp) and stays until
    * an update removes the last one; `pending` says so, and the apiserver then answers with the object itself.
+   * Foreground and Orphan propagation add their finalizer the same way; the garbage collector, finding that a Lease
+   * has no dependents, then removes it at once, so such a delete completes (a MODIFIED, then a DELETED event).
    */
-  delete(namespace: string, name: string, preconditions: DeletePreconditions, dryRun: boolean): { record: LeaseRecord; pending: boolean } {
+  delete(namespace: string, name: string, preconditions: DeletePreconditions, dryRun: boolean, propagation: PropagationPolicy = 'Background'): { record: LeaseRecord; pending: boolean } {
     const existing = this.get(namespace, name);
     const { uid, resourceVersion } = existing.lease.metadata;
     if (preconditions.uid !== undefined && preconditions.uid !== uid) {
@@ -221,15 +232,19 @@ export class LeaseRegistry {
     if (preconditions.resourceVersion !== undefined && preconditions.resourceVersion !== resourceVersion) {
       throw conflict(leaseKindAsResource, name, `the ResourceVersion in the precondition (${preconditions.resourceVersion}) does not match the ResourceVersion in record (${resourceVersion}). The object might have been modified`);
     }
-    if (finalizersOf(existing.lease).length === 0) {
+    const finalizers = finalizersOf(existing.lease);
+    const gcFinalizer = propagationFinalizers[propagation];
+    if (finalizers.length === 0 && gcFinalizer === undefined) {
       return { record: dryRun ? existing : this.store.remove(existing), pending: false };
     }
     if (dryRun || existing.lease.metadata.deletionTimestamp !== undefined) return { record: existing, pending: true };
     const deletionTimestamp = formatTime(this.serverNow());
+    const marked = finalizers.length === 0 && gcFinalizer !== undefined ? [gcFinalizer] : finalizers;
     const record = this.store.put((rv) => ({
       ...existing.lease,
-      metadata: orderedMetadata({ ...existing.lease.metadata, resourceVersion: String(rv), deletionTimestamp, deletionGracePeriodSeconds: 0 }),
+      metadata: orderedMetadata({ ...existing.lease.metadata, resourceVersion: String(rv), deletionTimestamp, deletionGracePeriodSeconds: 0, finalizers: marked }),
     }));
+    if (finalizers.length === 0) this.store.remove(record);
     return { record, pending: true };
   }
 

@@ -10,12 +10,12 @@ import { type FieldRequirement, FieldSelectorError, matchesFieldSelector, parseF
 import { goJson } from './json.js';
 import { type LabelRequirement, LabelSelectorError, matchesLabelSelector, parseLabelSelector } from './label-selector.js';
 import { cannotHandleAsLease, DecodeError, decodeLeaseBody, decodeLeaseObject, isObject, parseJsonBody } from './lease-codec.js';
-import type { LeaseRegistry, DeletePreconditions } from './lease-registry.js';
+import { type LeaseRegistry, type DeletePreconditions, type PropagationPolicy, propagationPolicies } from './lease-registry.js';
 import { applyJsonPatch, applyMergePatch, type Json, jsonPatchType, supportedPatchTypes } from './patch.js';
 import { type ApiReply, type ApiRequest, fieldManager, jsonReply, negotiateTable, parseGoBool, prebuiltJsonReply, readObjectBody, requestContentType } from './request.js';
 import { type LeaseRecord, type LeaseStore, fullLeaseJson, lowerBound } from './store.js';
 import {
-  badRequest, expired, type FieldError, goQuote, invalid, leasesResource, methodNotAllowed, success, tooLargeResourceVersion, unsupportedMediaType,
+  badRequest, expired, type FieldError, unclassifiedError, goQuote, invalid, leasesResource, methodNotAllowed, success, tooLargeResourceVersion, unsupportedPatchType,
 } from './status.js';
 import { ageCell, buildTable, leaseColumns, type TableRequest, type TableSource } from './table.js';
 import type { WatchHub } from './watch.js';
@@ -133,6 +133,9 @@ export class LeaseApi {
     const { namespace, name } = scope;
     const verb = this.verbOf(request, scope);
     authorize(request.user, verb, leasesResource, namespace, name);
+    // The handler refuses these names; a namespace like them reaches the storage layer, whose key check fails.
+    if (name === '.' || name === '..') throw badRequest(`Name parameter invalid: "${name}": may not be '${name}'`);
+    if (namespace === '.' || namespace === '..') throw unclassifiedError(`invalid key: "/leases/${namespace}"`);
     switch (verb) {
       case 'get':
         return this.get(request, namespace!, name!);
@@ -203,7 +206,9 @@ export class LeaseApi {
     const selectors = parseSelectors(request);
     const matches = selectorMatcher(selectors);
     const limitParam = request.query.get('limit');
-    const limit = limitParam && /^\d+$/.test(limitParam) ? Number(limitParam) : 0;
+    // resourceVersion=0 is served from the watch cache, which (in v1.26) ignores the limit and answers whole.
+    const fromWatchCache = request.query.get('resourceVersion') === '0' && request.query.get('resourceVersionMatch') !== 'Exact';
+    const limit = limitParam && /^\d+$/.test(limitParam) && !fromWatchCache ? Number(limitParam) : 0;
     const read = listRead(request, limit);
     const prefix = namespace === undefined ? '' : namespace + '/';
     if (read.kind !== 'latest') await this.untilStoreReaches(read.resourceVersion);
@@ -327,7 +332,7 @@ export class LeaseApi {
 
   private async patch(request: ApiRequest, namespace: string, name: string): Promise<ApiReply> {
     const contentType = requestContentType(request);
-    if (!supportedPatchTypes.includes(contentType)) throw unsupportedMediaType(supportedPatchTypes);
+    if (!supportedPatchTypes.includes(contentType)) throw unsupportedPatchType();
     const body = (await request.readBody()).toString('utf8');
     let patchBody: unknown;
     try {
@@ -358,7 +363,7 @@ export class LeaseApi {
   }
 
   /** DeleteOptions from the body (kubectl and client-go send one) merged with the query's dryRun. */
-  private async deleteOptions(request: ApiRequest): Promise<{ preconditions: DeletePreconditions; dryRun: boolean }> {
+  private async deleteOptions(request: ApiRequest): Promise<{ preconditions: DeletePreconditions; dryRun: boolean; propagation: PropagationPolicy }> {
     const body = (await request.readBody()).toString('utf8');
     let options: Record<string, unknown> = {};
     if (body.trim() !== '') {
@@ -377,23 +382,29 @@ export class LeaseApi {
     if (typeof preconditions.uid === 'string') result.uid = preconditions.uid;
     if (typeof preconditions.resourceVersion === 'string') result.resourceVersion = preconditions.resourceVersion;
     const bodyDryRun = Array.isArray(options.dryRun) ? options.dryRun.map(String) : [];
-    return { preconditions: result, dryRun: isDryRun(request, 'DeleteOptions', bodyDryRun) };
+    const propagation = request.query.get('propagationPolicy') ?? (typeof options.propagationPolicy === 'string' ? options.propagationPolicy : 'Background');
+    if (!propagationPolicies.includes(propagation as PropagationPolicy)) {
+      throw invalid('meta.k8s.io', 'DeleteOptions', '', [
+        { type: 'FieldValueNotSupported', field: 'propagationPolicy', value: goQuote(propagation), detail: 'supported values: "Foreground", "Background", "Orphan", "nil"' },
+      ]);
+    }
+    return { preconditions: result, dryRun: isDryRun(request, 'DeleteOptions', bodyDryRun), propagation: propagation as PropagationPolicy };
   }
 
   private async delete(request: ApiRequest, namespace: string, name: string): Promise<ApiReply> {
-    const { preconditions, dryRun } = await this.deleteOptions(request);
-    const { record, pending } = this.registry.delete(namespace, name, preconditions, dryRun);
+    const { preconditions, dryRun, propagation } = await this.deleteOptions(request);
+    const { record, pending } = this.registry.delete(namespace, name, preconditions, dryRun, propagation);
     if (pending) return this.objectReply(request, 200, record);
     return jsonReply(request.pretty, 200, success({ name, group: leasesResource.group, kind: leasesResource.resource, uid: record.lease.metadata.uid! }));
   }
 
   /** DELETE on the collection: removes what the selectors match and answers with the list of what it removed. */
   private async deleteCollection(request: ApiRequest, namespace: string): Promise<ApiReply> {
-    const { dryRun } = await this.deleteOptions(request);
+    const { dryRun, propagation } = await this.deleteOptions(request);
     const matches = selectorMatcher(parseSelectors(request));
     const resourceVersion = this.store.resourceVersion;
     const doomed = this.store.list(namespace).filter(matches);
-    for (const record of doomed) this.registry.delete(namespace, record.name, {}, dryRun);
+    for (const record of doomed) this.registry.delete(namespace, record.name, {}, dryRun, propagation);
     const json = `{"kind":"LeaseList","apiVersion":"coordination.k8s.io/v1","metadata":{"resourceVersion":"${resourceVersion}"},"items":[${doomed.map((r) => r.itemJson).join(',')}]}`;
     return prebuiltJsonReply(request.pretty, 200, json);
   }

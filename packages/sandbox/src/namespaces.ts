@@ -3,7 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { decodeObjectMeta, parseJsonBody, DecodeError, checkTypeMeta } from './lease-codec.js';
-import { goJson } from './json.js';
+import { byKey, goJson } from './json.js';
 import { type FieldSelectorError, matchesFieldSelector, parseFieldSelector } from './field-selector.js';
 import { type LabelSelectorError, matchesLabelSelector, parseLabelSelector } from './label-selector.js';
 import { formatTime } from './micro-time.js';
@@ -70,7 +70,7 @@ export class NamespaceRegistry {
   }
 
   /** Creates a namespace unless it exists; for start-up and the programmatic API. */
-  ensure(name: string, manager = 'sandbox'): NamespaceObject {
+  ensure(name: string, manager = 'kube-apiserver'): NamespaceObject {
     const errors = dns1123LabelErrors(name);
     if (errors.length > 0) throw new Error(`invalid namespace name ${JSON.stringify(name)}: ${errors.join('; ')}`);
     return this.namespaces.get(name) ?? this.create({ name }, manager);
@@ -78,7 +78,7 @@ export class NamespaceRegistry {
 
   private create(meta: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }, manager: string): NamespaceObject {
     const time = formatTime(this.serverNow());
-    const labels = { ...meta.labels, [nameLabel]: meta.name };
+    const labels = byKey({ ...meta.labels, [nameLabel]: meta.name });
     const labelFields = Object.fromEntries(Object.keys(labels).sort().map((key) => [`f:${key}`, {}]));
     const namespace: NamespaceObject = {
       kind: 'Namespace',
@@ -129,7 +129,17 @@ export class NamespaceRegistry {
         this.namespaces.delete(name);
         const terminating: NamespaceObject = {
           ...namespace,
-          metadata: { ...namespace.metadata, resourceVersion: String(this.store.nextResourceVersion()), deletionTimestamp: formatTime(this.serverNow()) },
+          // ObjectMeta's field order: deletionTimestamp right after creationTimestamp.
+          metadata: {
+            name: namespace.metadata.name,
+            uid: namespace.metadata.uid,
+            resourceVersion: String(this.store.nextResourceVersion()),
+            creationTimestamp: namespace.metadata.creationTimestamp,
+            deletionTimestamp: formatTime(this.serverNow()),
+            labels: namespace.metadata.labels,
+            ...(namespace.metadata.annotations ? { annotations: namespace.metadata.annotations } : {}),
+            ...(namespace.metadata.managedFields ? { managedFields: namespace.metadata.managedFields } : {}),
+          },
           status: { phase: 'Terminating' },
         };
         return jsonReply(request.pretty, 200, terminating);

@@ -8,7 +8,9 @@ import type { TableRequest } from './table.js';
 
 export interface User {
   name: string;
-  /** The viewer may get, list and watch; every other verb is forbidden. */
+  /** The viewer may get, list and watch; anonymous requests may do none of these. */
+  canRead: boolean;
+  /** Every verb; only the admin. */
   canWrite: boolean;
 }
 
@@ -111,7 +113,7 @@ export async function readObjectBody(request: ApiRequest): Promise<string> {
       throw badRequest(`error converting YAML to JSON: ${(error as Error).message.split('\n')[0]}`);
     }
   }
-  throw unsupportedMediaType(['application/json', 'application/yaml']);
+  throw unsupportedMediaType();
 }
 
 /** The request's media type without parameters, lower-cased; JSON when absent. */

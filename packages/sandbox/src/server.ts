@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { anonymousUser, publicInfoPaths } from './authorization.js';
 import { discoveryDocuments } from './discovery.js';
 import type { Faults } from './faults.js';
 import { wantsPrettyJson } from './json.js';
@@ -29,6 +30,9 @@ export interface ApiServerOptions {
   namespaces: NamespaceRegistry;
 }
 
+/** Go's http.Server default MaxHeaderBytes (1 MiB) plus the 4 KiB it allows beyond it; Node's own is 16 KiB. */
+const maxHeaderBytes = (1 << 20) + 4096;
+
 /** The apiserver's request body limit (3 MiB). */
 const maxBodyBytes = 3 * 1024 * 1024;
 
@@ -36,6 +40,8 @@ const leasePath = /^\/apis\/coordination\.k8s\.io\/v1\/namespaces\/([^/]+)\/leas
 const allLeasesPath = /^\/apis\/coordination\.k8s\.io\/v1\/leases$/;
 const namespacePath = /^\/api\/v1\/namespaces(?:\/([^/]+))?$/;
 const faultsPath = '/_sandbox/faults';
+/** Paths whose denials the resource handlers word themselves (`leases.coordination.k8s.io "x" is forbidden: …`). */
+const isResourcePath = (pathname: string) => leasePath.test(pathname) || allLeasesPath.test(pathname) || namespacePath.test(pathname);
 
 function readBody(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -43,9 +49,10 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
     let size = 0;
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
+      // The rest is read and dropped rather than the connection cut, so that the client gets its 413.
       if (size > maxBodyBytes) {
+        chunks.length = 0;
         reject(requestEntityTooLarge(maxBodyBytes));
-        request.destroy();
         return;
       }
       chunks.push(chunk);
@@ -74,13 +81,22 @@ export class ApiServer {
   private closed = false;
 
   constructor(private readonly options: ApiServerOptions) {
-    this.server = createServer({ cert: options.certPem, key: options.keyPem, keepAlive: true }, (request, response) => {
+    this.server = createServer({ cert: options.certPem, key: options.keyPem, keepAlive: true, maxHeaderSize: maxHeaderBytes }, (request, response) => {
       // A stream's error with no listener is thrown and ends the process: one request's failure is that request's.
-      request.on('error', (error) => reportRequestError(request, error));
+      // A client hanging up mid-request ('aborted') is how many requests end, watches above all: not worth a word.
+      request.on('error', () => {});
       response.on('error', (error) => reportRequestError(request, error));
       void this.serve(request, response);
     });
     this.server.keepAliveTimeout = 65_000;
+    this.server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+      // net/http's answer to a request line and headers over its limit, body included.
+      if (error.code === 'HPE_HEADER_OVERFLOW' && socket.writable) {
+        socket.end('HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n431 Request Header Fields Too Large');
+      } else {
+        socket.destroy();
+      }
+    });
     this.server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -133,7 +149,9 @@ export class ApiServer {
         return;
       }
       const userAgent = request.headers['user-agent'];
-      const body = jsonReply(wantsPrettyJson(userAgent), status.status.code ?? 500, status.status, status.headers);
+      // A 406 has no negotiated serializer, so the apiserver falls back to indented JSON.
+      const pretty = wantsPrettyJson(userAgent) || status.status.code === 406;
+      const body = jsonReply(pretty, status.status.code ?? 500, status.status, status.headers);
       this.send(response, body, auditHeaders);
     }
   }
@@ -148,8 +166,10 @@ export class ApiServer {
     response.end(reply.body);
   }
 
+  /** No credentials make the anonymous user; wrong ones are a 401. */
   private authenticate(request: IncomingMessage): User {
-    const header = request.headers.authorization ?? '';
+    const header = request.headers.authorization;
+    if (header === undefined) return anonymousUser;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     const user = match ? this.options.users.get(match[1]!) : undefined;
     if (!user) throw unauthorized();
@@ -157,8 +177,11 @@ export class ApiServer {
   }
 
   private async route(request: IncomingMessage, response: ServerResponse, auditHeaders: Record<string, string>): Promise<ApiReply | undefined> {
-    const url = new URL(request.url ?? '/', 'https://sandbox');
-    const { pathname } = url;
+    // The path as sent: kube-apiserver does not resolve `.` or `..` segments (URL parsing would).
+    const target = request.url ?? '/';
+    const queryStart = target.indexOf('?');
+    const pathname = queryStart < 0 ? target : target.slice(0, queryStart);
+    const query = new URLSearchParams(queryStart < 0 ? '' : target.slice(queryStart + 1));
     const method = request.method ?? 'GET';
     const userAgent = request.headers['user-agent'] ?? '';
     const pretty = wantsPrettyJson(userAgent);
@@ -174,14 +197,16 @@ export class ApiServer {
 
     const user = this.authenticate(request);
     const apiRequest: ApiRequest = {
-      method, pathname, query: url.searchParams, headers: request.headers, user, userAgent, pretty,
+      method, pathname, query, headers: request.headers, user, userAgent, pretty,
       readBody: () => readBody(request),
     };
 
+    if (!user.canRead && !publicInfoPaths.has(pathname) && !isResourcePath(pathname)) throw forbiddenPath(user.name, method.toLowerCase(), pathname);
     const document = this.staticDocuments.get(pathname);
     if (document !== undefined) {
       if (method !== 'GET') throw methodNotAllowed();
-      return jsonReply(apiRequest.pretty, 200, document);
+      // The version handler indents its answer whoever asks.
+      return jsonReply(apiRequest.pretty || pathname === '/version', 200, document);
     }
     if (pathname === openApiV2Path) return serveOpenApiV2(apiRequest);
     if (pathname === '/healthz' || pathname === '/livez' || pathname === '/readyz') {

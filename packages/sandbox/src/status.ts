@@ -119,12 +119,20 @@ export function methodNotAllowed(): StatusError {
   return failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
 }
 
+/** The media types kube-apiserver names in its 406 and 415 answers. */
+const servedMediaTypes = 'application/json, application/yaml, application/vnd.kubernetes.protobuf';
+
 export function notAcceptable(): StatusError {
-  return failure(406, 'NotAcceptable', 'the server was unable to respond with a content type that the client supports', {});
+  return failure(406, 'NotAcceptable', `406: Not Acceptable\n\nAvailable representations: ${servedMediaTypes}`, {});
 }
 
-export function unsupportedMediaType(accepted: string[]): StatusError {
-  return failure(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);
+/** A PATCH whose Content-Type is no patch type: the patch handler's bare 415. */
+export function unsupportedPatchType(): StatusError {
+  return failure(415, 'UnsupportedMediaType', '415: Unsupported Media Type', {});
+}
+
+export function unsupportedMediaType(): StatusError {
+  return failure(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${servedMediaTypes}`);
 }
 
 export function requestEntityTooLarge(limit: number): StatusError {
@@ -156,7 +164,7 @@ export function tooLargeResourceVersion(requested: number, current: number, retr
 
 /** A field.Error: `field: Type: value: detail` in messages, `Type: value: detail` in causes. */
 export interface FieldError {
-  type: 'FieldValueInvalid' | 'FieldValueRequired' | 'FieldValueForbidden' | 'FieldValueNotSupported';
+  type: 'FieldValueInvalid' | 'FieldValueRequired' | 'FieldValueForbidden' | 'FieldValueNotSupported' | 'FieldValueTooLong';
   field: string;
   /** Already formatted the way field.Error formats a bad value (strings quoted, numbers bare). */
   value?: string;
@@ -168,6 +176,7 @@ const fieldErrorTypeText: Record<FieldError['type'], string> = {
   FieldValueRequired: 'Required value',
   FieldValueForbidden: 'Forbidden',
   FieldValueNotSupported: 'Unsupported value',
+  FieldValueTooLong: 'Too long',
 };
 
 export function fieldErrorBody(error: FieldError): string {

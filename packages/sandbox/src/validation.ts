@@ -80,6 +80,9 @@ export function labelValueErrors(value: string): string[] {
 
 const invalidField = (field: string, value: string, detail: string): FieldError => ({ type: 'FieldValueInvalid', field, value: goQuote(value), detail });
 
+/** ValidateAnnotationsSize's limit on all keys and values together. */
+const totalAnnotationSizeLimitBytes = 256 * 1024;
+
 /** ValidateObjectMeta's name/labels/annotations checks; `nameErrors` is the resource's name rule. */
 export function objectMetaErrors(
   meta: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> },
@@ -99,6 +102,10 @@ export function objectMetaErrors(
   }
   for (const key of Object.keys(meta.annotations ?? {}).sort()) {
     for (const message of qualifiedNameErrors(key.toLowerCase())) errors.push(invalidField('metadata.annotations', key, message));
+  }
+  const annotationBytes = Object.entries(meta.annotations ?? {}).reduce((total, [key, value]) => total + Buffer.byteLength(key) + Buffer.byteLength(value), 0);
+  if (annotationBytes > totalAnnotationSizeLimitBytes) {
+    errors.push({ type: 'FieldValueTooLong', field: 'metadata.annotations', detail: `must have at most ${totalAnnotationSizeLimitBytes} bytes` });
   }
   return errors;
 }

@@ -5,7 +5,7 @@
 import type { ServerResponse } from 'node:http';
 import { goJson } from './json.js';
 import { type LeaseRecord, type LeaseStore, type StoredEvent, makeRecord } from './store.js';
-import { badRequest } from './status.js';
+import { unclassifiedError } from './status.js';
 
 /** Holds events back while the sandbox is paused (fault injection) and releases them on resume. */
 export interface DeliveryGate {
@@ -43,7 +43,7 @@ export class WatchHub {
       initial = this.store.list(watch.namespace).filter(watch.matches);
     } else {
       if (!/^\d+$/.test(watch.resourceVersion)) {
-        throw badRequest(`resourceVersion: Invalid value: "${watch.resourceVersion}": strconv.ParseUint: parsing "${watch.resourceVersion}": invalid syntax`);
+        throw unclassifiedError(`resourceVersion: Invalid value: "${watch.resourceVersion}": strconv.ParseUint: parsing "${watch.resourceVersion}": invalid syntax`);
       }
       replay = this.store.eventsSince(Number(watch.resourceVersion));
     }
