@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { formatMicroTime } from '../src/lease/time.js';
 import type { LeaseSpec } from '../src/lease/types.js';
-import { startSandbox, type Sandbox } from '../src/sandbox/index.js';
+import { startSandbox, type Sandbox } from '@leasectl/sandbox';
 import { seedLeases } from '../scripts/seed-leases.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';

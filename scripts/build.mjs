@@ -8,7 +8,7 @@ import { build } from 'esbuild';
 rmSync('dist', { recursive: true, force: true });
 
 const entries = {
-  sandbox: 'src/sandbox/cli.ts',
+  sandbox: 'packages/sandbox/src/cli.ts',
   demo: 'scripts/demo.ts',
   bench: 'bench/run.ts',
 };

@@ -8,7 +8,7 @@ import { apiserverLeaseName, APISERVER_IDENTITY_LABEL, HOSTNAME_LABEL } from '..
 import { formatMicroTime } from '../src/lease/time.js';
 import type { Lease } from '../src/lease/types.js';
 import { allowsColor } from '../src/printers/colour.js';
-import { startSandbox } from '../src/sandbox/index.js';
+import { startSandbox } from '@leasectl/sandbox';
 import { seedLeases } from './seed-leases.js';
 
 const LEASECTL = resolve(import.meta.dirname, '..', 'bin', 'leasectl');

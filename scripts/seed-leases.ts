@@ -2,7 +2,7 @@
 // benchmark need realistic clusters quickly, and seeding is not what they show or measure.
 import https from 'node:https';
 import type { Lease } from '../src/lease/types.js';
-import type { Sandbox } from '../src/sandbox/index.js';
+import type { Sandbox } from '@leasectl/sandbox';
 
 const PARALLEL_REQUESTS = 64;
 

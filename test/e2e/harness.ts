@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect } from '../../src/kube/connect.js';
 import type { Lease } from '../../src/lease/types.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { startSandbox, type Sandbox } from '@leasectl/sandbox';
 
 export const LEASECTL_BIN = resolve(import.meta.dirname, '../../bin/leasectl');
 

@@ -116,7 +116,7 @@ describe('fault control over HTTP', () => {
   it('refuses the viewer and bad values', async () => {
     const denied = await harness.api.call('PUT', '/_sandbox/faults', { token: harness.sandbox.tokens.readOnly, body: { latencyMs: 1 } });
     expect(denied.json).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'forbidden: User "viewer" cannot put path "/_sandbox/faults"', reason: 'Forbidden', details: {}, code: 403 });
-    expect((await harness.api.call('GET', '/_sandbox/faults', { token: null })).status).toBe(401);
+    expect((await harness.api.call('GET', '/_sandbox/faults', { token: null })).status).toBe(403);
     const bad = await harness.api.call('PUT', '/_sandbox/faults', { body: { latencyMs: 10, errorRate: 2 } });
     expect(bad.status).toBe(400);
     expect(harness.sandbox.faults.latencyMs).toBe(0);

@@ -2,9 +2,9 @@
 // spec.strategy and spec.preferredHolder before validation unless the stored lease already had them.
 
 import { describe, expect, it } from 'vitest';
-import { FeatureGateError, parseFeatureGates } from '../../src/sandbox/feature-gates.js';
-import { LeaseRegistry } from '../../src/sandbox/lease-registry.js';
-import { LeaseStore } from '../../src/sandbox/store.js';
+import { FeatureGateError, parseFeatureGates } from '../../packages/sandbox/src/feature-gates.js';
+import { LeaseRegistry } from '../../packages/sandbox/src/lease-registry.js';
+import { LeaseStore } from '../../packages/sandbox/src/store.js';
 import { leaseBody, leasesPath, useSandbox } from './client.js';
 
 const coordinated = { holderIdentity: 'kcm_1', leaseDurationSeconds: 15, strategy: 'OldestEmulationVersion', preferredHolder: 'kcm_2' };

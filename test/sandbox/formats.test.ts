@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { humanDuration } from '../../src/sandbox/human-duration.js';
-import { normalizeMicroTime } from '../../src/sandbox/micro-time.js';
+import { humanDuration } from '../../packages/sandbox/src/human-duration.js';
+import { normalizeMicroTime } from '../../packages/sandbox/src/micro-time.js';
 
 const s = 1000;
 const m = 60 * s;

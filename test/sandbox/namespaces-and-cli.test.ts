@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { parse as parseYaml } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startSandbox } from '../../src/sandbox/index.js';
+import { startSandbox } from '@leasectl/sandbox';
 import { apiClient, leaseBody, leasesPath, useSandbox, waitFor } from './client.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sandbox-cli-'));
@@ -94,7 +94,7 @@ describe('sandbox command', () => {
   beforeAll(async () => {
     bundle = join(dir, 'sandbox.mjs');
     await build({
-      entryPoints: ['src/sandbox/cli.ts'], bundle: true, platform: 'node', format: 'esm', outfile: bundle, logLevel: 'silent',
+      entryPoints: ['packages/sandbox/src/cli.ts'], bundle: true, platform: 'node', format: 'esm', outfile: bundle, logLevel: 'silent',
       banner: { js: "import{createRequire as r}from'node:module';const require=r(import.meta.url);" },
     });
   });

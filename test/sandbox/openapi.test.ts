@@ -1,7 +1,7 @@
 // /openapi/v2 and /openapi/v3 as kube-apiserver serves them; kubectl's use of them is in kubectl.test.ts.
 
 import { describe, expect, it } from 'vitest';
-import { encodeSchema } from '../../src/sandbox/openapi-protobuf.js';
+import { encodeSchema } from '../../packages/sandbox/src/openapi-protobuf.js';
 import { useSandbox } from './client.js';
 
 const harness = useSandbox();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { matchesFieldSelector, parseFieldSelector } from '../../src/sandbox/field-selector.js';
-import { matchesLabelSelector, parseLabelSelector } from '../../src/sandbox/label-selector.js';
+import { matchesFieldSelector, parseFieldSelector } from '../../packages/sandbox/src/field-selector.js';
+import { matchesLabelSelector, parseLabelSelector } from '../../packages/sandbox/src/label-selector.js';
 
 const errorOf = (fn: () => unknown) => {
   try {

@@ -1,0 +1,203 @@
+// The sandbox's etcd: leases keyed `namespace/name` (listed in key order), one global resourceVersion counter,
+// a bounded event history for watches, and list snapshots so that paginated lists stay consistent.
+
+import type { Lease } from './lease-object.js';
+import { goJson } from './json.js';
+
+/** One stored version of a lease. Never mutated: a write stores a new record. */
+export interface LeaseRecord {
+  readonly key: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** The item form (no kind/apiVersion), as list responses carry it. */
+  readonly lease: Lease;
+  readonly resourceVersion: number;
+  /** Compact JSON of `lease`, serialised once per version. */
+  readonly itemJson: string;
+}
+
+export type StoredEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface StoredEvent {
+  type: StoredEventType;
+  resourceVersion: number;
+  record: LeaseRecord;
+  /** The version before this change (MODIFIED and DELETED), for selector-exit detection. */
+  previous?: LeaseRecord;
+}
+
+export const leaseKey = (namespace: string, name: string) => `${namespace}/${name}`;
+
+export function makeRecord(lease: Lease, resourceVersion: number): LeaseRecord {
+  const namespace = lease.metadata.namespace ?? '';
+  const name = lease.metadata.name;
+  return { key: leaseKey(namespace, name), namespace, name, lease, resourceVersion, itemJson: goJson(lease) };
+}
+
+/** The full object JSON (kind and apiVersion first, as the apiserver orders them) from a record's item JSON. */
+export function fullLeaseJson(record: LeaseRecord): string {
+  return '{"kind":"Lease","apiVersion":"coordination.k8s.io/v1",' + record.itemJson.slice(1);
+}
+
+interface ListSnapshot {
+  records: LeaseRecord[];
+  takenAt: number;
+}
+
+export interface StoreLimits {
+  /** Events kept for watches that resume from a resourceVersion. */
+  historySize: number;
+  /** Paginated-list snapshots kept, and for how long (etcd compacts every 5 minutes). */
+  maxSnapshots: number;
+  snapshotTtlMs: number;
+}
+
+const defaultLimits: StoreLimits = { historySize: 1000, maxSnapshots: 32, snapshotTtlMs: 5 * 60_000 };
+
+export class LeaseStore {
+  private readonly leases = new Map<string, LeaseRecord>();
+  private sortedKeys: string[] | undefined;
+  private readonly history: StoredEvent[] = [];
+  private readonly snapshots = new Map<number, ListSnapshot>();
+  private readonly listeners = new Set<(event: StoredEvent) => void>();
+  private readonly limits: StoreLimits;
+  private revision: number;
+
+  constructor(initialRevision: number, limits: Partial<StoreLimits> = {}) {
+    this.revision = initialRevision;
+    this.limits = { ...defaultLimits, ...limits };
+  }
+
+  /** The current global resourceVersion (namespaces share it). */
+  get resourceVersion(): number {
+    return this.revision;
+  }
+
+  /** Takes the next resourceVersion for a write that is not a lease (namespaces). */
+  nextResourceVersion(): number {
+    return ++this.revision;
+  }
+
+  get(namespace: string, name: string): LeaseRecord | undefined {
+    return this.leases.get(leaseKey(namespace, name));
+  }
+
+  /** Stores `build(rv)` under the next resourceVersion and tells watchers. */
+  put(build: (resourceVersion: number) => Lease): LeaseRecord {
+    const resourceVersion = ++this.revision;
+    const record = makeRecord(build(resourceVersion), resourceVersion);
+    const previous = this.leases.get(record.key);
+    if (!previous) this.sortedKeys = undefined;
+    this.leases.set(record.key, record);
+    this.emit(previous ? { type: 'MODIFIED', resourceVersion, record, previous } : { type: 'ADDED', resourceVersion, record });
+    return record;
+  }
+
+  /** Removes a lease; the DELETED event carries its last state at the deletion's resourceVersion, like etcd. */
+  remove(record: LeaseRecord): LeaseRecord {
+    const resourceVersion = ++this.revision;
+    const tombstone = makeRecord({ ...record.lease, metadata: { ...record.lease.metadata, resourceVersion: String(resourceVersion) } }, resourceVersion);
+    this.leases.delete(record.key);
+    this.sortedKeys = undefined;
+    this.emit({ type: 'DELETED', resourceVersion, record: tombstone, previous: record });
+    return tombstone;
+  }
+
+  /** Every current record in etcd key order. */
+  all(): LeaseRecord[] {
+    this.sortedKeys ??= [...this.leases.keys()].sort();
+    return this.sortedKeys.map((key) => this.leases.get(key)!);
+  }
+
+  /** Records under `namespace` (all when undefined) in key order. */
+  list(namespace: string | undefined): LeaseRecord[] {
+    const records = this.all();
+    return namespace === undefined ? records : sliceNamespace(records, namespace);
+  }
+
+  /**
+   * The records as they were at `resourceVersion` (etcd's range read at a revision): the current ones when nothing
+   * changed since, a snapshot kept from an earlier page, or the current ones with every later event undone.
+   * Undefined when that state is no longer available (compacted) or not reached yet.
+   */
+  recordsAt(resourceVersion: number): LeaseRecord[] | undefined {
+    this.dropExpiredSnapshots();
+    if (resourceVersion === this.revision) return this.all();
+    return this.snapshots.get(resourceVersion)?.records ?? this.rewoundTo(resourceVersion);
+  }
+
+  private rewoundTo(resourceVersion: number): LeaseRecord[] | undefined {
+    if (resourceVersion > this.revision || (this.historyTrimmed && resourceVersion < this.oldestAvailable)) return undefined;
+    const state = new Map(this.leases);
+    for (let i = this.history.length - 1; i >= 0 && this.history[i]!.resourceVersion > resourceVersion; i--) {
+      const event = this.history[i]!;
+      if (event.type === 'ADDED') state.delete(event.record.key);
+      else state.set(event.record.key, event.previous!);
+    }
+    return [...state.keys()].sort().map((key) => state.get(key)!);
+  }
+
+  /** Keeps the current state for the following pages of a paginated list. */
+  keepSnapshot(): void {
+    this.dropExpiredSnapshots();
+    if (this.snapshots.has(this.revision)) return;
+    this.snapshots.set(this.revision, { records: this.all(), takenAt: Date.now() });
+    while (this.snapshots.size > this.limits.maxSnapshots) this.snapshots.delete(this.snapshots.keys().next().value!);
+  }
+
+  private dropExpiredSnapshots(): void {
+    const cutoff = Date.now() - this.limits.snapshotTtlMs;
+    for (const [rv, snapshot] of this.snapshots) if (snapshot.takenAt < cutoff) this.snapshots.delete(rv);
+  }
+
+  /**
+   * Events after `resourceVersion`, or undefined when the history no longer reaches back that far (the
+   * "too old resource version" case, which quotes `oldestAvailable`).
+   */
+  eventsSince(resourceVersion: number): StoredEvent[] | undefined {
+    if (this.historyTrimmed && resourceVersion < this.oldestAvailable) return undefined;
+    return this.history.filter((event) => event.resourceVersion > resourceVersion);
+  }
+
+  /** The resourceVersion just before the oldest event still in the history. */
+  get oldestAvailable(): number {
+    return this.history[0] ? this.history[0].resourceVersion - 1 : this.revision;
+  }
+
+  private historyTrimmed = false;
+
+  subscribe(listener: (event: StoredEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: StoredEvent): void {
+    this.history.push(event);
+    if (this.history.length > this.limits.historySize) {
+      this.history.splice(0, this.history.length - this.limits.historySize);
+      this.historyTrimmed = true;
+    }
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+/** Binary search for the contiguous run of `namespace/` keys. */
+function sliceNamespace(records: LeaseRecord[], namespace: string): LeaseRecord[] {
+  const prefix = namespace + '/';
+  const start = lowerBound(records, prefix);
+  let end = start;
+  while (end < records.length && records[end]!.key.startsWith(prefix)) end++;
+  return records.slice(start, end);
+}
+
+/** Index of the first record whose key is >= `key`. */
+export function lowerBound(records: LeaseRecord[], key: string): number {
+  let low = 0;
+  let high = records.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (records[mid]!.key < key) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
