@@ -139,3 +139,25 @@ describe('credentials that cannot be used', () => {
   });
 });
 
+describe('--chunk-size', () => {
+  const emptyList = '{"kind":"LeaseList","apiVersion":"coordination.k8s.io/v1","metadata":{"resourceVersion":"1"},"items":[]}';
+
+  it('0 turns chunking off (no limit is sent), as in kubectl; a size is sent as the limit', async () => {
+    const server = await answering(reply(200, 'application/json', emptyList));
+    expect((await leasectl(['list', '--chunk-size', '0'], { kubeconfig: server.kubeconfig })).code).toBe(0);
+    expect((await leasectl(['list', '--chunk-size', '7'], { kubeconfig: server.kubeconfig })).code).toBe(0);
+    expect(server.requests).toEqual(['/apis/coordination.k8s.io/v1/namespaces/default/leases', '/apis/coordination.k8s.io/v1/namespaces/default/leases?limit=7']);
+  });
+
+  it('negative and absurd chunk sizes are refused with the range, exit 2, before any request', async () => {
+    const server = await answering(reply(200, 'application/json', emptyList));
+    for (const size of ['-1', '1000001', '99999999999999999999']) {
+      const result = await leasectl(['list', '--chunk-size', size], { kubeconfig: server.kubeconfig });
+      expect(result.code, size).toBe(2);
+      expect(result.stderr.split('\n')[0]).toBe(
+        `error: option '--chunk-size <n>' argument '${size}' is invalid. expected a whole number from 0 (no chunking: all at once) to 1000000, got "${size}"`,
+      );
+    }
+    expect(server.requests).toEqual([]);
+  });
+});
