@@ -90,6 +90,131 @@ function expectOneLine(stderr: string): void {
 
 const base64 = (text: string) => Buffer.from(text).toString('base64');
 
+describe('a server that never answers', () => {
+  it('a listener that accepts but never speaks TLS ends in kubectl\'s TLS handshake timeout, exit 1', async () => {
+    const port = await listening(createTcpServer(() => undefined));
+    const result = await leasectl(['list'], { kubeconfig: kubeconfig({ server: `https://127.0.0.1:${port}` }), timeoutMs: 25_000 });
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^Unable to connect to the server: net\/http: TLS handshake timeout \(127\.0\.0\.1:\d+ accepted the connection/);
+    expectOneLine(result.stderr);
+  });
+
+  it('--request-timeout still bounds the whole request when it is shorter than the handshake timeout', async () => {
+    const port = await listening(createTcpServer(() => undefined));
+    const result = await leasectl(['list', '--request-timeout', '1s'], { kubeconfig: kubeconfig({ server: `https://127.0.0.1:${port}` }) });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^Unable to connect to the server: net\/http: request canceled \(Client\.Timeout exceeded while awaiting headers\)/);
+    expectOneLine(result.stderr);
+  });
+});
+
+describe('certificates that do not verify', () => {
+  it('hold exits 125 at once on a certificate signed by an unknown authority, rather than retrying it', async () => {
+    const { port } = await tlsServer();
+    const config = kubeconfig({ server: `https://127.0.0.1:${port}` }, { token: 't' });
+    const result = await leasectl(['hold', 'tls-unknown-ca', '--', 'true'], { kubeconfig: config, timeoutMs: 15_000 });
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(125);
+    expect(result.stderr).toMatch(/x509: certificate signed by unknown authority \(check certificate-authority-data in the kubeconfig, or use --insecure-skip-tls-verify\)\n$/);
+    expectOneLine(result.stderr);
+  });
+
+  it('a server certificate that is not valid yet names this machine\'s clock; list exits 1, hold 125 at once', async () => {
+    const { port, certPem } = await tlsServer(new Date(Date.now() + 2 * 24 * 3600_000));
+    const config = kubeconfig({ server: `https://127.0.0.1:${port}`, 'certificate-authority-data': base64(certPem) }, { token: 't' });
+    const list = await leasectl(['list'], { kubeconfig: config });
+    expect(list).toMatchObject({
+      code: 1,
+      stderr:
+        "Unable to connect to the server: tls: failed to verify certificate: x509: certificate has expired or is not yet valid (the server's certificate is not valid yet: check this machine's clock)\n",
+    });
+    const hold = await leasectl(['hold', 'tls-not-yet-valid', '--', 'true'], { kubeconfig: config, timeoutMs: 15_000 });
+    expect(hold.signal).toBeNull();
+    expect(hold.code).toBe(125);
+    expect(hold.stderr).toContain('x509: certificate has expired or is not yet valid');
+    expectOneLine(hold.stderr);
+  });
+});
+
+describe("answers that are not the Kubernetes API's", () => {
+  it('a bare 431 (text/plain, no Status) is kubectl\'s "status code 431 but did not return more information", with the fix', async () => {
+    const server = await answering(reply(431, 'text/plain; charset=utf-8', '431 Request Header Fields Too Large'));
+    const result = await leasectl(['list'], { kubeconfig: server.kubeconfig });
+    expect(result).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr:
+        'Error from server: the server responded with the status code 431 but did not return more information (the request line or its headers were too long: shorten the --selector or --field-selector)\n',
+    });
+  });
+
+  it('a 500 Status without a reason is "Error from server: <message>", as kubectl prints it', async () => {
+    // Recording 099: the apiserver's answer to a 2 MiB holderIdentity.
+    const body =
+      '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"rpc error: code = ResourceExhausted desc = trying to send message larger than max (2097391 vs. 2097152)","code":500}\n';
+    const server = await answering(reply(500, 'application/json', body));
+    const result = await leasectl(['inspect', 'big'], { kubeconfig: server.kubeconfig });
+    expect(result).toMatchObject({
+      code: 1,
+      stderr: 'Error from server: rpc error: code = ResourceExhausted desc = trying to send message larger than max (2097391 vs. 2097152)\n',
+    });
+  });
+
+  it("a proxy's HTML error page is named by its title, not dumped on the terminal", async () => {
+    const page = '<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n<body><h1>Bad Gateway</h1>\n<p>upstream down</p></body></html>\n';
+    const server = await answering(reply(502, 'text/html', page));
+    const result = await leasectl(['list'], { kubeconfig: server.kubeconfig });
+    expect(result).toMatchObject({
+      code: 1,
+      stderr: 'Error from server (InternalError): an error on the server ("an HTML page: 502 Bad Gateway") has prevented the request from succeeding\n',
+    });
+  });
+
+  it('an HTML page with status 200 (a login portal) names what came back and the server URL to check, exit 1', async () => {
+    const server = await answering(reply(200, 'text/html; charset=utf-8', '<html><body>Please sign in</body></html>'));
+    const result = await leasectl(['list'], { kubeconfig: server.kubeconfig });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^error: the server answered GET \/apis\/coordination\.k8s\.io\/v1\/namespaces\/default\/leases with text\/html, not a Kubernetes API object: check that the kubeconfig's server URL \(http:\/\/127\.0\.0\.1:\d+\) is the Kubernetes API server, not a proxy or a web page\n$/,
+    );
+    expect(result.stderr).not.toContain('Unexpected token');
+  });
+
+  it('hold exits 125 at once when the answer is not an API object, rather than retrying it', async () => {
+    const server = await answering(reply(200, 'text/html', '<html>sign in</html>'));
+    const result = await leasectl(['hold', 'behind-a-portal', '--', 'true'], { kubeconfig: server.kubeconfig, timeoutMs: 15_000 });
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(125);
+    expect(result.stderr).toMatch(/^error: the server answered GET \S+ with text\/html, not a Kubernetes API object/);
+    expectOneLine(result.stderr);
+  });
+
+  it('a list whose items are not leases names the item and what it lacks, exit 1', async () => {
+    const list = { kind: 'LeaseList', apiVersion: 'coordination.k8s.io/v1', metadata: {}, items: [{ metadata: { name: 'fine' } }, { spec: {} }] };
+    const server = await answering(reply(200, 'application/json', JSON.stringify(list)));
+    const result = await leasectl(['list'], { kubeconfig: server.kubeconfig });
+    expect(result).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr:
+        "error: the server's answer to GET /apis/coordination.k8s.io/v1/namespaces/default/leases is not a lease list as the Kubernetes API sends it: items[1] has no metadata (is a proxy, or a server that is not a kube-apiserver, in the way?)\n",
+    });
+  });
+
+  it('a lease without a name, or items that are not a list, are refused the same way', async () => {
+    const nameless = await answering(reply(200, 'application/json', '{"kind":"Lease","metadata":{},"spec":{}}'));
+    const inspect = await leasectl(['inspect', 'x'], { kubeconfig: nameless.kubeconfig });
+    expect(inspect.code).toBe(1);
+    expect(inspect.stderr).toMatch(/^error: the server's answer to GET \/apis\/coordination\.k8s\.io\/v1\/namespaces\/default\/leases\/x is not a Lease as the Kubernetes API sends it: the object has no metadata\.name/);
+    const notAList = await answering(reply(200, 'application/json', '{"kind":"LeaseList","metadata":{},"items":{"a":1}}'));
+    const list = await leasectl(['list'], { kubeconfig: notAList.kubeconfig });
+    expect(list.code).toBe(1);
+    expect(list.stderr).toMatch(/is not a lease list as the Kubernetes API sends it: its items are not a list/);
+    expect(list.stderr + inspect.stderr).not.toMatch(/Cannot read properties/);
+  });
+});
+
 describe('credentials that cannot be used', () => {
   it('a missing tokenFile is named with the user and the fix, not as ENOENT', async () => {
     const missing = join(dir, 'no-such-token');
