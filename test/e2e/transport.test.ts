@@ -107,6 +107,27 @@ describe('a server that never answers', () => {
     expect(result.stderr).toMatch(/^Unable to connect to the server: net\/http: request canceled \(Client\.Timeout exceeded while awaiting headers\)/);
     expectOneLine(result.stderr);
   });
+
+  it('hold gives up on a server that never answers when --wait runs out, not a request timeout later', async () => {
+    const port = await listening(createTcpServer(() => undefined));
+    const config = kubeconfig({ server: `https://127.0.0.1:${port}` }, { token: 't' });
+    const result = await leasectl(['hold', '--wait', '3s', 'never-answered', '--', 'true'], { kubeconfig: config, timeoutMs: 15_000 });
+    expect(result.code).toBe(125);
+    // The read was bounded by what was left of --wait (3s), not by the attempt timeout (5s for the default renew deadline).
+    expect(result.stderr).toBe('no answer from the API server within 3000 ms\n');
+  });
+
+  it('hold keeps retrying a server that never answers and says so in its events until --wait runs out', async () => {
+    const port = await listening(createTcpServer(() => undefined));
+    const config = kubeconfig({ server: `https://127.0.0.1:${port}` }, { token: 't' });
+    const result = await leasectl(['hold', '--wait', '8s', '--events', 'json', 'never-answered', '--', 'true'], { kubeconfig: config, timeoutMs: 20_000 });
+    expect(result.code).toBe(125);
+    const events = result.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { event: string; error?: string });
+    expect(events.filter((event) => event.event === 'api_error').map((event) => event.error)).toEqual(['no answer from the API server within 5000 ms']);
+  });
 });
 
 describe('certificates that do not verify', () => {
