@@ -91,7 +91,7 @@ function expectOneLine(stderr: string): void {
 const base64 = (text: string) => Buffer.from(text).toString('base64');
 
 describe('a server that never answers', () => {
-  it('a listener that accepts but never speaks TLS ends in kubectl\'s TLS handshake timeout, exit 1', async () => {
+  it("a listener that accepts but never speaks TLS ends in kubectl's TLS handshake timeout, exit 1", async () => {
     const port = await listening(createTcpServer(() => undefined));
     const result = await leasectl(['list'], { kubeconfig: kubeconfig({ server: `https://127.0.0.1:${port}` }), timeoutMs: 25_000 });
     expect(result.signal).toBeNull();
@@ -100,7 +100,7 @@ describe('a server that never answers', () => {
     expectOneLine(result.stderr);
   });
 
-  it('--request-timeout still bounds the whole request when it is shorter than the handshake timeout', async () => {
+  it("--request-timeout still bounds the whole request when it is shorter than the handshake timeout", async () => {
     const port = await listening(createTcpServer(() => undefined));
     const result = await leasectl(['list', '--request-timeout', '1s'], { kubeconfig: kubeconfig({ server: `https://127.0.0.1:${port}` }) });
     expect(result.code).toBe(1);
@@ -108,7 +108,7 @@ describe('a server that never answers', () => {
     expectOneLine(result.stderr);
   });
 
-  it('hold gives up on a server that never answers when --wait runs out, not a request timeout later', async () => {
+  it("hold gives up on a server that never answers when --wait runs out, not a request timeout later", async () => {
     const port = await listening(createTcpServer(() => undefined));
     const config = kubeconfig({ server: `https://127.0.0.1:${port}` }, { token: 't' });
     const result = await leasectl(['hold', '--wait', '3s', 'never-answered', '--', 'true'], { kubeconfig: config, timeoutMs: 15_000 });
@@ -117,7 +117,7 @@ describe('a server that never answers', () => {
     expect(result.stderr).toBe('no answer from the API server within 3000 ms\n');
   });
 
-  it('hold keeps retrying a server that never answers and says so in its events until --wait runs out', async () => {
+  it("hold keeps retrying a server that never answers and says so in its events until --wait runs out", async () => {
     const port = await listening(createTcpServer(() => undefined));
     const config = kubeconfig({ server: `https://127.0.0.1:${port}` }, { token: 't' });
     const result = await leasectl(['hold', '--wait', '8s', '--events', 'json', 'never-answered', '--', 'true'], { kubeconfig: config, timeoutMs: 20_000 });
@@ -131,7 +131,7 @@ describe('a server that never answers', () => {
 });
 
 describe('certificates that do not verify', () => {
-  it('hold exits 125 at once on a certificate signed by an unknown authority, rather than retrying it', async () => {
+  it("hold exits 125 at once on a certificate signed by an unknown authority, rather than retrying it", async () => {
     const { port } = await tlsServer();
     const config = kubeconfig({ server: `https://127.0.0.1:${port}` }, { token: 't' });
     const result = await leasectl(['hold', 'tls-unknown-ca', '--', 'true'], { kubeconfig: config, timeoutMs: 15_000 });
@@ -141,7 +141,7 @@ describe('certificates that do not verify', () => {
     expectOneLine(result.stderr);
   });
 
-  it('a server certificate that is not valid yet names this machine\'s clock; list exits 1, hold 125 at once', async () => {
+  it("a server certificate that is not valid yet names this machine's clock; list exits 1, hold 125 at once", async () => {
     const { port, certPem } = await tlsServer(new Date(Date.now() + 2 * 24 * 3600_000));
     const config = kubeconfig({ server: `https://127.0.0.1:${port}`, 'certificate-authority-data': base64(certPem) }, { token: 't' });
     const list = await leasectl(['list'], { kubeconfig: config });
@@ -159,7 +159,7 @@ describe('certificates that do not verify', () => {
 });
 
 describe("answers that are not the Kubernetes API's", () => {
-  it('a bare 431 (text/plain, no Status) is kubectl\'s "status code 431 but did not return more information", with the fix', async () => {
+  it(`a bare 431 (text/plain, no Status) is kubectl's "status code 431 but did not return more information", with the fix`, async () => {
     const server = await answering(reply(431, 'text/plain; charset=utf-8', '431 Request Header Fields Too Large'));
     const result = await leasectl(['list'], { kubeconfig: server.kubeconfig });
     expect(result).toMatchObject({
@@ -170,7 +170,7 @@ describe("answers that are not the Kubernetes API's", () => {
     });
   });
 
-  it('a 500 Status without a reason is "Error from server: <message>", as kubectl prints it', async () => {
+  it(`a 500 Status without a reason is "Error from server: <message>", as kubectl prints it`, async () => {
     // Recording 099: the apiserver's answer to a 2 MiB holderIdentity.
     const body =
       '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"rpc error: code = ResourceExhausted desc = trying to send message larger than max (2097391 vs. 2097152)","code":500}\n';
@@ -192,7 +192,7 @@ describe("answers that are not the Kubernetes API's", () => {
     });
   });
 
-  it('an HTML page with status 200 (a login portal) names what came back and the server URL to check, exit 1', async () => {
+  it("an HTML page with status 200 (a login portal) names what came back and the server URL to check, exit 1", async () => {
     const server = await answering(reply(200, 'text/html; charset=utf-8', '<html><body>Please sign in</body></html>'));
     const result = await leasectl(['list'], { kubeconfig: server.kubeconfig });
     expect(result.code).toBe(1);
@@ -202,7 +202,7 @@ describe("answers that are not the Kubernetes API's", () => {
     expect(result.stderr).not.toContain('Unexpected token');
   });
 
-  it('hold exits 125 at once when the answer is not an API object, rather than retrying it', async () => {
+  it("hold exits 125 at once when the answer is not an API object, rather than retrying it", async () => {
     const server = await answering(reply(200, 'text/html', '<html>sign in</html>'));
     const result = await leasectl(['hold', 'behind-a-portal', '--', 'true'], { kubeconfig: server.kubeconfig, timeoutMs: 15_000 });
     expect(result.signal).toBeNull();
@@ -211,7 +211,22 @@ describe("answers that are not the Kubernetes API's", () => {
     expectOneLine(result.stderr);
   });
 
-  it('a list whose items are not leases names the item and what it lacks, exit 1', async () => {
+  it(`a bare 401 (no Status body) is kubectl's "You must be logged in" with client-go's wording`, async () => {
+    const server = await answering(reply(401, 'text/plain', ''));
+    const result = await leasectl(['list'], { kubeconfig: server.kubeconfig });
+    expect(result).toMatchObject({ code: 1, stderr: 'error: You must be logged in to the server (the server has asked for the client to provide credentials)\n' });
+  });
+
+  it("a 200 whose JSON is cut off names the request and the content type, not a JSON parser position", async () => {
+    const server = await answering(reply(200, 'application/json', '{"kind":"LeaseList","items":[{"metadata":'));
+    const result = await leasectl(['list'], { kubeconfig: server.kubeconfig });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: the server answered GET \S+ with malformed JSON \(application\/json\), not a Kubernetes API object/);
+    expect(result.stderr).not.toMatch(/Unexpected end of JSON|position \d+/);
+    expectOneLine(result.stderr);
+  });
+
+  it("a list whose items are not leases names the item and what it lacks, exit 1", async () => {
     const list = { kind: 'LeaseList', apiVersion: 'coordination.k8s.io/v1', metadata: {}, items: [{ metadata: { name: 'fine' } }, { spec: {} }] };
     const server = await answering(reply(200, 'application/json', JSON.stringify(list)));
     const result = await leasectl(['list'], { kubeconfig: server.kubeconfig });
@@ -223,7 +238,7 @@ describe("answers that are not the Kubernetes API's", () => {
     });
   });
 
-  it('a lease without a name, or items that are not a list, are refused the same way', async () => {
+  it("a lease without a name, or items that are not a list, are refused the same way", async () => {
     const nameless = await answering(reply(200, 'application/json', '{"kind":"Lease","metadata":{},"spec":{}}'));
     const inspect = await leasectl(['inspect', 'x'], { kubeconfig: nameless.kubeconfig });
     expect(inspect.code).toBe(1);
@@ -237,7 +252,7 @@ describe("answers that are not the Kubernetes API's", () => {
 });
 
 describe('credentials that cannot be used', () => {
-  it('a missing tokenFile is named with the user and the fix, not as ENOENT', async () => {
+  it("a missing tokenFile is named with the user and the fix, not as ENOENT", async () => {
     const missing = join(dir, 'no-such-token');
     const config = kubeconfig({ server: 'https://127.0.0.1:1' }, { tokenFile: missing });
     const result = await leasectl(['list'], { kubeconfig: config });
@@ -247,7 +262,17 @@ describe('credentials that cannot be used', () => {
     });
   });
 
-  it('garbage client-certificate-data is named with Go\'s wording and the fix, not as an OpenSSL code', async () => {
+  it("a client-certificate file that cannot be read is named in clientcmd's words", async () => {
+    const missing = join(dir, 'no-such-client.crt');
+    const config = kubeconfig({ server: 'https://127.0.0.1:1' }, { 'client-certificate': missing, 'client-key': missing });
+    const result = await leasectl(['list'], { kubeconfig: config });
+    expect(result).toMatchObject({
+      code: 1,
+      stderr: `error: unable to read client-certificate ${missing} for user "someone" in ${config} due to open ${missing}: no such file or directory; fix the path or remove client-certificate\n`,
+    });
+  });
+
+  it("garbage client-certificate-data is named with Go's wording and the fix, not as an OpenSSL code", async () => {
     const { private: key } = await generate([{ name: 'commonName', value: 'x' }], { keyType: 'ec', curve: 'P-256' });
     const config = kubeconfig({ server: 'https://127.0.0.1:1' }, { 'client-certificate-data': base64('not a certificate'), 'client-key-data': base64(key) });
     const result = await leasectl(['list'], { kubeconfig: config });
@@ -258,7 +283,7 @@ describe('credentials that cannot be used', () => {
     expect(result.stderr).not.toMatch(/error:[0-9A-F]{8}/);
   });
 
-  it('a client key that does not belong to the certificate, and a certificate without a key, are named', async () => {
+  it("a client key that does not belong to the certificate, and a certificate without a key, are named", async () => {
     const mine = await generate([{ name: 'commonName', value: 'mine' }], { keyType: 'ec', curve: 'P-256' });
     const other = await generate([{ name: 'commonName', value: 'other' }], { keyType: 'ec', curve: 'P-256' });
     const mismatched = kubeconfig({ server: 'https://127.0.0.1:1' }, { 'client-certificate-data': base64(mine.cert), 'client-key-data': base64(other.private) });
@@ -275,7 +300,7 @@ describe('credentials that cannot be used', () => {
     });
   });
 
-  it('certificate-authority-data that is not a PEM certificate is named before any connection', async () => {
+  it("certificate-authority-data that is not a PEM certificate is named before any connection", async () => {
     const config = kubeconfig({ server: 'https://127.0.0.1:1', 'certificate-authority-data': base64('-----BEGIN CERTIFICATE-----\ngarbage\n-----END CERTIFICATE-----\n') });
     const result = await leasectl(['list'], { kubeconfig: config });
     expect(result).toMatchObject({
@@ -288,14 +313,14 @@ describe('credentials that cannot be used', () => {
 describe('--chunk-size', () => {
   const emptyList = '{"kind":"LeaseList","apiVersion":"coordination.k8s.io/v1","metadata":{"resourceVersion":"1"},"items":[]}';
 
-  it('0 turns chunking off (no limit is sent), as in kubectl; a size is sent as the limit', async () => {
+  it("0 turns chunking off (no limit is sent), as in kubectl; a size is sent as the limit", async () => {
     const server = await answering(reply(200, 'application/json', emptyList));
     expect((await leasectl(['list', '--chunk-size', '0'], { kubeconfig: server.kubeconfig })).code).toBe(0);
     expect((await leasectl(['list', '--chunk-size', '7'], { kubeconfig: server.kubeconfig })).code).toBe(0);
     expect(server.requests).toEqual(['/apis/coordination.k8s.io/v1/namespaces/default/leases', '/apis/coordination.k8s.io/v1/namespaces/default/leases?limit=7']);
   });
 
-  it('negative and absurd chunk sizes are refused with the range, exit 2, before any request', async () => {
+  it("negative and absurd chunk sizes are refused with the range, exit 2, before any request", async () => {
     const server = await answering(reply(200, 'application/json', emptyList));
     for (const size of ['-1', '1000001', '99999999999999999999']) {
       const result = await leasectl(['list', '--chunk-size', size], { kubeconfig: server.kubeconfig });

@@ -35,7 +35,7 @@ afterAll(() => {
 });
 
 describe('HttpTransport connection set-up', () => {
-  it('gives up on a dial that does not complete, in kubectl\'s words (dial tcp HOST:PORT: i/o timeout)', async () => {
+  it("gives up on a dial that does not complete, in kubectl's words (dial tcp HOST:PORT: i/o timeout)", async () => {
     const transport = new HttpTransport({
       server: `https://127.0.0.1:${port}`,
       credentials: { tls: { rejectUnauthorized: true }, headers: async () => ({}) },
