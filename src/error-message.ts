@@ -1,7 +1,7 @@
 // The one place errors become text, in kubectl's words (kubectl pkg/cmd/util/helpers.go StandardErrorMessage).
 import { CommanderError } from 'commander';
 import { ExitCode, ExitError, UsageError } from './errors.js';
-import { KubeApiError, KubeconfigError, KubeTransportError } from './kube/errors.js';
+import { KubeApiError, KubeconfigError, KubeResponseError, KubeTransportError, UNEXPECTED_SERVER_RESPONSE } from './kube/errors.js';
 import { escapeTerminal } from './printers/terminal.js';
 
 export interface DescribedError {
@@ -19,7 +19,17 @@ function describeApiError(error: KubeApiError): string {
     const detail = causes.map((cause) => (cause.field ? `${cause.field}: ${cause.message}` : cause.message)).join(', ');
     return `The ${kind} "${status.details.name}" is invalid: ${detail}`;
   }
-  return `Error from server (${error.reason}): ${status.message ?? ''}`;
+  const message = `${status.message ?? ''}${bareStatusHint(error)}`;
+  // kubectl leaves out the parentheses when the reason is unknown (""), as for a 500 without one.
+  return error.reason ? `Error from server (${error.reason}): ${message}` : `Error from server: ${message}`;
+}
+
+/** The likely fix for an error status that came without a Status body (from the server's HTTP layer or a proxy). */
+function bareStatusHint(error: KubeApiError): string {
+  if (!error.status.details?.causes?.some((cause) => cause.reason === UNEXPECTED_SERVER_RESPONSE)) return '';
+  if (error.code === 431) return ' (the request line or its headers were too long: shorten the --selector or --field-selector)';
+  if (error.code === 413) return ' (the request body was too large for the server or a proxy in front of it)';
+  return '';
 }
 
 /** A stack whose first line quotes the message as it came (a server's text): that line escaped, the frames kept. */
@@ -43,6 +53,7 @@ export function describeError(error: unknown, verbosity = 0): DescribedError {
   if (error instanceof UsageError) return { message: escapeTerminal(`error: ${error.message}`), exitCode: ExitCode.usage };
   if (error instanceof KubeApiError) return { message: withStack(describeApiError(error)), exitCode: ExitCode.error };
   if (error instanceof KubeTransportError) return { message: withStack(error.message), exitCode: ExitCode.error };
+  if (error instanceof KubeResponseError) return { message: withStack(`error: ${error.message}`), exitCode: ExitCode.error };
   if (error instanceof KubeconfigError) return { message: withStack(`error: ${error.message}`), exitCode: ExitCode.error };
   if (error instanceof CommanderError) {
     // Commander has already printed its message; help and --version end with 0, everything else is usage.

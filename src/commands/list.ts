@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CommandContext, KubeConnection } from '../context.js';
 import { ExitCode, ExitError, UsageError } from '../errors.js';
 import { describeError } from '../error-message.js';
@@ -16,7 +16,6 @@ import {
   leaseNamesArgument,
   noHeadersOption,
   outputOption,
-  positiveIntegerArgument,
   selectorOption,
   showManagedFieldsOption,
   watchOption,
@@ -33,6 +32,18 @@ interface ListFlags {
   sortBy?: string;
   watch?: boolean;
   showManagedFields?: boolean;
+}
+
+/** Far beyond any real page: a larger number is a typo, and 0 already fetches everything at once. */
+const MAX_CHUNK_SIZE = 1_000_000;
+
+/** kubectl's --chunk-size: 0 turns chunking off; negatives and absurd sizes are refused (kubectl sends them as they are). */
+function chunkSizeArgument(text: string): number {
+  const value = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(value <= MAX_CHUNK_SIZE)) {
+    throw new InvalidArgumentError(`expected a whole number from 0 (no chunking: all at once) to ${MAX_CHUNK_SIZE}, got "${text}"`);
+  }
+  return value;
 }
 
 /** Prints leases fetched by name; a missing one is reported after the others, as kubectl get does. */
@@ -66,7 +77,7 @@ export function listCommand(ctx: CommandContext): Command {
     .option('--field-selector <selector>', 'field selector (the API serves metadata.name and metadata.namespace)')
     .addOption(outputOption(OUTPUT_FORMATS))
     .addOption(noHeadersOption())
-    .addOption(new Option('--chunk-size <n>', 'fetch this many leases per request (0: all at once)').argParser(positiveIntegerArgument).default(500))
+    .addOption(new Option('--chunk-size <n>', 'fetch this many leases per request (0: all at once)').argParser(chunkSizeArgument).default(500))
     .option('--sort-by <jsonpath>', 'sort by a field, e.g. --sort-by .spec.renewTime')
     .addOption(watchOption())
     .addOption(showManagedFieldsOption())

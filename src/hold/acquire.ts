@@ -97,7 +97,10 @@ export async function acquire(options: AcquireOptions): Promise<AcquireOutcome> 
       if (abort.aborted) return { kind: 'aborted', uncertain: uncertain?.lease };
       if (known === undefined) {
         try {
-          known = { lease: await withTimeout((signal) => client.get(ref, { signal }), requestTimeout, abort) };
+          // A read that hangs (a server that never answers) must not outlast --wait by much; near its end a read still
+          // gets a second, so that a healthy server's answer decides (not acquired: 124) rather than our own timeout.
+          const readTimeout = tryOnce ? requestTimeout : Math.min(requestTimeout, Math.max(1_000, Math.ceil(giveUpAt - clock.monotonic())));
+          known = { lease: await withTimeout((signal) => client.get(ref, { signal }), readTimeout, abort) };
         } catch (error) {
           if (isNotFound(error)) {
             known = { lease: undefined };

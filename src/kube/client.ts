@@ -2,8 +2,8 @@ import { createInterface } from 'node:readline';
 import type { Lease, LeaseList } from '../lease/types.js';
 import { LEASE_API_VERSION, LEASE_KIND } from '../lease/types.js';
 import { UsageError } from '../errors.js';
-import { KubeApiError, KubeTransportError, type Status } from './errors.js';
-import type { HttpTransport } from './http.js';
+import { KubeApiError, KubeResponseError, KubeTransportError, type Status } from './errors.js';
+import type { HttpRequest, HttpTransport } from './http.js';
 import { nameSegmentProblem, namespaceSegmentProblem } from './path-segments.js';
 import type {
   DeletePreconditions,
@@ -48,15 +48,52 @@ function withTypeMeta(lease: Lease): Lease {
   return { apiVersion: LEASE_API_VERSION, kind: LEASE_KIND, ...lease };
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** What makes `value` unusable as a Lease (printers and the election logic rely on these), or undefined. */
+function leaseProblem(value: unknown): string | undefined {
+  if (!isObject(value)) return 'is not an object';
+  if (!isObject(value.metadata)) return 'has no metadata';
+  if (typeof value.metadata.name !== 'string' || value.metadata.name === '') return 'has no metadata.name';
+  if (value.spec !== undefined && value.spec !== null && !isObject(value.spec)) return 'has a spec that is not an object';
+  return undefined;
+}
+
+function malformed(request: HttpRequest, what: string, problem: string): KubeResponseError {
+  return new KubeResponseError(
+    `the server's answer to ${request.method} ${request.path} is not ${what} as the Kubernetes API sends it: ${problem} (is a proxy, or a server that is not a kube-apiserver, in the way?)`,
+  );
+}
+
+function leaseFrom(body: Record<string, unknown>, request: HttpRequest): Lease {
+  const problem = leaseProblem(body);
+  if (problem) throw malformed(request, 'a Lease', `the object ${problem}`);
+  return body as unknown as Lease;
+}
+
+function leaseListFrom(body: Record<string, unknown>, request: HttpRequest): LeaseList {
+  const items = body.items ?? [];
+  if (!Array.isArray(items)) throw malformed(request, 'a lease list', 'its items are not a list');
+  if (body.metadata !== undefined && !isObject(body.metadata)) throw malformed(request, 'a lease list', 'its metadata is not an object');
+  items.forEach((item: unknown, index) => {
+    const problem = leaseProblem(item);
+    if (problem) throw malformed(request, 'a lease list', `items[${index}] ${problem}`);
+  });
+  return { ...(body as unknown as LeaseList), metadata: (body.metadata as LeaseList['metadata'] | undefined) ?? {}, items: (items as Lease[]).map(withTypeMeta) };
+}
+
 export class HttpLeaseClient implements LeaseClient {
   constructor(private readonly http: HttpTransport) {}
 
   async listPage(options: ListOptions): Promise<LeaseList> {
-    const response = await this.http.request({ method: 'GET', path: collectionPath(options.namespace), query: listQuery(options) });
-    const list = JSON.parse(response.body) as LeaseList;
-    list.items = (list.items ?? []).map(withTypeMeta);
-    list.metadata ??= {};
-    return list;
+    const request: HttpRequest = { method: 'GET', path: collectionPath(options.namespace), query: listQuery(options) };
+    return leaseListFrom(await this.http.requestObject(request), request);
+  }
+
+  private async lease(request: HttpRequest): Promise<Lease> {
+    return leaseFrom(await this.http.requestObject(request), request);
   }
 
   async *listPages(options: ListOptions): AsyncGenerator<LeaseList> {
@@ -69,14 +106,12 @@ export class HttpLeaseClient implements LeaseClient {
   }
 
   async get(ref: LeaseRef, options: RequestOptions = {}): Promise<Lease> {
-    const response = await this.http.request({ method: 'GET', path: itemPath(ref), signal: options.signal });
-    return JSON.parse(response.body) as Lease;
+    return this.lease({ method: 'GET', path: itemPath(ref), signal: options.signal });
   }
 
   async create(namespace: string, lease: Lease, options: RequestOptions = {}): Promise<Lease> {
     const body = withTypeMeta({ ...lease, metadata: { ...lease.metadata, namespace } });
-    const response = await this.http.request({ method: 'POST', path: collectionPath(namespace), body, signal: options.signal });
-    return JSON.parse(response.body) as Lease;
+    return this.lease({ method: 'POST', path: collectionPath(namespace), body, signal: options.signal });
   }
 
   async update(lease: Lease, options: RequestOptions = {}): Promise<Lease> {
@@ -85,13 +120,7 @@ export class HttpLeaseClient implements LeaseClient {
     // Without a resourceVersion the apiserver answers 422, and a PUT to a deleted name would re-create it:
     // refuse before sending.
     if (!resourceVersion) throw new Error(`update of lease ${namespace}/${name} needs metadata.resourceVersion (compare-and-swap)`);
-    const response = await this.http.request({
-      method: 'PUT',
-      path: itemPath({ namespace, name }),
-      body: withTypeMeta(lease),
-      signal: options.signal,
-    });
-    return JSON.parse(response.body) as Lease;
+    return this.lease({ method: 'PUT', path: itemPath({ namespace, name }), body: withTypeMeta(lease), signal: options.signal });
   }
 
   async delete(ref: LeaseRef, preconditions?: DeletePreconditions, options: RequestOptions = {}): Promise<void> {

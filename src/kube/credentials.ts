@@ -2,6 +2,7 @@
 // basic auth, impersonation) are applied here directly; exec plugins, auth providers (oidc, azure, gcp) and
 // proxies go through client-node's authenticators, loaded only for the users who need them, because the
 // client-node bundle costs every command tens of milliseconds of start-up (docs/performance.md).
+import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Agent, OutgoingHttpHeaders } from 'node:http';
 import { KubeconfigError } from './errors.js';
@@ -28,16 +29,93 @@ function text(entry: KubeconfigEntry, field: string): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** `*-data` fields are base64 in the kubeconfig; their file twins are paths. */
-function material(entry: KubeconfigEntry, fileField: string, dataField: string): Buffer | undefined {
-  const file = text(entry, fileField);
-  const data = text(entry, dataField);
+/** Node says `ENOENT: no such file or directory, open '/x'`; Go, and so kubectl, `open /x: no such file or directory`. */
+function readFailure(path: string, error: unknown): string {
+  const words: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EISDIR: 'is a directory',
+    ENOTDIR: 'not a directory',
+  };
+  const reason = words[(error as NodeJS.ErrnoException).code ?? ''];
+  return reason ? `open ${path}: ${reason}` : (error as Error).message;
+}
+
+/** Whose field it is, for messages: `user "admin" in /home/me/.kube/config`. */
+function owner(config: ResolvedKubeconfig, kind: 'cluster' | 'user'): string {
+  return kind === 'cluster' ? `cluster "${config.clusterName}" in ${config.source}` : `user "${config.userName}" in ${config.source}`;
+}
+
+/** Reads a file the kubeconfig names; kubectl's wording (clientcmd validation) when it cannot be read. */
+function readNamedFile(config: ResolvedKubeconfig, kind: 'cluster' | 'user', field: string, path: string): Buffer {
   try {
-    if (file) return readFileSync(file);
+    return readFileSync(path);
   } catch (error) {
-    throw new KubeconfigError(`cannot read ${fileField} ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new KubeconfigError(`unable to read ${field} ${path} for ${owner(config, kind)} due to ${readFailure(path, error)}; fix the path or remove ${field}`);
   }
-  return data ? Buffer.from(data, 'base64') : undefined;
+}
+
+interface Material {
+  bytes: Buffer;
+  /** The field it came from, for messages: `client-certificate /x` or `client-certificate-data`. */
+  from: string;
+}
+
+/** `*-data` fields are base64 in the kubeconfig; their file twins are paths (and win, as in kubectl). */
+function material(config: ResolvedKubeconfig, kind: 'cluster' | 'user', fileField: string, dataField: string): Material | undefined {
+  const entry = kind === 'cluster' ? config.cluster : config.user;
+  const file = text(entry, fileField);
+  if (file) return { bytes: readNamedFile(config, kind, fileField, file), from: `${fileField} ${file}` };
+  const data = text(entry, dataField);
+  return data ? { bytes: Buffer.from(data, 'base64'), from: dataField } : undefined;
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]*-----END CERTIFICATE-----/g;
+const PEM_PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+
+/** Every certificate in PEM material, or undefined when there is none or one does not parse. */
+function certificates(pem: Buffer): X509Certificate[] | undefined {
+  const blocks = pem.toString('latin1').match(PEM_CERTIFICATE);
+  if (!blocks) return undefined;
+  try {
+    return blocks.map((block) => new X509Certificate(block));
+  } catch {
+    return undefined;
+  }
+}
+
+function privateKey(pem: Buffer): KeyObject | undefined {
+  if (!PEM_PRIVATE_KEY.test(pem.toString('latin1'))) return undefined;
+  try {
+    return createPrivateKey(pem);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Checks certificates and keys before any connection, so that a broken one is named here (with Go's wording for
+ * what is wrong) rather than failing in OpenSSL with a code such as `error:0480006C:PEM routines::no start line`.
+ */
+function checkTls(config: ResolvedKubeconfig, tls: { ca?: Material; cert?: Material; key?: Material }): void {
+  const invalid = (kind: 'cluster' | 'user', what: Material, problem: string, fix: string) =>
+    new KubeconfigError(`${what.from} of ${owner(config, kind)} is not usable: ${problem}; ${fix}`);
+  const base64Fix = (what: Material, expected: string) =>
+    what.from.endsWith('-data') ? `it must be the base64 of a PEM ${expected} (base64 -w0 < file)` : `the file must hold a PEM ${expected}`;
+  if (tls.ca && !certificates(tls.ca.bytes)) {
+    throw invalid('cluster', tls.ca, 'unable to load root certificates: unable to parse bytes as PEM block', base64Fix(tls.ca, 'certificate'));
+  }
+  if (tls.cert && !tls.key) {
+    throw new KubeconfigError(`client-key-data or client-key must be specified for ${owner(config, 'user')} to use the clientCert authentication method`);
+  }
+  if (!tls.cert || !tls.key) return;
+  const [certificate] = certificates(tls.cert.bytes) ?? [];
+  if (!certificate) throw invalid('user', tls.cert, 'tls: failed to find any PEM data in certificate input', base64Fix(tls.cert, 'certificate'));
+  const key = privateKey(tls.key.bytes);
+  if (!key) throw invalid('user', tls.key, 'tls: failed to find any PEM data in key input', base64Fix(tls.key, 'private key'));
+  if (!certificate.checkPrivateKey(key)) {
+    throw invalid('user', tls.key, 'tls: private key does not match public key', `use the key that belongs to ${tls.cert.from}`);
+  }
 }
 
 export function needsClientNode(config: ResolvedKubeconfig): boolean {
@@ -46,10 +124,15 @@ export function needsClientNode(config: ResolvedKubeconfig): boolean {
 
 export function tlsMaterial(config: ResolvedKubeconfig): TlsMaterial {
   const insecure = config.cluster['insecure-skip-tls-verify'] === true;
+  const ca = insecure ? undefined : material(config, 'cluster', 'certificate-authority', 'certificate-authority-data');
+  const cert = material(config, 'user', 'client-certificate', 'client-certificate-data');
+  const key = material(config, 'user', 'client-key', 'client-key-data');
+  checkTls(config, { ca, cert, key });
   return {
-    ca: insecure ? undefined : material(config.cluster, 'certificate-authority', 'certificate-authority-data'),
-    cert: material(config.user, 'client-certificate', 'client-certificate-data'),
-    key: material(config.user, 'client-key', 'client-key-data'),
+    ca: ca?.bytes,
+    cert: cert?.bytes,
+    // A key without a certificate is no client certificate: kubectl ignores it, and so do we.
+    key: cert ? key?.bytes : undefined,
     rejectUnauthorized: !insecure,
     servername: text(config.cluster, 'tls-server-name'),
   };
@@ -82,7 +165,7 @@ function staticCredentials(config: ResolvedKubeconfig): Credentials {
     tls: tlsMaterial(config),
     async headers() {
       // A token file is re-read for every request: service-account tokens are rotated in place.
-      const token = text(user, 'token') ?? (tokenFile ? readFileSync(tokenFile, 'utf8').trim() : undefined);
+      const token = text(user, 'token') ?? (tokenFile ? readNamedFile(config, 'user', 'tokenFile', tokenFile).toString('utf8').trim() : undefined);
       if (token) return { ...impersonation, Authorization: `Bearer ${token}` };
       if (username) {
         const basic = Buffer.from(`${username}:${text(user, 'password') ?? ''}`).toString('base64');

@@ -16,6 +16,9 @@ export interface Status {
   };
 }
 
+/** apimachinery's CauseTypeUnexpectedServerResponse: the cause client-go gives an error status without a Status body. */
+export const UNEXPECTED_SERVER_RESPONSE = 'UnexpectedServerResponse';
+
 /** The server answered with an error Status. */
 export class KubeApiError extends Error {
   readonly code: number;
@@ -26,7 +29,8 @@ export class KubeApiError extends Error {
     super(status.message ?? `the server responded with HTTP ${httpCode}`);
     this.name = 'KubeApiError';
     this.code = status.code ?? httpCode;
-    this.reason = status.reason ?? 'Unknown';
+    // apimachinery's StatusReasonUnknown is "": kubectl then prints `Error from server: <message>`.
+    this.reason = status.reason ?? '';
     this.status = status;
   }
 
@@ -47,11 +51,59 @@ export class KubeApiError extends Error {
   }
 }
 
+/** Node's codes for a server certificate that does not verify (OpenSSL's X509_V_ERR_* names, and Node's own for the name check). */
+const TLS_VERIFICATION_CODES = new Set([
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+  'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_NOT_YET_VALID',
+  'CERT_HAS_EXPIRED',
+  'ERROR_IN_CERT_NOT_BEFORE_FIELD',
+  'ERROR_IN_CERT_NOT_AFTER_FIELD',
+  'CERT_CHAIN_TOO_LONG',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'INVALID_CA',
+  'INVALID_PURPOSE',
+  'PATH_LENGTH_EXCEEDED',
+  'HOSTNAME_MISMATCH',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+export function isTlsVerificationCode(code: string | undefined): boolean {
+  return code !== undefined && TLS_VERIFICATION_CODES.has(code);
+}
+
 /** No usable answer from the server: refused, unreachable, TLS failure, timeout. The message is kubectl's line. */
 export class KubeTransportError extends Error {
   constructor(message: string, cause?: unknown) {
     super(message, { cause });
     this.name = 'KubeTransportError';
+  }
+
+  /**
+   * The server's certificate does not verify (unknown authority, wrong name, not yet valid, expired): the
+   * kubeconfig or the server is misconfigured, and retrying cannot fix it.
+   */
+  get isTlsVerificationFailure(): boolean {
+    return isTlsVerificationCode((this.cause as NodeJS.ErrnoException | undefined)?.code);
+  }
+}
+
+/**
+ * The server answered, but not as a Kubernetes API server does (an HTML page, a lease without a name): a proxy or
+ * another web server is in the way, so retrying cannot fix it either. The message names what was wrong.
+ */
+export class KubeResponseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KubeResponseError';
   }
 }
 

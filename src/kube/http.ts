@@ -3,9 +3,10 @@
 import http from 'node:http';
 import https from 'node:https';
 import { urlToHttpOptions } from 'node:url';
+import type { Socket } from 'node:net';
 import { sleep } from '../clock.js';
 import type { Credentials } from './credentials.js';
-import { KubeApiError, KubeTransportError, type Status } from './errors.js';
+import { isTlsVerificationCode, KubeApiError, KubeResponseError, KubeTransportError, UNEXPECTED_SERVER_RESPONSE, type Status } from './errors.js';
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -27,41 +28,79 @@ export interface HttpTransportOptions {
   userAgent: string;
   /** Per-request timeout in ms (--request-timeout); undefined waits forever, as kubectl does. */
   requestTimeoutMs?: number;
+  /** Bounds on setting up each new connection (default: client-go's); --request-timeout still bounds the whole request. */
+  connectTimeouts?: ConnectTimeouts;
 }
 
 const RETRY_AFTER_LIMIT = 5;
 
-/** Reasons the apiserver would give for a bare HTTP status (apimachinery NewGenericServerResponse). */
-function statusForBareResponse(code: number, body: string): Status {
-  const snippet = body.trim().slice(0, 200);
+/** How long a new connection may take: the dial (DNS lookup included), then the TLS handshake. */
+export interface ConnectTimeouts {
+  dialMs: number;
+  tlsHandshakeMs: number;
+}
+
+/** client-go's defaults (transport/cache.go), which kubectl uses. */
+const CLIENT_GO_CONNECT_TIMEOUTS: ConnectTimeouts = { dialMs: 30_000, tlsHandshakeMs: 10_000 };
+
+const TLS_HANDSHAKE_TIMEOUT = 'LEASECTL_TLS_HANDSHAKE_TIMEOUT';
+
+/** client-go caps the text of an unstructured error at 2 KiB; one line of a terminal is enough for us. */
+const MAX_SERVER_TEXT = 200;
+
+/** What a non-Status error body says, as client-go reads it: a text body trimmed, anything else "unknown". */
+function serverText(body: string, contentType: string | undefined): string {
+  const media = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (media !== '' && !media.startsWith('text/')) return 'unknown';
+  if (media === 'text/html') {
+    // A proxy's error page: its title says what the page does, without the markup.
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(body)?.[1]?.trim();
+    return title ? `an HTML page: ${title.slice(0, MAX_SERVER_TEXT)}` : 'an HTML page';
+  }
+  const text = body.trim().replace(/\s+/g, ' ');
+  return text === '' ? 'unknown' : text.slice(0, MAX_SERVER_TEXT);
+}
+
+/** What client-go makes of an error status that came without a Status body (apimachinery NewGenericServerResponse). */
+function statusForBareResponse(code: number, method: string, serverMessage: string): Status {
   const reasonAndMessage: Record<number, [string, string]> = {
     400: ['BadRequest', 'the server rejected our request for an unknown reason'],
-    401: ['Unauthorized', 'Unauthorized'],
-    403: ['Forbidden', 'the server does not allow access to the requested resource'],
+    401: ['Unauthorized', 'the server has asked for the client to provide credentials'],
+    403: ['Forbidden', serverMessage],
     404: ['NotFound', 'the server could not find the requested resource'],
     405: ['MethodNotAllowed', 'the server does not allow this method on the requested resource'],
-    409: ['Conflict', 'the server reported a conflict'],
-    410: ['Expired', 'the requested resource is gone'],
+    406: ['NotAcceptable', serverMessage === 'unknown' ? 'the server was unable to respond with a content type that the client supports' : serverMessage],
+    409: method === 'POST' ? ['AlreadyExists', 'the server reported a conflict'] : ['Conflict', 'the server reported a conflict'],
+    415: ['UnsupportedMediaType', serverMessage],
     422: ['Invalid', 'the server rejected our request due to an error in our request'],
     429: ['TooManyRequests', 'the server has received too many requests and has asked us to try again later'],
     503: ['ServiceUnavailable', 'the server is currently unable to handle the request'],
     504: ['Timeout', 'the server was unable to return a response in the time allotted, but may still be processing the request'],
   };
-  const [reason, message] = reasonAndMessage[code] ?? [
-    'InternalError',
-    `an error on the server (${JSON.stringify(snippet || 'unknown')}) has prevented the request from succeeding`,
-  ];
-  return { kind: 'Status', status: 'Failure', reason, message, code };
+  const [reason, message] =
+    reasonAndMessage[code] ??
+    (code >= 500
+      ? ['InternalError', `an error on the server (${JSON.stringify(serverMessage)}) has prevented the request from succeeding`]
+      : ['', `the server responded with the status code ${code} but did not return more information`]);
+  return {
+    kind: 'Status',
+    status: 'Failure',
+    reason: reason || undefined,
+    message,
+    code,
+    details: { causes: [{ reason: UNEXPECTED_SERVER_RESPONSE, message: serverMessage }] },
+  };
 }
 
-export function parseStatus(code: number, body: string): Status {
+/** The error Status of an answer: the server's own, or client-go's reading of a bare HTTP status. */
+export function parseStatus(code: number, body: string, method = 'GET', contentType?: string): Status {
   try {
     const parsed = JSON.parse(body) as Status;
     if (parsed && parsed.kind === 'Status') return parsed;
   } catch {
-    // not JSON: a proxy or load balancer answered
+    // not JSON: a proxy or load balancer answered, or the server's HTTP layer (a 431 is text/plain)
   }
-  return statusForBareResponse(code, body);
+  return statusForBareResponse(code, method, serverText(body, contentType));
 }
 
 /** kubectl's one-line wording for a request that got no HTTP answer. */
@@ -82,18 +121,36 @@ export function describeTransportFailure(error: NodeJS.ErrnoException, server: U
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return `Unable to connect to the server: dial tcp ${host}: ${error.code === 'ETIMEDOUT' ? 'i/o timeout' : 'no route to host'}`;
+    case TLS_HANDSHAKE_TIMEOUT:
+      return `Unable to connect to the server: net/http: TLS handshake timeout (${host} accepted the connection but did not complete a TLS handshake: is the server URL in the kubeconfig a Kubernetes API server?)`;
     case 'DEPTH_ZERO_SELF_SIGNED_CERT':
     case 'SELF_SIGNED_CERT_IN_CHAIN':
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
     case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
       return `Unable to connect to the server: tls: failed to verify certificate: x509: certificate signed by unknown authority (check certificate-authority-data in the kubeconfig, or use --insecure-skip-tls-verify)`;
     case 'CERT_HAS_EXPIRED':
-      return `Unable to connect to the server: tls: failed to verify certificate: x509: certificate has expired or is not yet valid`;
+      return `Unable to connect to the server: tls: failed to verify certificate: x509: certificate has expired or is not yet valid (the server's certificate has expired: renew it, or check this machine's clock)`;
+    case 'CERT_NOT_YET_VALID':
+      return `Unable to connect to the server: tls: failed to verify certificate: x509: certificate has expired or is not yet valid (the server's certificate is not valid yet: check this machine's clock)`;
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
       return `Unable to connect to the server: tls: failed to verify certificate: x509: certificate is not valid for ${server.hostname}`;
     default:
+      if (isTlsVerificationCode(error.code)) return `Unable to connect to the server: tls: failed to verify certificate: ${error.message}`;
       return `Unable to connect to the server: ${error.message}`;
   }
+}
+
+/** Ends a new connection that is not up within the dial timeout, or whose TLS handshake does not finish in time. */
+function boundConnectionSetup(socket: Socket, tls: boolean, timeouts: ConnectTimeouts): void {
+  const fail = (code: string, message: string) => socket.destroy(Object.assign(new Error(message), { code }));
+  let timer = setTimeout(() => fail('ETIMEDOUT', 'dial timeout'), timeouts.dialMs);
+  const clear = () => clearTimeout(timer);
+  socket.once('connect', () => {
+    clear();
+    if (tls) timer = setTimeout(() => fail(TLS_HANDSHAKE_TIMEOUT, 'TLS handshake timeout'), timeouts.tlsHandshakeMs);
+  });
+  socket.once('secureConnect', clear);
+  socket.once('close', clear);
 }
 
 export class HttpTransport {
@@ -142,6 +199,12 @@ export class HttpTransport {
     return new Promise((resolve, reject) => {
       let timedOut = false;
       const req = transport.request({ ...target, agent: this.agent, method: request.method, headers, signal: request.signal });
+      req.on('socket', (socket) => {
+        // A kept-alive connection is already up; a proxy's agent sets up its own.
+        if (socket.connecting && !this.options.credentials.agent) {
+          boundConnectionSetup(socket, this.server.protocol === 'https:', this.options.connectTimeouts ?? CLIENT_GO_CONNECT_TIMEOUTS);
+        }
+      });
       const timeoutMs = this.options.requestTimeoutMs;
       const timer = timeoutMs && !streaming ? setTimeout(() => ((timedOut = true), req.destroy(new Error('timeout'))), timeoutMs) : undefined;
       req.on('response', (response) => {
@@ -190,8 +253,28 @@ export class HttpTransport {
         await sleep(Math.min(retryAfterSeconds, 10) * 1000, request.signal);
         continue;
       }
-      throw new KubeApiError(parseStatus(statusCode, body), statusCode);
+      throw new KubeApiError(parseStatus(statusCode, body, request.method, response.headers['content-type']), statusCode);
     }
+  }
+
+  /**
+   * One request whose answer must be a JSON object, as every Kubernetes API answer is. Anything else (a proxy's
+   * login page, a web server at the wrong URL) rejects with KubeResponseError naming what came back.
+   */
+  async requestObject(request: HttpRequest): Promise<Record<string, unknown>> {
+    const response = await this.request(request);
+    const contentType = response.headers['content-type'] ?? 'no content type';
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(response.body);
+    } catch {
+      // described below
+    }
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    const what = /json/i.test(contentType) ? `malformed JSON (${contentType})` : contentType.split(';')[0];
+    throw new KubeResponseError(
+      `the server answered ${request.method} ${request.path} with ${what}, not a Kubernetes API object: check that the kubeconfig's server URL (${this.server.origin}) is the Kubernetes API server, not a proxy or a web page`,
+    );
   }
 
   /** A streaming GET (watch); non-2xx answers reject with KubeApiError. */
@@ -200,7 +283,7 @@ export class HttpTransport {
     const statusCode = response.statusCode ?? 0;
     if (statusCode >= 200 && statusCode < 300) return response;
     const body = await HttpTransport.readBody(response);
-    throw new KubeApiError(parseStatus(statusCode, body), statusCode);
+    throw new KubeApiError(parseStatus(statusCode, body, request.method, response.headers['content-type']), statusCode);
   }
 
   close(): void {

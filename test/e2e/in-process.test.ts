@@ -60,7 +60,7 @@ describe('in-process commands with an injected clock', () => {
   it('usage errors come back as exit code 2 with one line on stderr and nothing thrown', async () => {
     const run = world({ now: () => 0, monotonic: () => 0 });
     expect(await runCli(['list', '--chunk-size', 'many'], run.world)).toBe(2);
-    expect(run.stderr.text.split('\n')[0]).toBe("error: option '--chunk-size <n>' argument 'many' is invalid. expected a whole number such as 500, got \"many\"");
+    expect(run.stderr.text.split('\n')[0]).toBe("error: option '--chunk-size <n>' argument 'many' is invalid. expected a whole number from 0 (no chunking: all at once) to 1000000, got \"many\"");
     expect(run.stdout.text).toBe('');
   });
 });

@@ -1,14 +1,19 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generate } from 'selfsigned';
 import { describe, expect, it } from 'vitest';
 import { credentialsFor, needsClientNode } from '../../src/kube/credentials.js';
 import { resolveKubeconfig } from '../../src/kube/kubeconfig.js';
 
+const pemOptions = { keyType: 'ec', curve: 'P-256', algorithm: 'sha256' } as const;
+const caPem = (await generate([{ name: 'commonName', value: 'test-ca' }], pemOptions)).cert;
+const client = await generate([{ name: 'commonName', value: 'test-client' }], pemOptions);
+
 const dir = mkdtempSync(join(tmpdir(), 'leasectl-credentials-'));
 mkdirSync(join(dir, 'certs'));
-writeFileSync(join(dir, 'certs', 'ca.crt'), 'CA-PEM');
-writeFileSync(join(dir, 'certs', 'client.crt'), 'CLIENT-CERT');
+writeFileSync(join(dir, 'certs', 'ca.crt'), caPem);
+writeFileSync(join(dir, 'certs', 'client.crt'), client.cert);
 writeFileSync(join(dir, 'token'), 'first-token\n');
 
 function kubeconfig(name: string, cluster: Record<string, unknown>, user: Record<string, unknown>): string {
@@ -33,15 +38,15 @@ describe('credentials without client-node', () => {
   it('reads certificate files relative to the kubeconfig, and data fields as base64', async () => {
     const path = kubeconfig('files.yaml', { 'certificate-authority': 'certs/ca.crt' }, {
       'client-certificate': 'certs/client.crt',
-      'client-key-data': Buffer.from('KEY').toString('base64'),
+      'client-key-data': Buffer.from(client.private).toString('base64'),
     });
     const config = resolve(path);
     expect(config.server).toBe('https://k.example:6443');
     expect(needsClientNode(config)).toBe(false);
     const { tls } = await credentialsFor(config);
-    expect(tls.ca?.toString()).toBe('CA-PEM');
-    expect(tls.cert?.toString()).toBe('CLIENT-CERT');
-    expect(tls.key?.toString()).toBe('KEY');
+    expect(tls.ca?.toString()).toBe(caPem);
+    expect(tls.cert?.toString()).toBe(client.cert);
+    expect(tls.key?.toString()).toBe(client.private);
     expect(tls.rejectUnauthorized).toBe(true);
   });
 
@@ -80,7 +85,7 @@ describe('credentials without client-node', () => {
     const serviceAccountDir = join(dir, 'sa');
     mkdirSync(serviceAccountDir);
     writeFileSync(join(serviceAccountDir, 'token'), 'sa-token');
-    writeFileSync(join(serviceAccountDir, 'ca.crt'), 'SA-CA');
+    writeFileSync(join(serviceAccountDir, 'ca.crt'), caPem);
     writeFileSync(join(serviceAccountDir, 'namespace'), 'team-a\n');
     const config = resolveKubeconfig({}, {
       env: { KUBERNETES_SERVICE_HOST: 'fd00::1', KUBERNETES_SERVICE_PORT: '443' },
@@ -90,7 +95,7 @@ describe('credentials without client-node', () => {
     expect(config.server).toBe('https://[fd00::1]:443');
     expect(config.contextNamespace).toBe('team-a');
     const credentials = await credentialsFor(config);
-    expect(credentials.tls.ca?.toString()).toBe('SA-CA');
+    expect(credentials.tls.ca?.toString()).toBe(caPem);
     expect(await credentials.headers()).toEqual({ Authorization: 'Bearer sa-token' });
   });
 });

@@ -38,7 +38,9 @@ describe('errors in kubectl\'s words', () => {
     expect(describeError(error).message).toBe(
       'Error from server (InternalError): an error on the server ("<html>bad gateway</html>") has prevented the request from succeeding',
     );
-    expect(describeError(new KubeApiError(parseStatus(401, ''), 401)).message).toBe('error: You must be logged in to the server (Unauthorized)');
+    expect(describeError(new KubeApiError(parseStatus(401, ''), 401)).message).toBe(
+      'error: You must be logged in to the server (the server has asked for the client to provide credentials)',
+    );
   });
 
   it('usage errors exit 2, ExitError keeps its code, everything else exits 1 without a stack unless -v', () => {
