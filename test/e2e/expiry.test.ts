@@ -105,6 +105,25 @@ describe('hold --no-wait from cron, after a crash', () => {
   });
 });
 
+describe('the fencing token', () => {
+  it('LEASECTL_FENCING_TOKEN grows across a delete and re-create, where LEASECTL_TRANSITIONS restarts at 0', async () => {
+    const name = uniqueName('fence');
+    const out = join(dir, `${name}.txt`);
+    const script = 'printf "%s %s\\n" "$LEASECTL_FENCING_TOKEN" "$LEASECTL_TRANSITIONS" >> "$0"';
+    const holdOnce = () => cluster.leasectl(['hold', '-n', cluster.namespace, ...FAST, name, '--', 'sh', '-c', script, out]);
+    expect((await holdOnce()).code).toBe(0);
+    const deleted = await cluster.leasectl(['gc', '-n', cluster.namespace, '--expired-for', '0s', name]);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(await specOf(name)).toBeUndefined();
+    expect((await holdOnce()).code).toBe(0);
+
+    const [first, second] = readFileSync(out, 'utf8').trimEnd().split('\n').map((line) => line.split(' ')) as [string[], string[]];
+    expect([first[1], second[1]]).toEqual(['0', '0']);
+    expect(first[0]).toMatch(/^\d+$/);
+    expect(BigInt(second[0] as string)).toBeGreaterThan(BigInt(first[0] as string));
+  }, 30_000);
+});
+
 describe('leaseTransitions at the int32 maximum', () => {
   it('hold exits 125 with one line saying what is wrong and how out, and an acquire_failed event', async () => {
     const name = uniqueName('exhausted');
