@@ -3,13 +3,15 @@ import type { CommandContext } from '../context.js';
 import { describeError } from '../error-message.js';
 import { ExitCode, ExitError, UsageError } from '../errors.js';
 import { DEFAULT_GC_CONCURRENCY, executeGarbageCollection, type GcOutcome } from '../gc/execute.js';
-import { DEFAULT_GC_EXPIRED_FOR_MS, isStillCandidate, planGarbageCollection, type GcPlanOptions } from '../gc/plan.js';
+import { ExpiryConfirmation } from '../gc/confirm.js';
+import { DEFAULT_GC_EXPIRED_FOR_MS, planGarbageCollection, type GcPlanOptions } from '../gc/plan.js';
 import { KubeApiError } from '../kube/errors.js';
 import type { LeaseClient, ListOptions } from '../kube/lease-client.js';
 import { formatDuration } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
 import {
   CLEAR_LINE,
+  confirmingLine,
   deletedLine,
   dryRunSummary,
   failedLine,
@@ -59,13 +61,23 @@ function concurrencyArgument(text: string): number {
   return value;
 }
 
-/** Lists the leases gc looks at; a named lease that does not exist is reported as kubectl get would. */
-async function listLeases(ctx: CommandContext, client: LeaseClient, query: ListOptions, names: string[]): Promise<{ leases: Lease[]; missing: boolean }> {
+/**
+ * Lists the leases gc looks at, with the listing's resourceVersion (the first page's: later pages continue its
+ * snapshot); a named lease that does not exist is reported as kubectl get would.
+ */
+async function listLeases(
+  ctx: CommandContext,
+  client: LeaseClient,
+  query: ListOptions,
+  names: string[],
+): Promise<{ leases: Lease[]; resourceVersion: string | undefined; missing: boolean }> {
   // One name narrows the listing on the server; several are filtered here (the API has no "name in" selector).
   const fieldSelector = names.length === 1 ? `metadata.name=${names[0]}` : undefined;
   const wanted = new Set(names);
   const leases: Lease[] = [];
+  let resourceVersion: string | undefined;
   for await (const page of client.listPages({ ...query, fieldSelector, limit: LIST_PAGE_SIZE })) {
+    resourceVersion ??= page.metadata?.resourceVersion;
     leases.push(...(wanted.size === 0 ? page.items : page.items.filter((lease) => wanted.has(lease.metadata.name))));
   }
   const found = new Set(leases.map((lease) => lease.metadata.name));
@@ -79,7 +91,7 @@ async function listLeases(ctx: CommandContext, client: LeaseClient, query: ListO
     );
     ctx.io.stderr.write(`${describeError(notFound).message}${query.labelSelector ? ` (or it does not match -l ${query.labelSelector})` : ''}\n`);
   }
-  return { leases, missing };
+  return { leases, resourceVersion, missing };
 }
 
 /** Redraws `deleting leases: n/total` on a terminal, at most every PROGRESS_INTERVAL_MS; other stderr lines clear it first. */
@@ -161,7 +173,8 @@ export function gcCommand(ctx: CommandContext): Command {
       const verbose = ctx.verbosity > 0;
       const { client, namespace } = await ctx.connect();
       const query: ListOptions = { namespace: flags.allNamespaces ? undefined : namespace, labelSelector: flags.selector };
-      const { leases, missing } = await listLeases(ctx, client, query, names);
+      const { leases, resourceVersion, missing } = await listLeases(ctx, client, query, names);
+      const listedAt = ctx.clock.monotonic();
 
       const planOptions: GcPlanOptions = { expiredForMs: flags.expiredFor, includeOwned: Boolean(flags.includeOwned) };
       const plan = planGarbageCollection(leases, ctx.clock.now(), planOptions);
@@ -178,6 +191,9 @@ export function gcCommand(ctx: CommandContext): Command {
 
       const stop = new AbortController();
       const unsubscribe = ctx.signals.subscribe(['SIGINT', 'SIGTERM'], () => stop.abort());
+      const candidates = plan.candidates.map((candidate) => candidate.lease);
+      const confirmation = new ExpiryConfirmation({ client, clock: ctx.clock, namespace: query.namespace, resourceVersion, listedAt, signal: stop.signal }, candidates);
+      if (candidates.length > 0 && (verbose || ctx.io.stderr.isTTY)) ctx.io.stderr.write(`${confirmingLine(candidates.length, confirmation.longestWaitMs)}\n`);
       const progress = createProgress(ctx, plan.candidates.length);
       const report = (outcome: GcOutcome, settled: number) => {
         const [stream, line] = outcomeLine(outcome, flags.output);
@@ -188,17 +204,14 @@ export function gcCommand(ctx: CommandContext): Command {
       };
       let execution;
       try {
-        execution = await executeGarbageCollection(
-          client,
-          plan.candidates.map((candidate) => candidate.lease),
-          {
-            concurrency: flags.concurrency,
-            stillCandidate: (lease) => isStillCandidate(lease, ctx.clock.now(), planOptions),
-            onOutcome: report,
-            signal: stop.signal,
-          },
-        );
+        execution = await executeGarbageCollection(client, confirmation.inConfirmationOrder(candidates), {
+          concurrency: flags.concurrency,
+          confirm: (lease) => confirmation.confirm(lease),
+          onOutcome: report,
+          signal: stop.signal,
+        });
       } finally {
+        confirmation.close();
         unsubscribe();
         progress.clear();
       }

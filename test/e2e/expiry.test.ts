@@ -105,6 +105,50 @@ describe('hold --no-wait from cron, after a crash', () => {
   });
 });
 
+describe('gc confirms expiry by watching before it deletes', () => {
+  it('gc leaves alone the lease of a holder whose clock lags two hours, however long expired it looks', async () => {
+    const name = uniqueName('gc-lagging');
+    const out = join(dir, `${name}.txt`);
+    const holder = startHold(name, ['--identity', 'lagging-host_2', '--', 'sh', '-c', `echo running > ${out}; sleep 30`], LAGGING_CLOCK_ENV);
+    await holder.next('child_started');
+
+    const dryRun = await cluster.leasectl(['gc', '-n', cluster.namespace, name, '--dry-run', '-o', 'json']);
+    expect(dryRun.code, dryRun.stderr).toBe(0);
+    expect(JSON.parse(dryRun.stdout).wouldDelete).toEqual([expect.objectContaining({ name, confirmed: false, confirmFor: '3s' })]);
+    expect(dryRun.stderr).toContain('it is unconfirmed: a real run first watches each for its lease duration (up to 3s) and keeps any that change');
+
+    const gc = await cluster.leasectl(['gc', '-n', cluster.namespace, name]);
+    expect(gc.code, gc.stderr).toBe(0);
+    expect(gc.stdout).toBe('');
+    expect(gc.stderr).toContain(`lease.coordination.k8s.io "${name}" kept in ${cluster.namespace} namespace: renewed since listing`);
+    expect((await specOf(name))?.holderIdentity).toBe('lagging-host_2');
+    expect(holder.all.map((e) => e.event)).not.toContain('lost');
+    expect(readFileSync(out, 'utf8')).toBe('running\n');
+  });
+
+  it("gc deletes a dead holder's lease after watching it unchanged for its lease duration, and says so with -v", async () => {
+    const name = uniqueName('gc-dead');
+    const connection = await testClient();
+    try {
+      await connection.client.create(cluster.namespace, {
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        metadata: { name },
+        spec: { holderIdentity: 'dead-host_1', leaseDurationSeconds: 3, renewTime: new Date(Date.now() - TWO_HOURS_MS).toISOString().replace('Z', '000Z') },
+      });
+    } finally {
+      connection.close();
+    }
+    const started = Date.now();
+    const gc = await cluster.leasectl(['gc', '-n', cluster.namespace, name, '-v']);
+    expect(gc.code, gc.stderr).toBe(0);
+    expect(gc.stderr).toContain('confirming 1 expired lease: watching for up to 3s that nothing renews them before deleting');
+    expect(gc.stdout).toBe(`lease.coordination.k8s.io "${name}" deleted from ${cluster.namespace} namespace\n`);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3_000);
+    expect(await specOf(name)).toBeUndefined();
+  });
+});
+
 describe('the fencing token', () => {
   it('LEASECTL_FENCING_TOKEN grows across a delete and re-create, where LEASECTL_TRANSITIONS restarts at 0', async () => {
     const name = uniqueName('fence');
