@@ -7,6 +7,7 @@ import { ExpiryConfirmation } from '../gc/confirm.js';
 import { DEFAULT_GC_EXPIRED_FOR_MS, planGarbageCollection, type GcPlanOptions } from '../gc/plan.js';
 import { KubeApiError } from '../kube/errors.js';
 import type { LeaseClient, ListOptions } from '../kube/lease-client.js';
+import { DEFAULT_LEASE_DURATION_MS } from '../lease/expiry.js';
 import { formatDuration } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
 import {
@@ -136,7 +137,8 @@ export function gcCommand(ctx: CommandContext): Command {
         "judged by this machine's clock. Expired means renewTime + leaseDurationSeconds is in the past, or either is missing (such a lease, never renewed, ages from its creation); a released lease (empty holder) ages from its renewTime.\n\n" +
         'Run with --dry-run first: it prints what would be deleted and deletes nothing. gc does not prompt.\n\n' +
         'Never deleted: coordinated leases (spec.strategy set: the apiserver elects their holder); leases with ownerReferences and anything in kube-node-lease (node heartbeats: ' +
-        'Kubernetes deletes them with their Node) unless --include-owned. Each delete carries the uid and resourceVersion from the listing, so a lease renewed in the meantime is kept.\n\n' +
+        'Kubernetes deletes them with their Node) unless --include-owned.\n\n' +
+        `Before deleting, gc confirms each candidate by observation, as hold does before taking a lease over: a holder whose clock lags looks long expired by its renewTime while it renews, so gc watches every candidate from the listing on for its own leaseDurationSeconds (${formatDuration(DEFAULT_LEASE_DURATION_MS)} when it has none) and keeps any that change. The delete then carries the uid and resourceVersion observed, so a lease renewed after the last look is kept too. A run therefore takes at least the longest lease duration among its candidates (an hour for apiserver identity leases); --dry-run watches nothing, so it is instant and its candidates are unconfirmed.\n\n` +
         'Deleted leases are printed to stdout as kubectl delete does (-o name: one lease.coordination.k8s.io/NAME per line); kept, failed and skipped ones and the summary go to stderr.',
     )
     .argument('[names...]', 'only these leases (still only if expired long enough)')

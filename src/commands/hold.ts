@@ -7,6 +7,7 @@ import { HoldExitCode } from '../hold/exit-codes.js';
 import { defaultGracePeriodMs, validateHoldTimings } from '../hold/timing.js';
 import type { ElectionConfig } from '../lease/election.js';
 import { defaultHolderIdentity } from '../lease/holder.js';
+import { CLOCK_SKEW_ALLOWANCE_MS } from '../lease/expiry.js';
 import { formatDuration } from '../lease/time.js';
 import { examplesHelp, exitCodesHelp, timerDurationArgument } from './options.js';
 
@@ -30,7 +31,7 @@ interface HoldFlags {
 export const HOLD_EXIT_CODES = [
   ['0-255', "the command's own exit status"],
   [HoldExitCode.lost, 'the lease was lost while the command ran (renewals failed for --renew-deadline, or another holder took it); the command was stopped'],
-  [HoldExitCode.notAcquired, 'not acquired: --wait ran out, or --no-wait (--wait 0) found the lease held; the message names the holder'],
+  [HoldExitCode.notAcquired, 'not acquired: --wait ran out, or --no-wait (--wait 0) found the lease held (one that looked expired changed while watched); the message names the holder and how to proceed if it is dead'],
   [HoldExitCode.failed, "leasectl's own error: bad flags or arguments, unsafe timings, API or connection errors, a coordinated lease"],
   [HoldExitCode.notExecutable, 'the command was found but could not be executed'],
   [HoldExitCode.notFound, 'the command was not found'],
@@ -66,15 +67,17 @@ export function holdCommand(ctx: CommandContext): Command {
       [
         'Acquire the lease NAME, run COMMAND while renewing it, and release it once COMMAND and every process it left in its process group have exited. At most one holder runs at a time, cluster-wide. That assumes the machines\' clocks run at the same rate (they need not agree on the time of day). If leasectl itself dies, even by SIGKILL or a crash, a watchdog process kills COMMAND\'s process group at once. A machine that freezes (a suspended VM) freezes COMMAND with it; after it wakes, COMMAND may run beside a new holder for up to about --retry-period + --grace-period, until hold finds the lease lost and stops it.',
         '',
-        'Acquiring works like client-go leader election: a missing lease is created (labelled app.kubernetes.io/managed-by=leasectl), a released one (empty holder) is taken at once, and a held one only after its leaseDurationSeconds has passed, by this machine\'s clock, since the lease last changed; its renewTime is never trusted (clock skew). A release is seen at once through a watch. Leases under coordinated leader election (spec.strategy) are never taken over.',
+        'Acquiring works like client-go leader election: a missing lease is created (labelled app.kubernetes.io/managed-by=leasectl), a released one (empty holder) is taken at once, and a held one only after its leaseDurationSeconds has passed, by this machine\'s clock, since the lease last changed; its renewTime alone is never trusted (clock skew). A release is seen at once through a watch. Leases under coordinated leader election (spec.strategy) are never taken over.',
         '',
-        'COMMAND runs exactly as given (PATH lookup, no shell) in its own session and process group. It has no controlling terminal, so it cannot open /dev/tty (ssh and sudo password prompts fail); stdin, stdout and stderr are still inherited. LEASECTL_LEASE (namespace/name), LEASECTL_IDENTITY, LEASECTL_ACQUIRED_AT and LEASECTL_TRANSITIONS (a fencing token that grows with every change of holder) are set. With -c, /bin/sh -c STRING runs instead.',
+        `Recovering after a crash (cron's --no-wait, or a --wait shorter than the lease duration): a lease that already looks expired by its renewTime (renewTime + leaseDurationSeconds more than ${formatDuration(CLOCK_SKEW_ALLOWANCE_MS)} in the past by this machine's clock) is watched for one lease duration and taken if nothing changed; if it changes, its holder is alive (its clock may be behind) and hold exits 124. A lease that looks live gives 124 at once; when its holder is known to be dead, wait one lease duration (--wait) or free it with release --force.`,
+        '',
+        'COMMAND runs exactly as given (PATH lookup, no shell) in its own session and process group. It has no controlling terminal, so it cannot open /dev/tty (ssh and sudo password prompts fail); stdin, stdout and stderr are still inherited. LEASECTL_LEASE (namespace/name), LEASECTL_IDENTITY, LEASECTL_ACQUIRED_AT, LEASECTL_TRANSITIONS (changes of holder this lease has counted; it restarts at 0 when the lease is deleted and re-created) and LEASECTL_FENCING_TOKEN (the resourceVersion of the write that made this hold the holder: on etcd-backed apiservers it only grows, cluster-wide, and never repeats, even across a delete and re-create; compare it as an integer) are set. With -c, /bin/sh -c STRING runs instead.',
         '',
         'While COMMAND runs the lease is renewed every --retry-period. If no renewal succeeds for --renew-deadline, or the lease is found taken, released, deleted or at the end of its coordinated term, the lease is lost: the process group gets SIGTERM, then SIGKILL after --grace-period, and hold exits 75. hold refuses timings where renew-deadline + grace-period is not below lease-duration, so the old command is dead before anyone else can take the lease.',
         '',
         'SIGINT, SIGTERM, SIGHUP and SIGQUIT are forwarded to the process group, the lease is renewed through the grace period and released after the group is gone; a second one sends SIGKILL at once. SIGUSR1, SIGUSR2 and SIGWINCH are passed through. A signal while waiting stops the wait, leaves nothing held and exits 128+N; the command never starts. SIGTSTP (Ctrl-Z), SIGTTIN and SIGTTOU are ignored: stopping hold would stop the renewals but not the command, and the lease would expire under it.',
         '',
-        'Quiet by default (like flock): only errors and warnings go to stderr; -v adds one line per step, --events json one JSON object per line ({"v":1,"event":…,"time":…,"lease":…,"identity":…}) for waiting, not_acquired (before exit 124), acquired, child_started, renewed, renew_failed, lost, signal_sent, signal_ignored, child_exited, released, release_failed and api_error.',
+        'Quiet by default (like flock): only errors and warnings go to stderr; -v adds one line per step, --events json one JSON object per line ({"v":1,"event":…,"time":…,"lease":…,"identity":…}) for waiting, confirming_expiry, not_acquired (before exit 124), acquire_failed, acquired, child_started, renewed, renew_failed, lost, signal_sent, signal_ignored, child_exited, released, release_failed and api_error.',
       ].join('\n'),
     )
     .usage('[flags] NAME -- COMMAND [ARGS...]  |  hold [flags] NAME -c STRING')
