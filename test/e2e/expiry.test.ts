@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/kube/connect.js';
+import { formatMicroTime as microTime } from '../../src/lease/time.js';
 import { setupCluster, uniqueName, type TestCluster } from './harness.js';
 import { holdEventsOf, type HoldEvent, type HoldEvents } from './hold-events.js';
 
@@ -105,6 +106,37 @@ describe('hold --no-wait from cron, after a crash', () => {
   });
 });
 
+async function createLease(name: string, spec: Record<string, unknown>): Promise<void> {
+  const connection = await testClient();
+  try {
+    await connection.client.create(cluster.namespace, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name }, spec });
+  } finally {
+    connection.close();
+  }
+}
+
+describe('renewTimes that cannot be trusted', () => {
+  it('a renewTime an hour in the future (a holder clock ahead): hold --no-wait gives 124 at once, gc never proposes it', async () => {
+    const name = uniqueName('ahead');
+    await createLease(name, { holderIdentity: 'ahead-host_1', leaseDurationSeconds: 3, renewTime: microTime(Date.now() + 3_600_000) });
+    const cron = await cluster.leasectl(['hold', '-n', cluster.namespace, ...FAST, '--no-wait', '--events', 'json', name, '--', 'true']);
+    expect(cron.code).toBe(124);
+    expect(eventsIn(cron.stderr).map((e) => e.event)).toEqual(['not_acquired']);
+    const gc = await cluster.leasectl(['gc', '-n', cluster.namespace, '--expired-for', '0s', '--dry-run', '-o', 'json', name]);
+    expect(gc.code, gc.stderr).toBe(0);
+    expect(JSON.parse(gc.stdout).wouldDelete).toEqual([]);
+  });
+
+  it('a lease naming a holder but no renewTime or leaseDurationSeconds: hold --no-wait watches it for its own --lease-duration, then takes it', async () => {
+    const name = uniqueName('ghost');
+    await createLease(name, { holderIdentity: 'ghost-host_1' });
+    const cron = await cluster.leasectl(['hold', '-n', cluster.namespace, ...FAST, '--no-wait', '--events', 'json', name, '--', 'true']);
+    expect(cron.code, cron.stderr).toBe(0);
+    expect(eventsIn(cron.stderr).map((e) => e.event)).toEqual(expect.arrayContaining(['confirming_expiry', 'acquired']));
+    expect((await specOf(name))?.leaseTransitions).toBe(1);
+  });
+});
+
 describe('gc confirms expiry by watching before it deletes', () => {
   it('gc leaves alone the lease of a holder whose clock lags two hours, however long expired it looks', async () => {
     const name = uniqueName('gc-lagging');
@@ -128,17 +160,7 @@ describe('gc confirms expiry by watching before it deletes', () => {
 
   it("gc deletes a dead holder's lease after watching it unchanged for its lease duration, and says so with -v", async () => {
     const name = uniqueName('gc-dead');
-    const connection = await testClient();
-    try {
-      await connection.client.create(cluster.namespace, {
-        apiVersion: 'coordination.k8s.io/v1',
-        kind: 'Lease',
-        metadata: { name },
-        spec: { holderIdentity: 'dead-host_1', leaseDurationSeconds: 3, renewTime: new Date(Date.now() - TWO_HOURS_MS).toISOString().replace('Z', '000Z') },
-      });
-    } finally {
-      connection.close();
-    }
+    await createLease(name, { holderIdentity: 'dead-host_1', leaseDurationSeconds: 3, renewTime: microTime(Date.now() - TWO_HOURS_MS) });
     const started = Date.now();
     const gc = await cluster.leasectl(['gc', '-n', cluster.namespace, name, '-v']);
     expect(gc.code, gc.stderr).toBe(0);
@@ -156,8 +178,12 @@ describe('the fencing token', () => {
     const script = 'printf "%s %s\\n" "$LEASECTL_FENCING_TOKEN" "$LEASECTL_TRANSITIONS" >> "$0"';
     const holdOnce = () => cluster.leasectl(['hold', '-n', cluster.namespace, ...FAST, name, '--', 'sh', '-c', script, out]);
     expect((await holdOnce()).code).toBe(0);
-    const deleted = await cluster.leasectl(['gc', '-n', cluster.namespace, '--expired-for', '0s', name]);
-    expect(deleted.code, deleted.stderr).toBe(0);
+    const connection = await testClient();
+    try {
+      await connection.client.delete({ namespace: cluster.namespace, name });
+    } finally {
+      connection.close();
+    }
     expect(await specOf(name)).toBeUndefined();
     expect((await holdOnce()).code).toBe(0);
 
@@ -171,17 +197,7 @@ describe('the fencing token', () => {
 describe('leaseTransitions at the int32 maximum', () => {
   it('hold exits 125 with one line saying what is wrong and how out, and an acquire_failed event', async () => {
     const name = uniqueName('exhausted');
-    const connection = await testClient();
-    try {
-      await connection.client.create(cluster.namespace, {
-        apiVersion: 'coordination.k8s.io/v1',
-        kind: 'Lease',
-        metadata: { name },
-        spec: { holderIdentity: '', leaseDurationSeconds: 1, leaseTransitions: 2_147_483_647 },
-      });
-    } finally {
-      connection.close();
-    }
+    await createLease(name, { holderIdentity: '', leaseDurationSeconds: 1, leaseTransitions: 2_147_483_647 });
     const result = await cluster.leasectl(['hold', '-n', cluster.namespace, ...FAST, '--events', 'json', name, '--', 'true']);
     expect(result.code).toBe(125);
     expect(eventsIn(result.stderr)).toEqual([expect.objectContaining({ event: 'acquire_failed', reason: 'transitions-exhausted', transitions: 2_147_483_647 })]);
