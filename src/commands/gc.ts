@@ -3,13 +3,16 @@ import type { CommandContext } from '../context.js';
 import { describeError } from '../error-message.js';
 import { ExitCode, ExitError, UsageError } from '../errors.js';
 import { DEFAULT_GC_CONCURRENCY, executeGarbageCollection, type GcOutcome } from '../gc/execute.js';
-import { DEFAULT_GC_EXPIRED_FOR_MS, isStillCandidate, planGarbageCollection, type GcPlanOptions } from '../gc/plan.js';
+import { ExpiryConfirmation } from '../gc/confirm.js';
+import { DEFAULT_GC_EXPIRED_FOR_MS, planGarbageCollection, type GcPlanOptions } from '../gc/plan.js';
 import { KubeApiError } from '../kube/errors.js';
 import type { LeaseClient, ListOptions } from '../kube/lease-client.js';
+import { DEFAULT_LEASE_DURATION_MS } from '../lease/expiry.js';
 import { formatDuration } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
 import {
   CLEAR_LINE,
+  confirmingLine,
   deletedLine,
   dryRunSummary,
   failedLine,
@@ -60,13 +63,23 @@ function concurrencyArgument(text: string): number {
   return value;
 }
 
-/** Lists the leases gc looks at; a named lease that does not exist is reported as kubectl get would. */
-async function listLeases(ctx: CommandContext, client: LeaseClient, query: ListOptions, names: string[]): Promise<{ leases: Lease[]; missing: boolean }> {
+/**
+ * Lists the leases gc looks at, with the listing's resourceVersion (the first page's: later pages continue its
+ * snapshot); a named lease that does not exist is reported as kubectl get would.
+ */
+async function listLeases(
+  ctx: CommandContext,
+  client: LeaseClient,
+  query: ListOptions,
+  names: string[],
+): Promise<{ leases: Lease[]; resourceVersion: string | undefined; missing: boolean }> {
   // One name narrows the listing on the server; several are filtered here (the API has no "name in" selector).
   const fieldSelector = names.length === 1 ? `metadata.name=${names[0]}` : undefined;
   const wanted = new Set(names);
   const leases: Lease[] = [];
+  let resourceVersion: string | undefined;
   for await (const page of client.listPages({ ...query, fieldSelector, limit: LIST_PAGE_SIZE })) {
+    resourceVersion ??= page.metadata?.resourceVersion;
     leases.push(...(wanted.size === 0 ? page.items : page.items.filter((lease) => wanted.has(lease.metadata.name))));
   }
   const found = new Set(leases.map((lease) => lease.metadata.name));
@@ -80,7 +93,7 @@ async function listLeases(ctx: CommandContext, client: LeaseClient, query: ListO
     );
     ctx.io.stderr.write(`${describeError(notFound).message}${query.labelSelector ? ` (or it does not match -l ${query.labelSelector})` : ''}\n`);
   }
-  return { leases, missing };
+  return { leases, resourceVersion, missing };
 }
 
 /** Redraws `deleting leases: n/total` on a terminal, at most every PROGRESS_INTERVAL_MS; other stderr lines clear it first. */
@@ -125,7 +138,8 @@ export function gcCommand(ctx: CommandContext): Command {
         "judged by this machine's clock. Expired means renewTime + leaseDurationSeconds is in the past, or either is missing (such a lease, never renewed, ages from its creation); a released lease (empty holder) ages from its renewTime.\n\n" +
         'Run with --dry-run first: it prints what would be deleted and deletes nothing. gc does not prompt.\n\n' +
         'Never deleted: coordinated leases (spec.strategy set: the apiserver elects their holder); leases with ownerReferences and anything in kube-node-lease (node heartbeats: ' +
-        'Kubernetes deletes them with their Node) unless --include-owned. Each delete carries the uid and resourceVersion from the listing, so a lease renewed in the meantime is kept.\n\n' +
+        'Kubernetes deletes them with their Node) unless --include-owned.\n\n' +
+        `Before deleting, gc confirms each candidate by observation, as hold does before taking a lease over: a holder whose clock lags looks long expired by its renewTime while it renews, so gc watches every candidate from the listing on for its own leaseDurationSeconds (${formatDuration(DEFAULT_LEASE_DURATION_MS)} when it has none) and keeps any that change. The delete then carries the uid and resourceVersion observed, so a lease renewed after the last look is kept too. A run therefore takes at least the longest lease duration among its candidates (an hour for apiserver identity leases); --dry-run watches nothing, so it is instant and its candidates are unconfirmed.\n\n` +
         'Deleted leases are printed to stdout as kubectl delete does (-o name: one lease.coordination.k8s.io/NAME per line); kept, failed and skipped ones and the summary go to stderr.',
     )
     .argument('[names...]', 'only these leases (still only if expired long enough)', leaseNamesArgument)
@@ -162,7 +176,8 @@ export function gcCommand(ctx: CommandContext): Command {
       const verbose = ctx.verbosity > 0;
       const { client, namespace } = await ctx.connect();
       const query: ListOptions = { namespace: flags.allNamespaces ? undefined : namespace, labelSelector: flags.selector };
-      const { leases, missing } = await listLeases(ctx, client, query, names);
+      const { leases, resourceVersion, missing } = await listLeases(ctx, client, query, names);
+      const listedAt = ctx.clock.monotonic();
 
       const planOptions: GcPlanOptions = { expiredForMs: flags.expiredFor, includeOwned: Boolean(flags.includeOwned) };
       const plan = planGarbageCollection(leases, ctx.clock.now(), planOptions);
@@ -179,6 +194,9 @@ export function gcCommand(ctx: CommandContext): Command {
 
       const stop = new AbortController();
       const unsubscribe = ctx.signals.subscribe(['SIGINT', 'SIGTERM'], () => stop.abort());
+      const candidates = plan.candidates.map((candidate) => candidate.lease);
+      const confirmation = new ExpiryConfirmation({ client, clock: ctx.clock, namespace: query.namespace, resourceVersion, listedAt, signal: stop.signal }, candidates);
+      if (candidates.length > 0 && (verbose || ctx.io.stderr.isTTY)) ctx.io.stderr.write(`${confirmingLine(candidates.length, confirmation.longestWaitMs)}\n`);
       const progress = createProgress(ctx, plan.candidates.length);
       const report = (outcome: GcOutcome, settled: number) => {
         const [stream, line] = outcomeLine(outcome, flags.output);
@@ -189,17 +207,14 @@ export function gcCommand(ctx: CommandContext): Command {
       };
       let execution;
       try {
-        execution = await executeGarbageCollection(
-          client,
-          plan.candidates.map((candidate) => candidate.lease),
-          {
-            concurrency: flags.concurrency,
-            stillCandidate: (lease) => isStillCandidate(lease, ctx.clock.now(), planOptions),
-            onOutcome: report,
-            signal: stop.signal,
-          },
-        );
+        execution = await executeGarbageCollection(client, confirmation.inConfirmationOrder(candidates), {
+          concurrency: flags.concurrency,
+          confirm: (lease) => confirmation.confirm(lease),
+          onOutcome: report,
+          signal: stop.signal,
+        });
       } finally {
+        confirmation.close();
         unsubscribe();
         progress.clear();
       }

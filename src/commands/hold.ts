@@ -7,6 +7,7 @@ import { HoldExitCode } from '../hold/exit-codes.js';
 import { defaultGracePeriodMs, MIN_RETRY_PERIOD_MS, validateHoldTimings } from '../hold/timing.js';
 import type { ElectionConfig } from '../lease/election.js';
 import { defaultHolderIdentity } from '../lease/holder.js';
+import { CLOCK_SKEW_ALLOWANCE_MS } from '../lease/expiry.js';
 import { formatDuration } from '../lease/time.js';
 import { examplesHelp, exitCodesHelp, leaseNameProblem, timerDurationArgument } from './options.js';
 
@@ -30,7 +31,7 @@ interface HoldFlags {
 export const HOLD_EXIT_CODES = [
   ['0-255', "the command's own exit status"],
   [HoldExitCode.lost, 'the lease was lost while the command ran (renewals failed for --renew-deadline, or another holder took it); the command was stopped'],
-  [HoldExitCode.notAcquired, 'not acquired: --wait ran out, or --no-wait (--wait 0) found the lease held; the message names the holder'],
+  [HoldExitCode.notAcquired, 'not acquired: --wait ran out, or --no-wait (--wait 0) found the lease held (one that looked expired changed while watched); the message names the holder and how to proceed if it is dead'],
   [HoldExitCode.failed, "leasectl's own error: bad flags or arguments, unsafe timings, API or connection errors, a coordinated lease"],
   [HoldExitCode.notExecutable, 'the command was found but could not be executed (checked before acquiring: the lease is left untouched)'],
   [HoldExitCode.notFound, 'the command was not found (checked before acquiring: the lease is left untouched)'],
@@ -66,9 +67,11 @@ export function holdCommand(ctx: CommandContext): Command {
       [
         'Acquire the lease NAME, run COMMAND while renewing it, and release it once COMMAND and every process it left behind have exited. At most one holder runs at a time, cluster-wide. That assumes the machines\' clocks run at the same rate (they need not agree on the time of day). If leasectl itself dies, even by SIGKILL or a crash, a watchdog process kills COMMAND\'s process group at once. A machine that freezes (a suspended VM) freezes COMMAND with it; after it wakes, COMMAND may run beside a new holder for up to about --retry-period + --grace-period, until hold finds the lease lost and stops it.',
         '',
-        'Acquiring works like client-go leader election: a missing lease is created (labelled app.kubernetes.io/managed-by=leasectl), a released one (empty holder) is taken at once, and a held one only after its leaseDurationSeconds has passed, by this machine\'s clock, since the lease last changed; its renewTime is never trusted (clock skew). A release is seen at once through a watch. Leases under coordinated leader election (spec.strategy) are never taken over.',
+        'Acquiring works like client-go leader election: a missing lease is created (labelled app.kubernetes.io/managed-by=leasectl), a released one (empty holder) is taken at once, and a held one only after its leaseDurationSeconds has passed, by this machine\'s clock, since the lease last changed; its renewTime alone is never trusted (clock skew). A release is seen at once through a watch. Leases under coordinated leader election (spec.strategy) are never taken over.',
         '',
-        'COMMAND runs exactly as given (PATH lookup, no shell) in its own session and process group. It has no controlling terminal, so it cannot open /dev/tty (ssh and sudo password prompts fail); stdin, stdout and stderr are still inherited. LEASECTL_LEASE (namespace/name), LEASECTL_IDENTITY, LEASECTL_ACQUIRED_AT, LEASECTL_TRANSITIONS (a fencing token that grows with every change of holder) and LEASECTL_HOLD_ID (unique to this run) are set. With -c, /bin/sh -c STRING runs instead. COMMAND (or the shell) is looked up before the lease is acquired, so one that is not found (127) or not executable (126) leaves the lease untouched.',
+        `Recovering after a crash (cron's --no-wait, or a --wait shorter than the lease duration): a lease that already looks expired by its renewTime (renewTime + leaseDurationSeconds more than ${formatDuration(CLOCK_SKEW_ALLOWANCE_MS)} in the past by this machine's clock) is watched for one lease duration and taken if nothing changed; if it changes, its holder is alive (its clock may be behind) and hold exits 124. A lease that looks live gives 124 at once; when its holder is known to be dead, wait one lease duration (--wait) or free it with release --force.`,
+        '',
+        'COMMAND runs exactly as given (PATH lookup, no shell) in its own session and process group. It has no controlling terminal, so it cannot open /dev/tty (ssh and sudo password prompts fail); stdin, stdout and stderr are still inherited. LEASECTL_LEASE (namespace/name), LEASECTL_IDENTITY, LEASECTL_ACQUIRED_AT, LEASECTL_TRANSITIONS (changes of holder this lease has counted; it restarts at 0 when the lease is deleted and re-created), LEASECTL_FENCING_TOKEN (the resourceVersion of the write that made this hold the holder: on etcd-backed apiservers it only grows, cluster-wide, and never repeats, even across a delete and re-create; compare it as an integer) and LEASECTL_HOLD_ID (unique to this run) are set. With -c, /bin/sh -c STRING runs instead. COMMAND (or the shell) is looked up before the lease is acquired, so one that is not found (127) or not executable (126) leaves the lease untouched.',
         '',
         "Every descendant of COMMAND counts as COMMAND: those in its process group and, on Linux, those that left it (setsid, a daemon's double fork), found by the LEASECTL_HOLD_ID they inherit (in /proc/PID/environ). They get COMMAND's signals; when COMMAND exits, those still running get SIGTERM, then SIGKILL after --grace-period, and the lease is released only once they are gone; if leasectl dies, the watchdog kills them too. Not found: a descendant that clears or overwrites its environment (env -i, some setproctitle) or runs as another user (setuid), and on platforms without /proc any descendant outside the group.",
         '',
@@ -76,7 +79,7 @@ export function holdCommand(ctx: CommandContext): Command {
         '',
         'SIGINT, SIGTERM, SIGHUP and SIGQUIT are forwarded to the process group, the lease is renewed through the grace period and released after the group is gone; a second one sends SIGKILL at once. SIGUSR1, SIGUSR2 and SIGWINCH are passed through. A signal while waiting stops the wait, leaves nothing held and exits 128+N; the command never starts. SIGTSTP (Ctrl-Z), SIGTTIN and SIGTTOU are ignored: stopping hold would stop the renewals but not the command, and the lease would expire under it.',
         '',
-        'Quiet by default (like flock): only errors and warnings go to stderr; -v adds one line per step, --events json one JSON object per line ({"v":1,"event":…,"time":…,"lease":…,"identity":…}) for waiting, not_acquired (before exit 124), acquired, child_started, renewed, renew_failed, lost, signal_sent, signal_ignored, child_exited, released, release_failed and api_error.',
+        'Quiet by default (like flock): only errors and warnings go to stderr; -v adds one line per step, --events json one JSON object per line ({"v":1,"event":…,"time":…,"lease":…,"identity":…}) for waiting, confirming_expiry, not_acquired (before exit 124), acquire_failed, acquired, child_started, renewed, renew_failed, lost, signal_sent, signal_ignored, child_exited, released, release_failed and api_error.',
       ].join('\n'),
     )
     .usage('[flags] NAME -- COMMAND [ARGS...]  |  hold [flags] NAME -c STRING')

@@ -1,14 +1,14 @@
-// Deletes the planned leases with bounded concurrency. Every delete carries the uid and resourceVersion seen in
-// the listing, so a lease renewed (or replaced) in between is never deleted: the apiserver answers 409 and the
-// lease is re-read and judged again.
+// Deletes the planned leases with bounded concurrency, each once its expiry is confirmed by observation
+// (confirm.ts). Every delete carries the uid and resourceVersion observed, so a lease renewed (or replaced) after
+// the last look is never deleted: the apiserver answers 409 and the lease is kept.
 import { KubeApiError } from '../kube/errors.js';
 import type { DeletePreconditions, LeaseClient, LeaseRef } from '../kube/lease-client.js';
 import type { Lease } from '../lease/types.js';
+import type { Confirmation } from './confirm.js';
 
 export const DEFAULT_GC_CONCURRENCY = 8;
 
 export const KEPT_RENEWED = 'renewed since listing';
-export const KEPT_CHANGED = 'changed again while being deleted';
 export const KEPT_REPLACED = 'replaced since listing (a new lease with the same name)';
 export const KEPT_GONE = 'not found: already deleted';
 
@@ -28,8 +28,8 @@ export interface GcExecution {
 export interface GcExecuteOptions {
   /** How many deletes may be in flight at once (at least 1). */
   concurrency: number;
-  /** Judges a lease re-read after a precondition conflict: may gc still delete it? */
-  stillCandidate(lease: Lease): boolean;
+  /** Resolves once the lease is confirmed expired (or seen to change, or the run is interrupted). */
+  confirm(lease: Lease): Promise<Confirmation>;
   /** Called as each lease is settled, in completion order; `settled` counts them so far. */
   onOutcome?(outcome: GcOutcome, settled: number): void;
   /** Aborting stops new deletes; those in flight finish. */
@@ -48,8 +48,11 @@ function isApiError(error: unknown, test: (error: KubeApiError) => boolean): boo
   return error instanceof KubeApiError && test(error);
 }
 
-/** One lease: delete with preconditions; on conflict re-read, re-judge, and try once more with the new version. */
-async function collectOne(client: Pick<LeaseClient, 'get' | 'delete'>, lease: Lease, stillCandidate: (lease: Lease) => boolean): Promise<GcOutcome> {
+/**
+ * One confirmed lease: delete it with the observed uid and resourceVersion. A conflict means it changed after the
+ * last look, so it is kept (never re-judged and retried: a change is a sign of life); the re-read says how.
+ */
+async function collectOne(client: Pick<LeaseClient, 'get' | 'delete'>, lease: Lease): Promise<GcOutcome> {
   const ref = refOf(lease);
   try {
     await client.delete(ref, preconditionsOf(lease));
@@ -58,24 +61,21 @@ async function collectOne(client: Pick<LeaseClient, 'get' | 'delete'>, lease: Le
     if (isApiError(error, (e) => e.isNotFound)) return { kind: 'kept', lease, reason: KEPT_GONE };
     if (!isApiError(error, (e) => e.isConflict)) return { kind: 'failed', lease, error };
   }
-
-  let current: Lease;
   try {
-    current = await client.get(ref);
+    const current = await client.get(ref);
+    if (current.metadata.uid !== lease.metadata.uid) return { kind: 'kept', lease, reason: KEPT_REPLACED };
+    return { kind: 'kept', lease: current, reason: KEPT_RENEWED };
   } catch (error) {
     if (isApiError(error, (e) => e.isNotFound)) return { kind: 'kept', lease, reason: KEPT_GONE };
     return { kind: 'failed', lease, error };
   }
-  if (current.metadata.uid !== lease.metadata.uid) return { kind: 'kept', lease, reason: KEPT_REPLACED };
-  if (!stillCandidate(current)) return { kind: 'kept', lease: current, reason: KEPT_RENEWED };
-  try {
-    await client.delete(ref, preconditionsOf(current));
-    return { kind: 'deleted', lease: current };
-  } catch (error) {
-    if (isApiError(error, (e) => e.isNotFound)) return { kind: 'kept', lease, reason: KEPT_GONE };
-    if (isApiError(error, (e) => e.isConflict)) return { kind: 'kept', lease: current, reason: KEPT_CHANGED };
-    return { kind: 'failed', lease: current, error };
-  }
+}
+
+/** What a watched change means for the lease: gone, replaced by a new one, or changed (kept either way). */
+function changedOutcome(listed: Lease, current: Lease | undefined): GcOutcome {
+  if (current === undefined) return { kind: 'kept', lease: listed, reason: KEPT_GONE };
+  if (current.metadata.uid !== listed.metadata.uid) return { kind: 'kept', lease: listed, reason: KEPT_REPLACED };
+  return { kind: 'kept', lease: current, reason: KEPT_RENEWED };
 }
 
 export async function executeGarbageCollection(
@@ -88,7 +88,13 @@ export async function executeGarbageCollection(
   let settled = 0;
   const worker = async (): Promise<void> => {
     while (next < leases.length && !options.signal?.aborted) {
-      const outcome = await collectOne(client, leases[next++]!, options.stillCandidate);
+      const lease = leases[next++]!;
+      const confirmation = await options.confirm(lease);
+      if (confirmation.kind === 'aborted') {
+        result.notAttempted.push(lease);
+        continue;
+      }
+      const outcome = confirmation.kind === 'changed' ? changedOutcome(lease, confirmation.lease) : await collectOne(client, confirmation.lease);
       if (outcome.kind === 'deleted') result.deleted.push(outcome.lease);
       else if (outcome.kind === 'kept') result.kept.push({ lease: outcome.lease, reason: outcome.reason });
       else result.failed.push({ lease: outcome.lease, error: outcome.error });
@@ -97,6 +103,6 @@ export async function executeGarbageCollection(
   };
   const workers = Math.max(1, Math.min(options.concurrency, leases.length));
   await Promise.all(Array.from({ length: workers }, worker));
-  result.notAttempted = leases.slice(next);
+  result.notAttempted.push(...leases.slice(next));
   return result;
 }

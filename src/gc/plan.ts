@@ -93,8 +93,3 @@ export function planGarbageCollection(leases: readonly Lease[], nowMs: number, o
   }
   return plan;
 }
-
-/** Whether a freshly read lease is still one gc may delete (used after a delete precondition failed). */
-export function isStillCandidate(lease: Lease, nowMs: number, options: GcPlanOptions): boolean {
-  return gcExpiredForMs(lease, nowMs) > options.expiredForMs && protectionOf(lease, options.includeOwned) === undefined;
-}

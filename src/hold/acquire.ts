@@ -2,7 +2,9 @@
 // may have expired or the next retry period, and watch it meanwhile so that a release wakes us at once.
 
 import type { Clock } from '../clock.js';
-import { decideAcquire, describeHolding, isHeldBy, observe, type AcquireDecision, type ElectionConfig, type Observation } from '../lease/election.js';
+import { decideAcquire, describeHolding, isHeldBy, type AcquireDecision, type ElectionConfig } from '../lease/election.js';
+import { looksExpired, observe, type Observation } from '../lease/expiry.js';
+import { formatDuration } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
 import type { LeaseClient } from '../kube/lease-client.js';
 import { KubeApiError } from '../kube/errors.js';
@@ -69,8 +71,16 @@ export async function acquire(options: AcquireOptions): Promise<AcquireOutcome> 
   const ref = config.lease;
   const leaseName = `${ref.namespace}/${ref.name}`;
   const started = clock.monotonic();
-  const giveUpAt = options.waitMs === undefined ? Infinity : started + options.waitMs;
   const tryOnce = options.waitMs === 0;
+  /** Past it we stop waiting, unless the lease looks expired and we are confirming it (see `confirming`). */
+  let giveUpAt = options.waitMs === undefined ? Infinity : started + options.waitMs;
+  /**
+   * The observation under which a lease that looked expired by its renewTime, when the wait ran out, is being
+   * confirmed (src/lease/expiry.ts): the wait is stretched until it has been seen unchanged for its duration, so
+   * that cron's --no-wait recovers a lease whose holder died. Any change ends the wait: the holder is alive.
+   */
+  let confirming: Observation | undefined;
+  const mayRetry = () => clock.monotonic() < giveUpAt && (!tryOnce || confirming !== undefined);
   const requestTimeout = attemptTimeoutMs(config.renewDeadlineMs);
   const wakeup = new Wakeup();
 
@@ -106,7 +116,7 @@ export async function acquire(options: AcquireOptions): Promise<AcquireOutcome> 
             known = { lease: undefined };
           } else if (isAborted(error)) {
             continue;
-          } else if (isTransient(error) && !tryOnce && clock.monotonic() < giveUpAt) {
+          } else if (isTransient(error) && mayRetry()) {
             reportTransient(error);
             await wakeup.wait(Math.min(config.retryPeriodMs, giveUpAt - clock.monotonic()), abort);
             continue;
@@ -143,7 +153,7 @@ export async function acquire(options: AcquireOptions): Promise<AcquireOutcome> 
             }
             if (!isTransient(error)) throw AcquireError.from(error);
             uncertain = write;
-            if (tryOnce || clock.monotonic() >= giveUpAt) throw AcquireError.from(error);
+            if (!mayRetry()) throw AcquireError.from(error);
             reportTransient(error);
             await wakeup.wait(config.retryPeriodMs, abort);
             continue;
@@ -153,10 +163,26 @@ export async function acquire(options: AcquireOptions): Promise<AcquireOutcome> 
           throw new AcquireError(
             `lease ${leaseName} is managed by coordinated leader election (spec.strategy ${decision.strategy}${decision.holder ? `, held by ${decision.holder}` : ''}): the apiserver picks its holder, so leasectl will not take it over; use another lease, or --force to take it anyway`,
           );
+        case 'transitions-exhausted':
+          events.emit('acquire_failed', { reason: 'transitions-exhausted', transitions: decision.transitions }, `not acquired: lease ${leaseName} has run out of transitions`);
+          throw new AcquireError(
+            `lease ${leaseName} has counted ${decision.transitions} changes of holder, the most spec.leaseTransitions (an int32) can hold, so no new holder can be recorded: once its holder is gone, delete it (kubectl delete lease -n ${ref.namespace} ${ref.name}) and hold creates it afresh`,
+          );
         case 'wait':
         case 'conflict-self': {
           const nowMono = clock.monotonic();
-          if (tryOnce || nowMono >= giveUpAt) {
+          const waitRanOut = tryOnce || nowMono >= giveUpAt;
+          if (waitRanOut && confirming === undefined && looksExpired(lease as Lease, clock.now())) {
+            confirming = observation;
+            giveUpAt = Math.max(giveUpAt, decision.until);
+            events.emit(
+              'confirming_expiry',
+              { holder: decision.holder.holder, renew_time: decision.holder.renewTime ?? null, confirm_in_ms: Math.round(Math.max(0, decision.until - nowMono)) },
+              `lease ${leaseName} looks expired by its renewTime; watching it for ${formatDuration(decision.holder.leaseDurationMs)}: it is taken if nothing renews it`,
+            );
+          }
+          const renewedWhileConfirming = confirming !== undefined && confirming !== observation;
+          if (renewedWhileConfirming || (waitRanOut && confirming === undefined)) {
             // cron's most common outcome: --events json must say so, and who is in the way.
             events.emit(
               'not_acquired',
@@ -171,7 +197,7 @@ export async function acquire(options: AcquireOptions): Promise<AcquireOutcome> 
             );
             return {
               kind: 'not-acquired',
-              message: heldMessage(leaseName, lease as Lease, decision, clock.now(), options.waitFlag, tryOnce),
+              message: heldMessage(leaseName, lease as Lease, decision, clock.now(), options.waitFlag, tryOnce, renewedWhileConfirming),
               uncertain: uncertain?.lease,
             };
           }
@@ -191,7 +217,7 @@ export async function acquire(options: AcquireOptions): Promise<AcquireOutcome> 
             );
           }
           watcher.ensure(lease?.metadata.resourceVersion, nowMono, config.retryPeriodMs);
-          const sleepMs = Math.min(decision.until, giveUpAt, nowMono + config.retryPeriodMs) - nowMono;
+          const sleepMs = Math.max(0, Math.min(decision.until, giveUpAt, nowMono + config.retryPeriodMs) - nowMono);
           await wakeup.wait(sleepMs, abort);
           break;
         }
@@ -211,6 +237,10 @@ function describeHolder(leaseName: string, lease: Lease, decision: Extract<Acqui
   return `lease ${leaseName} is ${describeHolding(lease, nowMs)}${own}`;
 }
 
+/**
+ * Why hold gives up (exit 124), and what to do when the holder is known to be dead: a lease that looked live was
+ * never watched, so waiting one lease duration takes it; release --force frees it at once.
+ */
 function heldMessage(
   leaseName: string,
   lease: Lease,
@@ -218,8 +248,16 @@ function heldMessage(
   nowMs: number,
   waitFlag: string,
   tryOnce: boolean,
+  renewedWhileConfirming: boolean,
 ): string {
-  return `${describeHolder(leaseName, lease, decision, nowMs)}; ${tryOnce ? `not waiting (${waitFlag})` : `gave up waiting (${waitFlag})`}`;
+  const [namespace, name] = leaseName.split('/') as [string, string];
+  const outcome = renewedWhileConfirming
+    ? `it looked expired, but it changed while we watched it, so its holder is alive (its clock may be behind) (${waitFlag})`
+    : tryOnce
+      ? `not waiting (${waitFlag})`
+      : `gave up waiting (${waitFlag})`;
+  const duration = formatDuration(decision.holder.leaseDurationMs);
+  return `${describeHolder(leaseName, lease, decision, nowMs)}; ${outcome}; if its holder is known to be dead, wait it out with --wait ${duration} or free it now with: leasectl release -n ${namespace} --force ${name}`;
 }
 
 /** Watches one lease from a resourceVersion; restarts at most once per retry period when the stream ends or fails. */

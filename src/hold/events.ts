@@ -10,7 +10,9 @@ export const EVENTS_SCHEMA_VERSION = 1;
 
 export type HoldEventName =
   | 'waiting'
+  | 'confirming_expiry'
   | 'not_acquired'
+  | 'acquire_failed'
   | 'acquired'
   | 'child_started'
   | 'renewed'

@@ -39,7 +39,13 @@ export interface HoldDeps {
   env: NodeJS.ProcessEnv;
 }
 
-/** Variables the child gets, overriding inherited ones (an outer hold's must not leak into an inner one). */
+/**
+ * Variables the child gets, overriding inherited ones (an outer hold's must not leak into an inner one).
+ * LEASECTL_FENCING_TOKEN is the resourceVersion of the write that made us the holder: on etcd-backed apiservers it
+ * is that write's etcd revision, which grows with every write in the cluster and never repeats, even across a
+ * delete and re-create (the analogue of etcdctl lock's ETCD_LOCK_REV). LEASECTL_TRANSITIONS restarts at 0 when the
+ * lease is re-created, so it alone cannot fence.
+ */
 export function childEnvironment(base: NodeJS.ProcessEnv, config: ElectionConfig, lease: Lease): NodeJS.ProcessEnv {
   return {
     ...base,
@@ -47,6 +53,7 @@ export function childEnvironment(base: NodeJS.ProcessEnv, config: ElectionConfig
     LEASECTL_IDENTITY: config.identity,
     LEASECTL_ACQUIRED_AT: lease.spec?.acquireTime ?? '',
     LEASECTL_TRANSITIONS: String(lease.spec?.leaseTransitions ?? 0),
+    LEASECTL_FENCING_TOKEN: lease.metadata.resourceVersion ?? '',
   };
 }
 
@@ -134,6 +141,7 @@ export async function runHold(deps: HoldDeps, request: HoldRequest): Promise<num
       'acquired',
       {
         transitions: acquired.spec?.leaseTransitions ?? 0,
+        fencing_token: acquired.metadata.resourceVersion ?? null,
         acquire_time: acquired.spec?.acquireTime ?? null,
         created: outcome.created,
       },

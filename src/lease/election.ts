@@ -6,12 +6,16 @@
 // this machine's monotonic clock since the record was last seen to change, never from the remote renewTime, so
 // clock skew between machines cannot make a live lease look expired (client-go's package doc, client-go#448).
 
+import { confirmedExpiredAt, recordDurationMs, type Observation } from './expiry.js';
 import { describeExpiry, describeRelative, leaseState, nonEmpty } from './state.js';
 import { durationLimitMessage, formatDuration, formatMicroTime } from './time.js';
 import type { Lease, LeaseSpec } from './types.js';
 
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY_VALUE = 'leasectl';
+
+/** leaseDurationSeconds and leaseTransitions are int32s: the API refuses anything larger. */
+export const INT32_MAX = 2 ** 31 - 1;
 
 /** client-go's JitterFactor: the renew deadline must leave room for one jittered retry. */
 export const JITTER_FACTOR = 1.2;
@@ -58,45 +62,11 @@ export function validateLeaseDurationSeconds(leaseDurationMs: number, flag = '--
   if (leaseDurationMs < 1000 || leaseDurationMs % 1000 !== 0) {
     return durationLimitMessage({ flag, bound: 'a whole number of seconds, at least 1s', reason: 'leaseDurationSeconds is an integer', gotMs: leaseDurationMs });
   }
-  const longestMs = (2 ** 31 - 1) * 1000;
+  const longestMs = INT32_MAX * 1000;
   if (leaseDurationMs > longestMs) {
     return durationLimitMessage({ flag, bound: `at most ${formatDuration(longestMs)}`, reason: 'leaseDurationSeconds is a 32-bit integer', gotMs: leaseDurationMs });
   }
   return undefined;
-}
-
-/** What this process last saw of the lease, and when (monotonic), by its own clock. */
-export interface Observation {
-  /** The parts of the record whose change means "someone is alive", as one comparable string. */
-  readonly key: string;
-  /** Monotonic ms at which this record was first seen. */
-  readonly observedAt: number;
-}
-
-/**
- * The observation after reading `lease` (undefined: it does not exist) at `monotonicNow`. The observed time only
- * moves when the record changed: a holder that keeps renewing keeps resetting it, a dead one stops.
- */
-export function observe(previous: Observation | undefined, lease: Lease | undefined, monotonicNow: number): Observation {
-  const key = recordKey(lease);
-  if (previous !== undefined && previous.key === key) return previous;
-  return { key, observedAt: monotonicNow };
-}
-
-function recordKey(lease: Lease | undefined): string {
-  if (lease === undefined) return 'absent';
-  const spec = lease.spec ?? {};
-  return JSON.stringify([
-    lease.metadata.uid ?? null,
-    lease.metadata.resourceVersion ?? null,
-    spec.holderIdentity ?? null,
-    spec.renewTime ?? null,
-    spec.leaseDurationSeconds ?? null,
-    spec.leaseTransitions ?? null,
-    spec.acquireTime ?? null,
-    spec.strategy ?? null,
-    spec.preferredHolder ?? null,
-  ]);
 }
 
 export interface HolderInfo {
@@ -117,7 +87,9 @@ export type AcquireDecision =
   /** Held and alive under our own identity, and not --reentrant: another process with our identity. Wait too. */
   | { kind: 'conflict-self'; until: number; holder: HolderInfo }
   /** spec.strategy is set: the apiserver's coordinated election picks the holder; we never take it without --force. */
-  | { kind: 'conflict-coordinated'; strategy: string; holder: string | undefined };
+  | { kind: 'conflict-coordinated'; strategy: string; holder: string | undefined }
+  /** Taking it would count one more transition than leaseTransitions (an int32) can hold. */
+  | { kind: 'transitions-exhausted'; transitions: number };
 
 /**
  * tryAcquireOrRenew's acquire half. `observation` must be the result of observe() on this same `lease`.
@@ -136,17 +108,24 @@ export function decideAcquire(
   const holder = nonEmpty(spec.holderIdentity);
   const strategy = nonEmpty(spec.strategy);
   if (strategy !== undefined && !config.force) return { kind: 'conflict-coordinated', strategy, holder };
-  if (holder === undefined) return { kind: 'take', lease: acquiredLease(lease, config, nowMs), reentered: false };
+  if (holder === undefined) return takeOver(lease, config, nowMs);
 
-  const recordDurationMs = positive(spec.leaseDurationSeconds) ? spec.leaseDurationSeconds * 1000 : config.leaseDurationMs;
-  const until = observation.observedAt + recordDurationMs;
+  const until = confirmedExpiredAt(observation, lease, config.leaseDurationMs);
   const alive = until > monotonicNow;
+  const recordDurationMs = until - observation.observedAt;
   if (holder === config.identity) {
     if (config.reentrant) return { kind: 'take', lease: renewedLease(lease, config, nowMs), reentered: true };
     if (alive) return { kind: 'conflict-self', until, holder: holderInfo(holder, spec, recordDurationMs) };
   } else if (alive) {
     return { kind: 'wait', until, holder: holderInfo(holder, spec, recordDurationMs) };
   }
+  return takeOver(lease, config, nowMs);
+}
+
+/** A change of holder to us, unless leaseTransitions has no room left to count it. */
+function takeOver(lease: Lease, config: ElectionConfig, nowMs: number): AcquireDecision {
+  const transitions = spec(lease).leaseTransitions ?? 0;
+  if (transitions >= INT32_MAX) return { kind: 'transitions-exhausted', transitions };
   return { kind: 'take', lease: acquiredLease(lease, config, nowMs), reentered: false };
 }
 
@@ -262,7 +241,7 @@ export function decideRenewOnce(
   const s = spec(lease);
   const holder = nonEmpty(s.holderIdentity);
   if (holder === options.identity) {
-    const recordMs = positive(s.leaseDurationSeconds) ? s.leaseDurationSeconds * 1000 : options.leaseDurationMs;
+    const recordMs = recordDurationMs(lease, options.leaseDurationMs);
     const durationMs = options.keepRecordDuration ? recordMs : options.leaseDurationMs;
     return { kind: 'renew', lease: renewedLease(lease, { leaseDurationMs: durationMs }, nowMs) };
   }
@@ -293,8 +272,4 @@ export function durationSeconds(ms: number): number {
 
 function spec(lease: Lease): LeaseSpec {
   return lease.spec ?? {};
-}
-
-function positive(value: number | null | undefined): value is number {
-  return typeof value === 'number' && value > 0;
 }

@@ -3,6 +3,7 @@
 import { describeError } from '../error-message.js';
 import type { GcExecution } from '../gc/execute.js';
 import type { GcCandidate, GcPlan, SkippedLease } from '../gc/plan.js';
+import { DEFAULT_LEASE_DURATION_MS, recordDurationMs } from '../lease/expiry.js';
 import { formatDuration, humanDuration } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
 import { NAME_PREFIX } from './leases.js';
@@ -70,8 +71,26 @@ export function gcSummary(execution: GcExecution, skipped: number, verbose: bool
   return `deleted ${count(execution.deleted.length)}, kept ${count(execution.kept.length)}, failed ${count(execution.failed.length)}${interrupted}${skippedNote(skipped, verbose)}`;
 }
 
+/** How long a real run watches this lease before it may delete it: its own leaseDurationSeconds. */
+function confirmForMs(lease: Lease): number {
+  return recordDurationMs(lease, DEFAULT_LEASE_DURATION_MS);
+}
+
+/** A dry run watches nothing, so every candidate is still unconfirmed; says how long a real run would watch. */
+function unconfirmedNote(plan: GcPlan): string {
+  if (plan.candidates.length === 0) return '';
+  const longest = Math.max(...plan.candidates.map(({ lease }) => confirmForMs(lease)));
+  const all = plan.candidates.length === 1 ? 'it is' : `all ${count(plan.candidates.length)} are`;
+  return `; ${all} unconfirmed: a real run first watches each for its lease duration (up to ${formatDuration(longest)}) and keeps any that change`;
+}
+
 export function dryRunSummary(plan: GcPlan, verbose: boolean): string {
-  return `dry run: would delete ${plural(plan.candidates.length, 'lease')}, nothing deleted${skippedNote(plan.skipped.length, verbose)}`;
+  return `dry run: would delete ${plural(plan.candidates.length, 'lease')}, nothing deleted${unconfirmedNote(plan)}${skippedNote(plan.skipped.length, verbose)}`;
+}
+
+/** Before a real run waits: what it is waiting for. */
+export function confirmingLine(candidates: number, longestWaitMs: number): string {
+  return `confirming ${plural(candidates, 'expired lease')}: watching for up to ${formatDuration(longestWaitMs)} that nothing renews them before deleting`;
 }
 
 interface LeaseEntry {
@@ -96,9 +115,10 @@ function skippedEntries(plan: GcPlan) {
   return plan.skipped.map((skipped) => ({ ...candidateEntry(skipped), reason: skipped.reason, explanation: skipped.explanation }));
 }
 
-/** -o json|yaml of a dry run: what would be deleted and what is protected. */
+/** -o json|yaml of a dry run: what would be deleted (all unconfirmed, and how long a real run watches each) and what is protected. */
 export function gcPlanReport(plan: GcPlan) {
-  return { dryRun: true, wouldDelete: plan.candidates.map(candidateEntry), skipped: skippedEntries(plan) };
+  const wouldDelete = plan.candidates.map((candidate) => ({ ...candidateEntry(candidate), confirmed: false, confirmFor: formatDuration(confirmForMs(candidate.lease)) }));
+  return { dryRun: true, wouldDelete, skipped: skippedEntries(plan) };
 }
 
 /** -o json|yaml of a real run: every listed expired lease lands in exactly one list. */

@@ -28,7 +28,8 @@ function leaseManifest(name: string, renewedAgoMs: number, options: ManifestOpti
     metadata: { name, ...(options.labels ? { labels: options.labels } : {}), ...(options.ownerReferences ? { ownerReferences: options.ownerReferences as Lease['metadata']['ownerReferences'] } : {}) },
     spec: {
       holderIdentity: options.holder ?? HOLDER,
-      leaseDurationSeconds: options.durationSeconds ?? 15,
+      // Short, because gc watches each lease for its duration before deleting it.
+      leaseDurationSeconds: options.durationSeconds ?? 2,
       renewTime: formatMicroTime(Date.now() - renewedAgoMs),
       ...(options.strategy ? { strategy: options.strategy } : {}),
     },
@@ -89,7 +90,7 @@ describe.skipIf(!hasKubectl)(`gc on a mixed set (${hasKubectl ? 'kubectl checks 
       leaseManifest('fresh', 1_000),
       leaseManifest('released', 2 * HOUR, { holder: '', durationSeconds: 1 }),
       leaseManifest('recently-expired', 10 * 60_000),
-      leaseManifest('node-style', 2 * HOUR, { durationSeconds: 40, ownerReferences: [await ownerReference(ns)] }),
+      leaseManifest('node-style', 2 * HOUR, { durationSeconds: 4, ownerReferences: [await ownerReference(ns)] }),
     ]);
   });
 
@@ -101,7 +102,9 @@ describe.skipIf(!hasKubectl)(`gc on a mixed set (${hasKubectl ? 'kubectl checks 
     expect(lines[0]).toMatch(/^NAMESPACE\s+NAME\s+HOLDER\s+EXPIRED-FOR$/);
     expect(lines.slice(1).map((line) => line.split(/\s+/)[1]).sort()).toEqual(expectedDeleted);
     expect(result.stdout).toMatch(new RegExp(`${ns}\\s+expired\\s+${HOLDER}\\s+119m\\n`));
-    expect(result.stderr).toMatch(new RegExp(`^dry run: would delete ${expectedDeleted.length} leases, nothing deleted; \\d expired leases? skipped as protected \\(-v lists them\\)\\n$`));
+    expect(result.stderr).toMatch(
+      new RegExp(`^dry run: would delete ${expectedDeleted.length} leases, nothing deleted; all ${expectedDeleted.length} are unconfirmed: [^;]*; \\d expired leases? skipped as protected \\(-v lists them\\)\\n$`),
+    );
     expect(await kubectlNames(ns)).toEqual(before);
   });
 
@@ -243,7 +246,7 @@ describe.skipIf(!hasKubectl || againstRealCluster)(`gc against an apiserver that
       child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
       child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
       const exited = once(child, 'exit');
-      for (let i = 0; i < 200 && !stdout.includes('"a-expired-1" deleted'); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+      for (let i = 0; i < 1_200 && !stdout.includes('"a-expired-1" deleted'); i++) await new Promise((resolve) => setTimeout(resolve, 25));
       expect(stdout).toContain('"a-expired-1" deleted');
 
       const target = await connection.client.get({ namespace: ns, name: 'z-target' });

@@ -7,14 +7,13 @@ import {
   decideRenewOnce,
   isHeldBy,
   MANAGED_BY_LABEL,
-  observe,
   releasedLease,
   renewedLease,
   validateElectionTimings,
   validateLeaseDurationSeconds,
   type ElectionConfig,
-  type Observation,
 } from '../../src/lease/election.js';
+import { observe, type Observation } from '../../src/lease/expiry.js';
 import { formatMicroTime } from '../../src/lease/time.js';
 import type { Lease } from '../../src/lease/types.js';
 import { jobElectionConfig as config } from '../support/election.js';

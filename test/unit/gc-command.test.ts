@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { gcCommand } from '../../src/commands/gc.js';
 import type { CommandContext } from '../../src/context.js';
 import { describeError } from '../../src/error-message.js';
@@ -26,7 +26,7 @@ async function runGc(args: string[], leases: Lease[], options: { tty?: boolean; 
   const stored = new Map(leases.map((lease) => [lease.metadata.name, lease]));
   const client: Partial<LeaseClient> = {
     async *listPages(query: ListOptions) {
-      yield { metadata: {}, items: [...stored.values()].filter((lease) => !query.fieldSelector || query.fieldSelector === `metadata.name=${lease.metadata.name}`) };
+      yield { metadata: { resourceVersion: '1' }, items: [...stored.values()].filter((lease) => !query.fieldSelector || query.fieldSelector === `metadata.name=${lease.metadata.name}`) };
     },
     async delete(ref) {
       if (options.forbidden?.includes(ref.name)) {
@@ -34,11 +34,13 @@ async function runGc(args: string[], leases: Lease[], options: { tty?: boolean; 
       }
       stored.delete(ref.name);
     },
+    // Nothing changes while gc watches: every candidate is confirmed after its lease duration.
+    watch: (_options, _onEvent, signal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve())),
   };
-  let tick = 0;
+  vi.useFakeTimers({ now: 0 }); // gc watches each candidate for its lease duration before deleting it
   const ctx: CommandContext = {
     io: { stdin: process.stdin, stdout, stderr },
-    clock: { now: () => NOW, monotonic: () => (tick += 1000) },
+    clock: { now: () => NOW, monotonic: () => Date.now() },
     env: {},
     connect: async () => ({ client: client as LeaseClient, namespace: 'apps', namespaceFromFlag: true, namespaceNames: async () => [], close: () => {} }),
     color: false,
@@ -47,12 +49,22 @@ async function runGc(args: string[], leases: Lease[], options: { tty?: boolean; 
     programName: 'leasectl',
   };
   let exitCode = 0;
+  let done = false;
+  const run = gcCommand(ctx)
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => stderr.write(text) })
+    .parseAsync(args.filter((arg) => arg !== '-v'), { from: 'user' })
+    .catch((error: unknown) => {
+      const described = describeError(error);
+      exitCode = described.exitCode;
+      if (described.message) stderr.write(`${described.message}\n`);
+    })
+    .finally(() => (done = true));
   try {
-    await gcCommand(ctx).exitOverride().configureOutput({ writeErr: (text) => stderr.write(text) }).parseAsync(args.filter((arg) => arg !== '-v'), { from: 'user' });
-  } catch (error) {
-    const described = describeError(error);
-    exitCode = described.exitCode;
-    if (described.message) stderr.write(`${described.message}\n`);
+    while (!done) await vi.advanceTimersByTimeAsync(1_000);
+    await run;
+  } finally {
+    vi.useRealTimers();
   }
   return { stdout: stdout.text, stderr: stderr.text, exitCode, remaining: [...stored.keys()] };
 }
@@ -69,7 +81,7 @@ describe('gc summaries', () => {
 
   it('says a dry run deleted nothing', () => {
     expect(dryRunSummary({ candidates: [{ lease: expiredLease('a'), expiredForMs: 1 }], skipped: [], notExpiredCount: 4 }, false)).toBe(
-      'dry run: would delete 1 lease, nothing deleted',
+      'dry run: would delete 1 lease, nothing deleted; it is unconfirmed: a real run first watches each for its lease duration (up to 15s) and keeps any that change',
     );
   });
 });
@@ -88,7 +100,9 @@ describe('leasectl gc (in-process)', () => {
     expect(result.stdout).toBe(
       'NAMESPACE   NAME            HOLDER   EXPIRED-FOR\n' + 'apps        old             h        119m\n' + 'apps        never-renewed            <never renewed>\n',
     );
-    expect(result.stderr).toBe('dry run: would delete 2 leases, nothing deleted\n');
+    expect(result.stderr).toBe(
+      'dry run: would delete 2 leases, nothing deleted; all 2 are unconfirmed: a real run first watches each for its lease duration (up to 15s) and keeps any that change\n',
+    );
     expect(result.remaining).toEqual(['old', 'never-renewed']);
   });
 

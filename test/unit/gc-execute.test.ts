@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { executeGarbageCollection, KEPT_CHANGED, KEPT_GONE, KEPT_RENEWED, KEPT_REPLACED } from '../../src/gc/execute.js';
+import type { Confirmation } from '../../src/gc/confirm.js';
+import { executeGarbageCollection, KEPT_GONE, KEPT_RENEWED, KEPT_REPLACED } from '../../src/gc/execute.js';
 import { KubeApiError, KubeTransportError } from '../../src/kube/errors.js';
 import type { DeletePreconditions, LeaseClient, LeaseRef } from '../../src/kube/lease-client.js';
 import type { Lease } from '../../src/lease/types.js';
@@ -57,14 +58,15 @@ class FakeLeases implements Pick<LeaseClient, 'get' | 'delete'> {
   }
 }
 
-const alwaysCandidate = () => true;
+/** Every lease confirmed expired as listed (confirm.ts is tested on its own). */
+const confirmed = async (listed: Lease): Promise<Confirmation> => ({ kind: 'confirmed', lease: listed });
 const keptNames = (kept: { lease: Lease; reason: string }[]) => kept.map(({ lease, reason }) => [lease.metadata.name, reason]);
 
 describe('executeGarbageCollection', () => {
   it('deletes each lease with the uid and resourceVersion from the listing', async () => {
     const leases = [lease('a', '5'), lease('b', '6')];
     const client = new FakeLeases(leases);
-    const result = await executeGarbageCollection(client, leases, { concurrency: 2, stillCandidate: alwaysCandidate });
+    const result = await executeGarbageCollection(client, leases, { concurrency: 2, confirm: confirmed });
     expect(result.deleted.map((item) => item.metadata.name).sort()).toEqual(['a', 'b']);
     expect(client.deleteCalls).toContainEqual({ name: 'a', preconditions: { uid: 'uid-a', resourceVersion: '5' } });
     expect(client.store.size).toBe(0);
@@ -74,36 +76,51 @@ describe('executeGarbageCollection', () => {
     const listed = lease('renewed', '1');
     const client = new FakeLeases([listed]);
     client.beforeDelete = () => void client.store.set('renewed', lease('renewed', '2'));
-    const result = await executeGarbageCollection(client, [listed], { concurrency: 1, stillCandidate: (current) => current.metadata.resourceVersion === '1' });
+    const result = await executeGarbageCollection(client, [listed], { concurrency: 1, confirm: confirmed });
     expect(result.deleted).toEqual([]);
     expect(keptNames(result.kept)).toEqual([['renewed', KEPT_RENEWED]]);
     expect(client.store.has('renewed')).toBe(true);
   });
 
-  it('deletes a lease that changed but is still long expired, with the new resourceVersion', async () => {
+  it('never retries a delete whose precondition failed: a change after the last look is a sign of life', async () => {
     const listed = lease('relabelled', '1');
     const client = new FakeLeases([listed]);
     client.beforeDelete = (_, call) => {
       if (call === 1) client.store.set('relabelled', lease('relabelled', '2'));
     };
-    const result = await executeGarbageCollection(client, [listed], { concurrency: 1, stillCandidate: alwaysCandidate });
-    expect(result.deleted.map((item) => item.metadata.resourceVersion)).toEqual(['2']);
-    expect(client.deleteCalls.map((call) => call.preconditions?.resourceVersion)).toEqual(['1', '2']);
+    const result = await executeGarbageCollection(client, [listed], { concurrency: 1, confirm: confirmed });
+    expect(keptNames(result.kept)).toEqual([['relabelled', KEPT_RENEWED]]);
+    expect(client.deleteCalls.map((call) => call.preconditions?.resourceVersion)).toEqual(['1']);
+    expect(client.store.has('relabelled')).toBe(true);
   });
 
-  it('keeps a lease that changes again during the second attempt', async () => {
-    const listed = lease('busy', '1');
+  it('keeps a lease seen changing while it was watched, without sending a delete', async () => {
+    const listed = lease('alive', '1');
     const client = new FakeLeases([listed]);
-    let version = 1;
-    client.beforeDelete = () => void client.store.set('busy', lease('busy', String(++version)));
-    const result = await executeGarbageCollection(client, [listed], { concurrency: 1, stillCandidate: alwaysCandidate });
-    expect(keptNames(result.kept)).toEqual([['busy', KEPT_CHANGED]]);
+    const result = await executeGarbageCollection(client, [listed], { concurrency: 1, confirm: async () => ({ kind: 'changed', lease: lease('alive', '2') }) });
+    expect(keptNames(result.kept)).toEqual([['alive', KEPT_RENEWED]]);
+    expect(client.deleteCalls).toEqual([]);
+  });
+
+  it('deletes with the uid and resourceVersion of the copy that was confirmed', async () => {
+    const listed = lease('a', '5');
+    const client = new FakeLeases([listed]);
+    await executeGarbageCollection(client, [listed], { concurrency: 1, confirm: confirmed });
+    expect(client.deleteCalls).toEqual([{ name: 'a', preconditions: { uid: 'uid-a', resourceVersion: '5' } }]);
+  });
+
+  it('an interrupted confirmation leaves the lease not attempted', async () => {
+    const listed = lease('waiting');
+    const client = new FakeLeases([listed]);
+    const result = await executeGarbageCollection(client, [listed], { concurrency: 1, confirm: async () => ({ kind: 'aborted' }) });
+    expect(result.notAttempted).toEqual([listed]);
+    expect(client.deleteCalls).toEqual([]);
   });
 
   it('keeps a lease replaced by a new one with the same name (different uid)', async () => {
     const listed = lease('reborn', '1', 'old-uid');
     const client = new FakeLeases([lease('reborn', '9', 'new-uid')]);
-    const result = await executeGarbageCollection(client, [listed], { concurrency: 1, stillCandidate: alwaysCandidate });
+    const result = await executeGarbageCollection(client, [listed], { concurrency: 1, confirm: confirmed });
     expect(keptNames(result.kept)).toEqual([['reborn', KEPT_REPLACED]]);
     expect(client.store.has('reborn')).toBe(true);
   });
@@ -111,7 +128,7 @@ describe('executeGarbageCollection', () => {
   it('counts a lease someone else deleted (404) as kept-not-found, not as a failure', async () => {
     const listed = lease('gone');
     const client = new FakeLeases([]);
-    const result = await executeGarbageCollection(client, [listed], { concurrency: 1, stillCandidate: alwaysCandidate });
+    const result = await executeGarbageCollection(client, [listed], { concurrency: 1, confirm: confirmed });
     expect(result.failed).toEqual([]);
     expect(keptNames(result.kept)).toEqual([['gone', KEPT_GONE]]);
   });
@@ -121,7 +138,7 @@ describe('executeGarbageCollection', () => {
     const client = new FakeLeases(leases);
     const forbidden = apiError(403, 'Forbidden', 'leases.coordination.k8s.io "a" is forbidden');
     client.deleteError = (ref) => (ref.name === 'a' ? forbidden : undefined);
-    const result = await executeGarbageCollection(client, leases, { concurrency: 1, stillCandidate: alwaysCandidate });
+    const result = await executeGarbageCollection(client, leases, { concurrency: 1, confirm: confirmed });
     expect(result.failed).toEqual([{ lease: leases[0], error: forbidden }]);
     expect(result.deleted.map((item) => item.metadata.name)).toEqual(['b']);
   });
@@ -129,7 +146,7 @@ describe('executeGarbageCollection', () => {
   it('reports a transport error as failed', async () => {
     const client = new FakeLeases([lease('a')]);
     client.deleteError = () => new KubeTransportError('Unable to connect to the server: connection refused');
-    const result = await executeGarbageCollection(client, [lease('a')], { concurrency: 1, stillCandidate: alwaysCandidate });
+    const result = await executeGarbageCollection(client, [lease('a')], { concurrency: 1, confirm: confirmed });
     expect(result.failed).toHaveLength(1);
   });
 
@@ -139,7 +156,7 @@ describe('executeGarbageCollection', () => {
     const settledCounts: number[] = [];
     const result = await executeGarbageCollection(client, leases, {
       concurrency: 8,
-      stillCandidate: alwaysCandidate,
+      confirm: confirmed,
       onOutcome: (_, settled) => settledCounts.push(settled),
     });
     expect(client.maxInFlight).toBe(8);
@@ -153,7 +170,7 @@ describe('executeGarbageCollection', () => {
     const stop = new AbortController();
     const result = await executeGarbageCollection(client, leases, {
       concurrency: 2,
-      stillCandidate: alwaysCandidate,
+      confirm: confirmed,
       signal: stop.signal,
       onOutcome: (_, settled) => settled === 3 && stop.abort(),
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_GC_EXPIRED_FOR_MS, isStillCandidate, planGarbageCollection, type GcPlanOptions } from '../../src/gc/plan.js';
+import { DEFAULT_GC_EXPIRED_FOR_MS, planGarbageCollection, type GcPlanOptions } from '../../src/gc/plan.js';
 import { formatMicroTime } from '../../src/lease/time.js';
 import type { Lease } from '../../src/lease/types.js';
 
@@ -41,7 +41,6 @@ describe('planGarbageCollection', () => {
     expect(names(plan.candidates)).toEqual(['long-abandoned']);
     expect(plan.candidates[0]!.expiredForMs).toBe(3 * HOUR);
     expect(plan.notExpiredCount).toBe(1);
-    expect(isStillCandidate(justCreated, NOW, DEFAULTS)).toBe(false);
   });
 
   it('does not collect a lease expired for less than the threshold', () => {
@@ -127,17 +126,5 @@ describe('planGarbageCollection', () => {
     expect(names(plan.candidates)).toEqual(['expired', 'released']);
     expect(plan.skipped.map((skipped) => `${skipped.lease.metadata.name}:${skipped.reason}`)).toEqual(['owned:owned', 'coordinated:coordinated', 'node:node-lease']);
     expect(plan.notExpiredCount).toBe(1);
-  });
-});
-
-describe('isStillCandidate (re-judging a lease re-read after a conflict)', () => {
-  it('is false once the lease was renewed, true while it is still long expired', () => {
-    expect(isStillCandidate(lease('renewed', 1_000, 15), NOW, DEFAULTS)).toBe(false);
-    expect(isStillCandidate(lease('relabelled', 2 * HOUR, 15), NOW, DEFAULTS)).toBe(true);
-  });
-
-  it('is false when the lease became protected meanwhile', () => {
-    const nowOwned = lease('x', 2 * HOUR, 15, { metadata: { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: 'n', uid: 'u' }] } });
-    expect(isStillCandidate(nowOwned, NOW, DEFAULTS)).toBe(false);
   });
 });

@@ -238,7 +238,8 @@ describe('acquire', () => {
     const outcome = await acquireWith({ waitMs: 0 });
     expect(outcome).toEqual({
       kind: 'not-acquired',
-      message: "lease default/job is held by host_0b9d (renewed 3s ago, expires in 12s by this machine's clock); not waiting (--no-wait)",
+      message:
+        "lease default/job is held by host_0b9d (renewed 3s ago, expires in 12s by this machine's clock); not waiting (--no-wait); if its holder is known to be dead, wait it out with --wait 15s or free it now with: leasectl release -n default --force job",
     });
     expect(api.calls).toEqual(['get']);
   });
@@ -258,7 +259,52 @@ describe('acquire', () => {
     await vi.advanceTimersByTimeAsync(4_900);
     expect(outcome).toBeUndefined();
     await vi.advanceTimersByTimeAsync(200);
-    expect(outcome).toMatchObject({ kind: 'not-acquired', message: expect.stringMatching(/held by other_2 .*gave up waiting \(--wait 5000\)$/) });
+    expect(outcome).toMatchObject({ kind: 'not-acquired', message: expect.stringMatching(/held by other_2 .*gave up waiting \(--wait 5000\); if its holder is known to be dead, /) });
+  });
+
+  it('--no-wait on a lease that looks expired by its renewTime watches it for one lease duration, then takes it', async () => {
+    api.seed(heldBy('dead_2', { renewTime: formatMicroTime(START - 3 * 3_600_000) }));
+    let outcome: Awaited<ReturnType<typeof acquireWith>> | undefined;
+    void acquireWith({ waitMs: 0 }).then((o) => (outcome = o));
+    await vi.advanceTimersByTimeAsync(14_900);
+    expect(outcome).toBeUndefined();
+    expect(events.names()).toEqual(['confirming_expiry', 'waiting']);
+    expect(api.calls).toContain('watch');
+    await vi.advanceTimersByTimeAsync(200);
+    expect(outcome).toMatchObject({ kind: 'acquired', lease: { spec: { holderIdentity: 'me_1', leaseTransitions: 4 } } });
+  });
+
+  it('--wait shorter than the lease duration is stretched the same way for a lease that looks expired', async () => {
+    api.seed(heldBy('dead_2', { renewTime: formatMicroTime(START - 60_000) }));
+    let outcome: Awaited<ReturnType<typeof acquireWith>> | undefined;
+    void acquireWith({ waitMs: 5_000 }).then((o) => (outcome = o));
+    await vi.advanceTimersByTimeAsync(14_900);
+    expect(outcome).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(outcome).toMatchObject({ kind: 'acquired' });
+  });
+
+  it('a holder whose clock lags, renewing while --no-wait watches, keeps the lease: 124, and the message says it is alive', async () => {
+    const lagMs = 2 * 3_600_000;
+    api.seed(heldBy('lagging_2', { renewTime: formatMicroTime(START - lagMs) }));
+    let outcome: Awaited<ReturnType<typeof acquireWith>> | undefined;
+    void acquireWith({ waitMs: 0 }).then((o) => (outcome = o));
+    await vi.advanceTimersByTimeAsync(2_000);
+    api.write('default', 'job', { renewTime: formatMicroTime(Date.now() - lagMs) });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(outcome).toMatchObject({ kind: 'not-acquired', message: expect.stringContaining('it changed while we watched it, so its holder is alive') });
+    expect(api.peek('default', 'job')?.spec?.holderIdentity).toBe('lagging_2');
+  });
+
+  it('a lease at the int32 maximum of transitions: one line saying what is wrong and how out, and an acquire_failed event', async () => {
+    api.seed(heldBy('', { leaseTransitions: 2_147_483_647 }));
+    const error = await acquireWith().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AcquireError);
+    expect((error as Error).message).toBe(
+      'lease default/job has counted 2147483647 changes of holder, the most spec.leaseTransitions (an int32) can hold, so no new holder can be recorded: once its holder is gone, delete it (kubectl delete lease -n default job) and hold creates it afresh',
+    );
+    expect(events.log.map((e) => [e.event, e.fields])).toEqual([['acquire_failed', { reason: 'transitions-exhausted', transitions: 2_147_483_647 }]]);
+    expect(api.calls).not.toContain('update');
   });
 
   it('a live lease under our own identity is waited for like anyone else\'s (not ours without --reentrant)', async () => {

@@ -1,0 +1,125 @@
+// gc deletes a lease only once its expiry is confirmed by observation (src/lease/expiry.ts): seen unchanged for its
+// leaseDurationSeconds after the listing. A holder whose clock lags looks long expired by its renewTime while it
+// renews; watching sees the renewal. The watch starts at the listing's resourceVersion, so no change after the
+// listing is missed; the delete then carries the observed resourceVersion as its precondition, which is what
+// guarantees that nothing changed in between: a watch that breaks only costs the early notice of a change.
+
+import { sleep, type Clock } from '../clock.js';
+import type { LeaseClient } from '../kube/lease-client.js';
+import { confirmedExpiredAt, DEFAULT_LEASE_DURATION_MS, isUnchanged, observe, type Observation } from '../lease/expiry.js';
+import type { Lease } from '../lease/types.js';
+
+export type Confirmation =
+  /** Unchanged for its lease duration: delete it with this copy's uid and resourceVersion. */
+  | { kind: 'confirmed'; lease: Lease }
+  /** It changed (or was deleted: undefined) while watched: someone is alive, or it is gone. */
+  | { kind: 'changed'; lease: Lease | undefined }
+  /** The run was interrupted before it was confirmed. */
+  | { kind: 'aborted' };
+
+export interface ConfirmOptions {
+  client: Pick<LeaseClient, 'watch'>;
+  clock: Clock;
+  /** The namespace listed; undefined for all namespaces. */
+  namespace: string | undefined;
+  /** The listing's resourceVersion, where the watch starts; undefined (no watch): the precondition alone decides. */
+  resourceVersion: string | undefined;
+  /** Monotonic ms when the listing arrived: every listed lease has been observed since then. */
+  listedAt: number;
+  signal: AbortSignal;
+}
+
+interface Watched {
+  observation: Observation;
+  confirmAt: number;
+  /** Settles at the first change seen. */
+  changed: Promise<Lease | undefined>;
+  onChange: (lease: Lease | undefined) => void;
+}
+
+const RESUME_DELAY_MS = 1_000;
+
+function keyOf(lease: Lease): string {
+  return `${lease.metadata.namespace ?? ''}/${lease.metadata.name}`;
+}
+
+/** Watches the candidates of one gc run until each is confirmed expired or seen to change. */
+export class ExpiryConfirmation {
+  private readonly watched = new Map<string, Watched>();
+  private readonly stopWatch = new AbortController();
+
+  constructor(
+    private readonly options: ConfirmOptions,
+    candidates: readonly Lease[],
+  ) {
+    for (const lease of candidates) {
+      const observation = observe(undefined, lease, options.listedAt);
+      let onChange!: (lease: Lease | undefined) => void;
+      const changed = new Promise<Lease | undefined>((resolve) => (onChange = resolve));
+      this.watched.set(keyOf(lease), { observation, confirmAt: confirmedExpiredAt(observation, lease, DEFAULT_LEASE_DURATION_MS), changed, onChange });
+    }
+    if (options.resourceVersion !== undefined && candidates.length > 0) void this.watch(options.resourceVersion);
+  }
+
+  /** The candidates in the order they will be confirmed (stable for equal durations). */
+  inConfirmationOrder(candidates: readonly Lease[]): Lease[] {
+    return [...candidates].sort((a, b) => this.confirmAt(a) - this.confirmAt(b));
+  }
+
+  /** How long from the listing until the last candidate is confirmed, in ms. */
+  get longestWaitMs(): number {
+    return Math.max(0, ...[...this.watched.values()].map((entry) => entry.confirmAt - this.options.listedAt));
+  }
+
+  /** Waits until `lease` is confirmed expired, changes, or the run is interrupted. */
+  async confirm(lease: Lease): Promise<Confirmation> {
+    const entry = this.watched.get(keyOf(lease));
+    if (entry === undefined) throw new Error(`not a candidate of this run: ${keyOf(lease)}`);
+    const { clock, signal } = this.options;
+    const timeUp = new AbortController();
+    const onAbort = () => timeUp.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const outcome = await Promise.race([
+        entry.changed.then((changed): Confirmation => ({ kind: 'changed', lease: changed })),
+        sleep(entry.confirmAt - clock.monotonic(), timeUp.signal).then((): Confirmation => (signal.aborted ? { kind: 'aborted' } : { kind: 'confirmed', lease })),
+      ]);
+      return outcome;
+    } finally {
+      timeUp.abort();
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private confirmAt(lease: Lease): number {
+    return this.watched.get(keyOf(lease))?.confirmAt ?? this.options.listedAt;
+  }
+
+  close(): void {
+    this.stopWatch.abort();
+  }
+
+  /** Watches from the listing on, resuming where a closed stream left off; a failed watch is given up on. */
+  private async watch(fromResourceVersion: string): Promise<void> {
+    let resourceVersion = fromResourceVersion;
+    const signal = this.stopWatch.signal;
+    while (!signal.aborted) {
+      try {
+        await this.options.client.watch(
+          { namespace: this.options.namespace, resourceVersion, allowWatchBookmarks: true },
+          (event) => {
+            resourceVersion = event.object?.metadata?.resourceVersion ?? resourceVersion;
+            if (event.type === 'BOOKMARK') return;
+            const entry = this.watched.get(keyOf(event.object));
+            const lease = event.type === 'DELETED' ? undefined : event.object;
+            if (entry !== undefined && !isUnchanged(entry.observation, lease)) entry.onChange(lease);
+          },
+          signal,
+        );
+      } catch {
+        return; // the delete preconditions still keep a changed lease
+      }
+      await sleep(RESUME_DELAY_MS, signal); // a server that keeps closing the stream at once is not hammered
+    }
+  }
+}
