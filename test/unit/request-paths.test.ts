@@ -15,7 +15,11 @@ beforeAll(async () => {
   server = createServer((request, response) => {
     seen.push(request.url ?? '');
     response.setHeader('Content-Type', 'application/json');
-    response.end(JSON.stringify({ kind: 'LeaseList', metadata: {}, items: [] }));
+    // A collection gets an empty list, an item a Lease by that name: the client checks the answer's shape.
+    const path = (request.url ?? '').split('?')[0] ?? '';
+    const last = path.split('/').at(-1) ?? '';
+    const body = last === 'leases' ? { kind: 'LeaseList', metadata: {}, items: [] } : { kind: 'Lease', metadata: { name: decodeURIComponent(last) }, spec: {} };
+    response.end(JSON.stringify(body));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
