@@ -107,6 +107,8 @@ export function listCommand(ctx: CommandContext): Command {
       let resourceVersion: string | undefined;
       if (names.length > 0) {
         ok = await listByName(ctx, connection.client, connection.namespace, names, printer);
+        // kubectl get NAME -w fails at once when NAME does not exist, rather than waiting for it to appear.
+        if (!ok && flags.watch) throw new ExitError(ExitCode.error);
       } else {
         const query: ListOptions = { namespace, labelSelector: flags.selector, fieldSelector: flags.fieldSelector };
         // Sorting needs every lease before the first row, so it fetches in one request (kubectl does the same).
