@@ -1,6 +1,6 @@
 // The one place errors become text, in kubectl's words (kubectl pkg/cmd/util/helpers.go StandardErrorMessage).
 import { CommanderError } from 'commander';
-import { ExitCode, ExitError, UsageError } from './errors.js';
+import { ExitCode, ExitError, OutputError, UsageError } from './errors.js';
 import { KubeApiError, KubeconfigError, KubeTransportError } from './kube/errors.js';
 
 export interface DescribedError {
@@ -29,6 +29,7 @@ export function describeError(error: unknown, verbosity = 0): DescribedError {
     return { message: error.message ? `error: ${error.message}` : '', exitCode: error.exitCode };
   }
   if (error instanceof UsageError) return { message: `error: ${error.message}`, exitCode: ExitCode.usage };
+  if (error instanceof OutputError) return { message: withStack(`error: ${error.message}`), exitCode: ExitCode.error };
   if (error instanceof KubeApiError) return { message: withStack(describeApiError(error)), exitCode: ExitCode.error };
   if (error instanceof KubeTransportError) return { message: withStack(error.message), exitCode: ExitCode.error };
   if (error instanceof KubeconfigError) return { message: withStack(`error: ${error.message}`), exitCode: ExitCode.error };

@@ -8,6 +8,7 @@ import { KubeApiError } from '../kube/errors.js';
 import type { LeaseClient, ListOptions } from '../kube/lease-client.js';
 import { formatDuration } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
+import { stdoutFailure } from '../output.js';
 import {
   CLEAR_LINE,
   deletedLine,
@@ -176,8 +177,10 @@ export function gcCommand(ctx: CommandContext): Command {
         return;
       }
 
-      const stop = new AbortController();
-      const unsubscribe = ctx.signals.subscribe(['SIGINT', 'SIGTERM'], () => stop.abort());
+      const interrupted = new AbortController();
+      const unsubscribe = ctx.signals.subscribe(['SIGINT', 'SIGTERM'], () => interrupted.abort());
+      // gc that can no longer report what it deletes stops deleting (those in flight finish); the summary still goes to stderr.
+      const stdoutFailed = stdoutFailure(ctx.io.stdout);
       const progress = createProgress(ctx, plan.candidates.length);
       const report = (outcome: GcOutcome, settled: number) => {
         const [stream, line] = outcomeLine(outcome, flags.output);
@@ -195,14 +198,16 @@ export function gcCommand(ctx: CommandContext): Command {
             concurrency: flags.concurrency,
             stillCandidate: (lease) => isStillCandidate(lease, ctx.clock.now(), planOptions),
             onOutcome: report,
-            signal: stop.signal,
+            signal: AbortSignal.any([interrupted.signal, stdoutFailed]),
           },
         );
       } finally {
         unsubscribe();
         progress.clear();
       }
-      if (flags.output === 'json' || flags.output === 'yaml') ctx.io.stdout.write(await serialize(gcExecutionReport(plan, execution), flags.output));
+      if ((flags.output === 'json' || flags.output === 'yaml') && !stdoutFailed.aborted) {
+        ctx.io.stdout.write(await serialize(gcExecutionReport(plan, execution), flags.output));
+      }
       ctx.io.stderr.write(`${gcSummary(execution, plan.skipped.length, verbose)}\n`);
       if (execution.failed.length > 0 || execution.notAttempted.length > 0 || missing) throw new ExitError(ExitCode.error);
     });

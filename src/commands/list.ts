@@ -4,6 +4,7 @@ import { ExitCode, ExitError, UsageError } from '../errors.js';
 import { describeError } from '../error-message.js';
 import { KubeApiError } from '../kube/errors.js';
 import type { LeaseClient, ListOptions } from '../kube/lease-client.js';
+import { stdoutFailure } from '../output.js';
 import { anyHasField, parseSortPath, sortLeases } from '../lease/sort.js';
 import type { Lease } from '../lease/types.js';
 import { colourer } from '../printers/colour.js';
@@ -103,6 +104,7 @@ export function listCommand(ctx: CommandContext): Command {
         now: () => ctx.clock.now(),
       });
 
+      const stdoutFailed = stdoutFailure(ctx.io.stdout);
       let ok = true;
       let resourceVersion: string | undefined;
       if (names.length > 0) {
@@ -115,6 +117,7 @@ export function listCommand(ctx: CommandContext): Command {
         const limit = sortPath ? 0 : flags.chunkSize;
         const sorted: Lease[] = [];
         for await (const page of connection.client.listPages({ ...query, limit })) {
+          if (stdoutFailed.aborted) return; // nobody reads the rest (runCli reports a failure that is not EPIPE)
           resourceVersion ??= page.metadata.resourceVersion;
           if (sortPath) sorted.push(...page.items);
           else printer.print(page.items);

@@ -4,6 +4,7 @@ import { sleep } from '../clock.js';
 import type { CommandContext } from '../context.js';
 import { KubeApiError, KubeTransportError } from '../kube/errors.js';
 import type { LeaseClient, ListOptions } from '../kube/lease-client.js';
+import { stdoutFailure } from '../output.js';
 import type { LeasePrinter } from '../printers/index.js';
 
 const WATCH_TIMEOUT_SECONDS = 300;
@@ -18,16 +19,18 @@ export interface WatchRequest {
   printer: LeasePrinter;
 }
 
-/** Runs until SIGINT or SIGTERM, then resolves (exit 0: the user ended the watch). */
+/** Runs until SIGINT or SIGTERM, or until writing to stdout fails, then resolves (exit 0: the user ended the watch). */
 export async function watchLeases(ctx: CommandContext, client: LeaseClient, request: WatchRequest): Promise<void> {
-  const stop = new AbortController();
-  const unsubscribe = ctx.signals.subscribe(['SIGINT', 'SIGTERM'], () => stop.abort());
+  const interrupted = new AbortController();
+  const unsubscribe = ctx.signals.subscribe(['SIGINT', 'SIGTERM'], () => interrupted.abort());
+  // A watch whose output nobody can read any more (`| head -1`, a full disk) ends too.
+  const stopped = AbortSignal.any([interrupted.signal, stdoutFailure(ctx.io.stdout)]);
   const wanted = new Set(request.names);
   const query: ListOptions =
     request.names.length === 1 ? { ...request.query, fieldSelector: `metadata.name=${request.names[0]}` } : request.query;
   let resourceVersion = request.resourceVersion;
   try {
-    while (!stop.signal.aborted) {
+    while (!stopped.aborted) {
       if (resourceVersion === undefined) {
         const list = await client.listPage({ ...query, limit: 1 });
         resourceVersion = list.metadata.resourceVersion ?? '0';
@@ -41,7 +44,7 @@ export async function watchLeases(ctx: CommandContext, client: LeaseClient, requ
             if (wanted.size > 0 && !wanted.has(event.object.metadata.name)) return;
             request.printer.printWatched(event.object);
           },
-          stop.signal,
+          stopped,
         );
       } catch (error) {
         if (error instanceof KubeApiError && error.isExpired) {
@@ -51,7 +54,7 @@ export async function watchLeases(ctx: CommandContext, client: LeaseClient, requ
         }
         if (!(error instanceof KubeTransportError)) throw error;
         if (ctx.verbosity > 0) ctx.io.stderr.write(`watch interrupted (${error.message}); reconnecting\n`);
-        await sleep(RECONNECT_DELAY_MS, stop.signal);
+        await sleep(RECONNECT_DELAY_MS, stopped);
       }
     }
   } finally {
