@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/kube/connect.js';
 import type { Lease } from '../../src/lease/types.js';
 import { againstRealCluster, SANDBOX_ONLY, setupCluster, uniqueName, type TestCluster } from './harness.js';
+import { holdEventsOf } from './hold-events.js';
 
 let cluster: TestCluster;
 let dir: string;
@@ -152,5 +153,49 @@ describe.skipIf(againstRealCluster)(`after 410 Expired (${SANDBOX_ONLY})`, () =>
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(out.text().trimEnd().split('\n').map((line) => line.split(/\s+/)[0])).toEqual(names);
+  });
+});
+
+describe.skipIf(againstRealCluster)(`hold waiting through a broken watch (${SANDBOX_ONLY})`, () => {
+  it('a hold waiter whose watch broke resumes it at once and sees a release long before its next poll', { timeout: 60_000 }, async () => {
+    const name = uniqueName('resume');
+    const done = join(dir, `${name}.done`);
+    const holder = cluster.spawnLeasectl([
+      'hold', '-n', cluster.namespace, '--lease-duration', '60s', '--renew-deadline', '20s', '--retry-period', '2s', '--grace-period', '1s',
+      '--events', 'json', name, '-c', `while [ ! -e ${done} ]; do sleep 0.1; done`,
+    ]);
+    spawned.push(holder);
+    const holderEvents = holdEventsOf(holder);
+    await holderEvents.next('child_started');
+
+    const sandbox = cluster.sandbox!;
+    const relay = await startRelay(new URL(sandbox.url));
+    try {
+      const kubeconfig = join(dir, `${name}.kubeconfig`);
+      writeFileSync(kubeconfig, readFileSync(cluster.kubeconfig, 'utf8').replace(sandbox.url, relay.url), { mode: 0o600 });
+      // Polls every 8s: only its watch can see the release within a few seconds.
+      const waiter = cluster.spawnLeasectl(
+        ['hold', '-n', cluster.namespace, '--lease-duration', '60s', '--renew-deadline', '40s', '--retry-period', '8s', '--grace-period', '1s', '--events', 'json', name, '--', 'true'],
+        { kubeconfig },
+      );
+      spawned.push(waiter);
+      const waiterEvents = holdEventsOf(waiter);
+      await waiterEvents.next('waiting');
+      // Past one retry period the watch may be restarted at once; then its connection breaks.
+      await new Promise((resolve) => setTimeout(resolve, 8_500));
+      await relay.cut();
+      await relay.restore();
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+
+      writeFileSync(done, '');
+      const released = await holderEvents.next('released');
+      const acquired = await waiterEvents.next('acquired');
+      const handoffSeconds = (Date.parse(acquired.time) - Date.parse(released.time)) / 1000;
+      expect(handoffSeconds).toBeLessThan(3); // its next poll was about 6 s away
+      expect(await waiterEvents.exit).toBe(0);
+      expect(await holderEvents.exit).toBe(0);
+    } finally {
+      relay.close();
+    }
   });
 });
