@@ -13,7 +13,9 @@ import { COMMON_EXIT_CODES, examplesHelp, exitCodesHelp, requestTimeoutArgument 
 import { complete, formatCompletion } from './completion/complete.js';
 import type { CommandContext, IOStreams, KubeConnection, KubeFlags, SignalSource } from './context.js';
 import { describeError } from './error-message.js';
+import { OutputError } from './errors.js';
 import { withPflagShortValues } from './flag-spellings.js';
+import { stdoutFailure } from './output.js';
 import { allowsColor } from './printers/colour.js';
 import { CLIENT_NODE_VERSION, LEASECTL_VERSION } from './version.js';
 
@@ -131,8 +133,24 @@ function asInvoked(helpText: string, programName: string): string {
 /** The hidden command the completion scripts call (cobra's name and protocol). */
 export const COMPLETE_COMMAND = '__complete';
 
-/** Runs one invocation; returns the exit code. Never throws, never exits the process. */
+/**
+ * Runs one invocation; returns the exit code. Never throws, never exits the process. A failed write to stdout ends
+ * it as one line and exit 1 (`error: write to standard output: no space left on device`); a reader that went away
+ * (EPIPE) ends it quietly with the command's own code.
+ */
 export async function runCli(argv: string[], world: World): Promise<number> {
+  const stdoutFailed = stdoutFailure(world.io.stdout);
+  const exitCode = await runProgram(argv, world);
+  // A write's failure is reported by a callback after the write returned.
+  await new Promise((resolve) => setImmediate(resolve));
+  const failure: unknown = stdoutFailed.reason;
+  if (!(failure instanceof OutputError) || failure.readerGone) return exitCode;
+  const described = describeError(failure);
+  world.io.stderr.write(`${described.message}\n`);
+  return exitCode === 0 ? described.exitCode : exitCode;
+}
+
+async function runProgram(argv: string[], world: World): Promise<number> {
   const { program, connections } = createProgram(world);
   if (argv[0] === COMPLETE_COMMAND) {
     // Answered before commander parses: the words are a half-typed command line, not arguments for us.

@@ -1,6 +1,6 @@
 // The one place errors become text, in kubectl's words (kubectl pkg/cmd/util/helpers.go StandardErrorMessage).
 import { CommanderError } from 'commander';
-import { ExitCode, ExitError, UsageError } from './errors.js';
+import { ExitCode, ExitError, OutputError, UsageError } from './errors.js';
 import { KubeApiError, KubeconfigError, KubeResponseError, KubeTransportError, UNEXPECTED_SERVER_RESPONSE } from './kube/errors.js';
 import { escapeTerminal } from './printers/terminal.js';
 
@@ -51,6 +51,7 @@ export function describeError(error: unknown, verbosity = 0): DescribedError {
     return { message: error.message ? escapeTerminal(`error: ${error.message}`) : '', exitCode: error.exitCode };
   }
   if (error instanceof UsageError) return { message: escapeTerminal(`error: ${error.message}`), exitCode: ExitCode.usage };
+  if (error instanceof OutputError) return { message: withStack(`error: ${error.message}`), exitCode: ExitCode.error };
   if (error instanceof KubeApiError) return { message: withStack(describeApiError(error)), exitCode: ExitCode.error };
   if (error instanceof KubeTransportError) return { message: withStack(error.message), exitCode: ExitCode.error };
   if (error instanceof KubeResponseError) return { message: withStack(`error: ${error.message}`), exitCode: ExitCode.error };

@@ -31,3 +31,18 @@ export class ExitError extends Error {
     this.exitCode = exitCode;
   }
 }
+
+/**
+ * Writing to standard output failed: its reader went away (EPIPE, `leasectl list | head -1`), or the file or device
+ * under it did (ENOSPC, EIO). The message is the system's words, as in `write to standard output: no space left on device`.
+ */
+export class OutputError extends Error {
+  /** The reader went away: the output has simply ended, and there is nobody left to tell. */
+  readonly readerGone: boolean;
+
+  constructor(cause: NodeJS.ErrnoException, systemMessage: string) {
+    super(`write to standard output: ${systemMessage}`, { cause });
+    this.name = 'OutputError';
+    this.readerGone = cause.code === 'EPIPE';
+  }
+}

@@ -10,6 +10,7 @@ import type { LeaseClient, ListOptions } from '../kube/lease-client.js';
 import { DEFAULT_LEASE_DURATION_MS } from '../lease/expiry.js';
 import { formatDuration } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
+import { stdoutFailure } from '../output.js';
 import {
   CLEAR_LINE,
   confirmingLine,
@@ -197,6 +198,8 @@ export function gcCommand(ctx: CommandContext): Command {
       const candidates = plan.candidates.map((candidate) => candidate.lease);
       const confirmation = new ExpiryConfirmation({ client, clock: ctx.clock, namespace: query.namespace, resourceVersion, listedAt, signal: stop.signal }, candidates);
       if (candidates.length > 0 && (verbose || ctx.io.stderr.isTTY)) ctx.io.stderr.write(`${confirmingLine(candidates.length, confirmation.longestWaitMs)}\n`);
+      // gc that can no longer report what it deletes stops deleting (those in flight finish); the summary still goes to stderr.
+      const stdoutFailed = stdoutFailure(ctx.io.stdout);
       const progress = createProgress(ctx, plan.candidates.length);
       const report = (outcome: GcOutcome, settled: number) => {
         const [stream, line] = outcomeLine(outcome, flags.output);
@@ -211,14 +214,16 @@ export function gcCommand(ctx: CommandContext): Command {
           concurrency: flags.concurrency,
           confirm: (lease) => confirmation.confirm(lease),
           onOutcome: report,
-          signal: stop.signal,
+          signal: AbortSignal.any([stop.signal, stdoutFailed]),
         });
       } finally {
         confirmation.close();
         unsubscribe();
         progress.clear();
       }
-      if (flags.output === 'json' || flags.output === 'yaml') ctx.io.stdout.write(await serialize(gcExecutionReport(plan, execution), flags.output));
+      if ((flags.output === 'json' || flags.output === 'yaml') && !stdoutFailed.aborted) {
+        ctx.io.stdout.write(await serialize(gcExecutionReport(plan, execution), flags.output));
+      }
       ctx.io.stderr.write(`${gcSummary(execution, plan.skipped.length, verbose)}\n`);
       if (execution.failed.length > 0 || execution.notAttempted.length > 0 || missing) throw new ExitError(ExitCode.error);
     });

@@ -208,6 +208,7 @@ export function identityCommand(ctx: CommandContext): Command {
               query: { namespace, labelSelector: listing.labelSelector },
               names: [],
               resourceVersion: listing.resourceVersion,
+              listed: listing.items,
               printer: identityOnly,
             }),
           ),

@@ -4,6 +4,7 @@ import { ExitCode, ExitError, UsageError } from '../errors.js';
 import { describeError } from '../error-message.js';
 import { KubeApiError } from '../kube/errors.js';
 import type { LeaseClient, ListOptions } from '../kube/lease-client.js';
+import { stdoutFailure } from '../output.js';
 import { anyHasField, parseSortPath, sortLeases } from '../lease/sort.js';
 import type { Lease } from '../lease/types.js';
 import { colourer } from '../printers/colour.js';
@@ -46,8 +47,14 @@ function chunkSizeArgument(text: string): number {
   return value;
 }
 
-/** Prints leases fetched by name; a missing one is reported after the others, as kubectl get does. */
-async function listByName(ctx: CommandContext, client: LeaseClient, namespace: string, names: string[], printer: LeasePrinter): Promise<boolean> {
+/** Prints leases fetched by name, and returns them; a missing one is reported after the others, as kubectl get does. */
+async function listByName(
+  ctx: CommandContext,
+  client: LeaseClient,
+  namespace: string,
+  names: string[],
+  printer: LeasePrinter,
+): Promise<{ found: Lease[]; ok: boolean }> {
   let failed = false;
   const found: Lease[] = [];
   for (const name of names) {
@@ -60,7 +67,7 @@ async function listByName(ctx: CommandContext, client: LeaseClient, namespace: s
     }
   }
   printer.print(found);
-  return !failed;
+  return { found, ok: !failed };
 }
 
 export function listCommand(ctx: CommandContext): Command {
@@ -115,17 +122,25 @@ export function listCommand(ctx: CommandContext): Command {
         now: () => ctx.clock.now(),
       });
 
+      const stdoutFailed = stdoutFailure(ctx.io.stdout);
       let ok = true;
       let resourceVersion: string | undefined;
+      const listed: Lease[] = [];
       if (names.length > 0) {
-        ok = await listByName(ctx, connection.client, connection.namespace, names, printer);
+        const byName = await listByName(ctx, connection.client, connection.namespace, names, printer);
+        ok = byName.ok;
+        listed.push(...byName.found);
+        // kubectl get NAME -w fails at once when NAME does not exist, rather than waiting for it to appear.
+        if (!ok && flags.watch) throw new ExitError(ExitCode.error);
       } else {
         const query: ListOptions = { namespace, labelSelector: flags.selector, fieldSelector: flags.fieldSelector };
         // Sorting needs every lease before the first row, so it fetches in one request (kubectl does the same).
         const limit = sortPath ? 0 : flags.chunkSize;
         const sorted: Lease[] = [];
         for await (const page of connection.client.listPages({ ...query, limit })) {
+          if (stdoutFailed.aborted) return; // nobody reads the rest (runCli reports a failure that is not EPIPE)
           resourceVersion ??= page.metadata.resourceVersion;
+          if (flags.watch) listed.push(...page.items);
           if (sortPath) sorted.push(...page.items);
           else printer.print(page.items);
         }
@@ -141,9 +156,15 @@ export function listCommand(ctx: CommandContext): Command {
       }
       if (flags.watch) {
         await watchLeases(ctx, connection.client, {
-          query: { namespace: names.length > 0 ? connection.namespace : namespace, labelSelector: flags.selector, fieldSelector: flags.fieldSelector },
+          query: {
+            namespace: names.length > 0 ? connection.namespace : namespace,
+            labelSelector: flags.selector,
+            fieldSelector: flags.fieldSelector,
+            limit: flags.chunkSize,
+          },
           names,
           resourceVersion,
+          listed,
           printer,
         });
       }

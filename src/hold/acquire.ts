@@ -90,10 +90,16 @@ export async function acquire(options: AcquireOptions): Promise<AcquireOutcome> 
   let uncertain: PendingWrite | undefined;
   let lastWaitingKey: string | undefined;
   let lastReportedError: string | undefined;
-  const watcher = new LeaseWatcher(client, ref, (lease) => {
-    known = { lease };
-    wakeup.wake();
-  });
+  const watcher = new LeaseWatcher(
+    client,
+    ref,
+    (lease) => {
+      known = { lease };
+      wakeup.wake();
+    },
+    // A broken watch must not leave a release unseen until the next poll: read now, and watch again from there.
+    () => wakeup.wake(),
+  );
 
   const reportTransient = (error: unknown): void => {
     const text = describeError(error).message;
@@ -260,7 +266,10 @@ function heldMessage(
   return `${describeHolder(leaseName, lease, decision, nowMs)}; ${outcome}; if its holder is known to be dead, wait it out with --wait ${duration} or free it now with: leasectl release -n ${namespace} --force ${name}`;
 }
 
-/** Watches one lease from a resourceVersion; restarts at most once per retry period when the stream ends or fails. */
+/**
+ * Watches one lease from a resourceVersion. When the stream ends or fails it says so (onBreak), and the next ensure
+ * restarts it, at most once per retry period.
+ */
 class LeaseWatcher {
   private controller: AbortController | undefined;
   private running = false;
@@ -270,6 +279,7 @@ class LeaseWatcher {
     private readonly client: LeaseClient,
     private readonly ref: { namespace: string; name: string },
     private readonly onChange: (lease: Lease | undefined) => void,
+    private readonly onBreak: () => void,
   ) {}
 
   ensure(resourceVersion: string | undefined, monotonicNow: number, retryPeriodMs: number): void {
@@ -289,7 +299,9 @@ class LeaseWatcher {
       )
       .catch(() => undefined) // polling carries on; the next wait re-watches
       .finally(() => {
-        if (this.controller === controller) this.running = false;
+        if (this.controller !== controller) return; // closed
+        this.running = false;
+        this.onBreak();
       });
   }
 

@@ -99,7 +99,16 @@ export class HttpLeaseClient implements LeaseClient {
   async *listPages(options: ListOptions): AsyncGenerator<LeaseList> {
     let continueToken = options.continueToken;
     do {
-      const page = await this.listPage({ ...options, continueToken });
+      let page: LeaseList;
+      try {
+        page = await this.listPage({ ...options, continueToken });
+      } catch (error) {
+        // The token outlived etcd's compaction (410 Expired): the Status offers a fresh one for the rest of the list,
+        // read at the latest state, so those pages carry a newer metadata.resourceVersion than the first.
+        const fresh = continueToken && error instanceof KubeApiError && error.isExpired ? error.status.metadata?.continue : undefined;
+        if (!fresh) throw error;
+        page = await this.listPage({ ...options, continueToken: fresh });
+      }
       yield page;
       continueToken = page.metadata.continue || undefined;
     } while (continueToken);

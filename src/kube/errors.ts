@@ -2,6 +2,8 @@
 export interface Status {
   kind?: string;
   apiVersion?: string;
+  /** A 410 for an expired continue token carries a fresh token here, for the rest of the list at the latest state. */
+  metadata?: { continue?: string };
   status?: string;
   message?: string;
   reason?: string;

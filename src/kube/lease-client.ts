@@ -42,7 +42,10 @@ export interface DeletePreconditions {
 export interface LeaseClient {
   /** One page of a list. */
   listPage(options: ListOptions): Promise<LeaseList>;
-  /** Every page, following metadata.continue, yielded as it arrives. */
+  /**
+   * Every page, following metadata.continue, yielded as it arrives. When a token has expired (410), the list goes on
+   * from the fresh token in the 410's Status: the pages from there carry a newer metadata.resourceVersion.
+   */
   listPages(options: ListOptions): AsyncGenerator<LeaseList>;
   get(ref: LeaseRef, options?: RequestOptions): Promise<Lease>;
   create(namespace: string, lease: Lease, options?: RequestOptions): Promise<Lease>;

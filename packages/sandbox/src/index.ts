@@ -41,6 +41,12 @@ export interface Sandbox {
   writeKubeconfig(path: string, opts?: { readOnly?: boolean; namespace?: string; contextName?: string }): Promise<string>;
   faults: FaultControl;
   createNamespace(name: string): void;
+  /**
+   * What a client cut off for longer than etcd's compaction and the watch cache's window finds: everything before
+   * now is gone, so a watch resuming from an older resourceVersion gets 410 Expired (an ERROR event in a 200 stream),
+   * and a continue token from before gets 410 with a fresh token in its Status.
+   */
+  compact(): void;
   /** Closes the server and every open connection, watches included. */
   stop(): Promise<void>;
 }
@@ -93,6 +99,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     createNamespace: (name) => {
       namespaces.ensure(name);
     },
+    compact: () => store.compact(),
     stop: async () => {
       faults.resume(); // lets paused requests finish instead of hanging on a closed server
       await server.close();

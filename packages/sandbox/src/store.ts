@@ -166,6 +166,17 @@ export class LeaseStore {
 
   private historyTrimmed = false;
 
+  /**
+   * Forgets every event and list snapshot so far, as etcd's compaction does once the watch cache has moved on too.
+   * The apiserver's compactor records its progress with a write of its own, so the revision moves.
+   */
+  compact(): void {
+    this.nextResourceVersion();
+    this.history.length = 0;
+    this.historyTrimmed = true;
+    this.snapshots.clear();
+  }
+
   subscribe(listener: (event: StoredEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
