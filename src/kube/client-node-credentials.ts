@@ -1,4 +1,4 @@
-// Exec plugins, auth providers and proxies, through client-node's KubeConfig. A separate module so that only
+// Auth providers and proxies (and an exec plugin behind a proxy), through client-node's KubeConfig. A separate module so that only
 // the users who need it load client-node (a dynamic import from credentials.ts).
 import type { Agent, OutgoingHttpHeaders } from 'node:http';
 import type { RequestOptions } from 'node:https';

@@ -119,12 +119,17 @@ export class HttpTransport {
     return url;
   }
 
-  /** Opens a request; resolves with the response once headers arrive. */
-  private async open(request: HttpRequest, streaming: boolean): Promise<http.IncomingMessage> {
+  /**
+   * Opens a request; resolves with the response once headers arrive. A 401 to credentials that can be renewed (an
+   * exec plugin's) is asked once more with fresh ones, so that a token expiring early does not end a hold.
+   */
+  private async open(request: HttpRequest, streaming: boolean, mayRenewCredentials = true): Promise<http.IncomingMessage> {
     const url = this.url(request);
     const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
+    const { credentials } = this.options;
+    const authentication = await credentials.headers();
     const headers: http.OutgoingHttpHeaders = {
-      ...(await this.options.credentials.headers()),
+      ...authentication,
       Accept: 'application/json',
       'User-Agent': this.options.userAgent,
     };
@@ -135,10 +140,18 @@ export class HttpTransport {
     const transport = url.protocol === 'http:' ? http : https;
     return new Promise((resolve, reject) => {
       let timedOut = false;
-      const req = transport.request(url, { agent: this.agent, method: request.method, headers, signal: request.signal });
+      const certificate = credentials.clientCertificate?.(authentication);
+      const req = transport.request(url, { agent: this.agent, method: request.method, headers, signal: request.signal, ...certificate });
       const timeoutMs = this.options.requestTimeoutMs;
       const timer = timeoutMs && !streaming ? setTimeout(() => ((timedOut = true), req.destroy(new Error('timeout'))), timeoutMs) : undefined;
       req.on('response', (response) => {
+        if (response.statusCode === 401 && mayRenewCredentials && credentials.rejected) {
+          if (timer) clearTimeout(timer);
+          credentials.rejected(authentication);
+          response.resume();
+          resolve(this.open(request, streaming, false));
+          return;
+        }
         if (timer) {
           // The timeout covers the body too (kubectl's Client.Timeout does).
           response.on('end', () => clearTimeout(timer));
