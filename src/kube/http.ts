@@ -1,7 +1,6 @@
 // The HTTP layer under LeaseClient. Raw requests (rather than client-node's generated API) keep every byte
 // of the server's JSON and Status bodies; authentication comes from credentials.ts.
-import http from 'node:http';
-import https from 'node:https';
+import type * as http from 'node:http';
 import { sleep } from '../clock.js';
 import type { Credentials } from './credentials.js';
 import { KubeApiError, KubeTransportError, type Status } from './errors.js';
@@ -27,6 +26,11 @@ export interface HttpTransportOptions {
   /** Per-request timeout in ms (--request-timeout); undefined waits forever, as kubectl does. */
   requestTimeoutMs?: number;
 }
+
+// Not `import http from 'node:http'`: on Node 22 an ES-module import of node:http builds its namespace by
+// reading every export, lazy getters included, and one of them loads undici (~15 ms a run, docs/performance.md).
+const httpModule = process.getBuiltinModule('node:http');
+const httpsModule = process.getBuiltinModule('node:https');
 
 const RETRY_AFTER_LIMIT = 5;
 
@@ -107,7 +111,7 @@ export class HttpTransport {
     // Keep-alive: gc and hold send many requests, and a TLS handshake per request would dominate.
     this.agent =
       credentials.agent ??
-      (this.server.protocol === 'http:' ? new http.Agent({ keepAlive: true }) : new https.Agent({ keepAlive: true, ...credentials.tls }));
+      (this.server.protocol === 'http:' ? new httpModule.Agent({ keepAlive: true }) : new httpsModule.Agent({ keepAlive: true, ...credentials.tls }));
   }
 
   private url(request: HttpRequest): URL {
@@ -137,7 +141,7 @@ export class HttpTransport {
       headers['Content-Type'] = 'application/json';
       headers['Content-Length'] = Buffer.byteLength(payload);
     }
-    const transport = url.protocol === 'http:' ? http : https;
+    const transport = url.protocol === 'http:' ? httpModule : httpsModule;
     return new Promise((resolve, reject) => {
       let timedOut = false;
       const certificate = credentials.clientCertificate?.(authentication);
