@@ -2,8 +2,10 @@
 // both alike. Figures are medians of whole-process wall time; ratios are leasectl / kubectl.
 // BENCH_QUICK=1 shortens every section (fewer runs, a 10 s hold instead of 60 s) for a smoke run.
 // `npm run bench -- startup hold` runs only the named sections (startup, large, hold, gc).
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// BENCH_NODE picks the Node.js that runs leasectl and the floor: a path to a node binary, or a major version
+// (22, 24) that .ci/node-runtime fetches from the npm registry as CI does. Unset, it is the node running the bench.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { formatMicroTime } from '../src/lease/time.js';
@@ -19,6 +21,16 @@ for (const name of requested) {
 }
 const wanted = (section: (typeof SECTIONS)[number]) => requested.length === 0 || requested.includes(section);
 const LEASECTL = resolve(import.meta.dirname, '..', 'bin', 'leasectl');
+
+function benchNode(): string {
+  const wantedNode = process.env.BENCH_NODE;
+  if (!wantedNode) return process.execPath;
+  if (!/^\d+$/.test(wantedNode)) return resolve(wantedNode);
+  const binDir = execFileSync(resolve(import.meta.dirname, '..', '.ci', 'node-runtime'), [wantedNode], { encoding: 'utf8' }).trim();
+  return join(binDir, 'node');
+}
+const NODE = benchNode();
+const NODE_VERSION = execFileSync(NODE, ['--version'], { encoding: 'utf8' }).trim();
 const TIME = '/usr/bin/time';
 const hasTime = spawnSync(TIME, ['-f', '%M', 'true']).status === 0;
 const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
@@ -134,6 +146,8 @@ function procStat(pid: number): { cpuTicks: number; rssKiB: number } {
 
 interface Bench {
   sandbox: Sandbox;
+  /** A scratch directory for this run. */
+  work: string;
   env: NodeJS.ProcessEnv;
   out: (line?: string) => void;
 }
@@ -152,17 +166,29 @@ const freshLease = (index: number): LeaseSpec => ({ holderIdentity: `holder-${in
  */
 const ONE_HTTPS_GET = `require('node:https').get(process.env.FLOOR_URL, { ca: process.env.FLOOR_CA, headers: { Authorization: 'Bearer ' + process.env.FLOOR_TOKEN } }, (response) => { let body = ''; response.on('data', (chunk) => (body += chunk)); response.on('end', () => process.stdout.write(String(JSON.parse(body).items.length))); })`;
 
-async function startupSection({ sandbox, env, out }: Bench): Promise<void> {
+async function startupSection({ sandbox, env, out, work }: Bench): Promise<void> {
   out('\nStartup and small lists (10 leases)');
   await seedNumberedLeases(sandbox, 'bench-small', 10, freshLease);
+  // The trivial exec credential plugin the issue measured: it prints the token, so the difference from the
+  // token row is leasectl's exec path plus the plugin's own run (timed alone below).
+  const plugin = join(work, 'exec-plugin.sh');
+  writeFileSync(plugin, `#!/bin/sh\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"${sandbox.tokens.admin}"}}'\n`);
+  chmodSync(plugin, 0o755);
+  const execKubeconfig = join(work, 'kubeconfig-exec');
+  writeFileSync(
+    execKubeconfig,
+    readFileSync(env.KUBECONFIG!, 'utf8').replace(/^(\s*)token: .*$/m, `$1exec: {apiVersion: client.authentication.k8s.io/v1, command: ${plugin}, interactiveMode: Never}`),
+  );
   const floorEnv = { ...env, FLOOR_URL: `${sandbox.url}/apis/coordination.k8s.io/v1/namespaces/bench-small/leases?limit=500`, FLOOR_CA: sandbox.caPem, FLOOR_TOKEN: sandbox.tokens.admin };
   const commands: Timed[] = [
-    { label: 'node -e 0', command: process.execPath, args: ['-e', '0'] },
-    { label: 'node, one HTTPS GET (floor for list)', command: process.execPath, args: ['-e', ONE_HTTPS_GET] },
+    { label: 'node -e 0', command: NODE, args: ['-e', '0'] },
+    { label: 'node, one HTTPS GET (floor for list)', command: NODE, args: ['-e', ONE_HTTPS_GET] },
     ...(hasKubectl ? [{ label: 'kubectl get lease -n bench-small', command: 'kubectl', args: ['get', 'lease', '-n', 'bench-small'] }] : []),
-    { label: 'leasectl --help', command: LEASECTL, args: ['--help'] },
-    { label: 'leasectl list -n bench-small', command: LEASECTL, args: ['list', '-n', 'bench-small'] },
-    { label: "leasectl __complete inspect ''", command: LEASECTL, args: ['__complete', 'inspect', ''] },
+    { label: 'leasectl --help', command: NODE, args: [LEASECTL, '--help'] },
+    { label: 'leasectl list -n bench-small', command: NODE, args: [LEASECTL, 'list', '-n', 'bench-small'] },
+    { label: 'leasectl list -n bench-small (exec plugin)', command: NODE, args: [LEASECTL, '--kubeconfig', execKubeconfig, 'list', '-n', 'bench-small'] },
+    { label: 'sh, the exec plugin alone', command: plugin, args: [] },
+    { label: "leasectl __complete inspect ''", command: NODE, args: [LEASECTL, '__complete', 'inspect', ''] },
   ];
   printAgainstKubectl(await measureInterleaved(commands, floorEnv, QUICK ? 5 : 21), out);
 }
@@ -254,9 +280,9 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'leasectl-bench-'));
   const sandbox = await startSandbox({ namespaces: ['bench-small', 'bench-large', 'bench-hold', 'bench-gc-leasectl', 'bench-gc-kubectl'] });
   const kubeconfig = await sandbox.writeKubeconfig(join(work, 'kubeconfig'));
-  const bench: Bench = { sandbox, env: { ...process.env, KUBECONFIG: kubeconfig, NO_COLOR: '1' }, out: (line = '') => process.stdout.write(`${line}\n`) };
+  const bench: Bench = { sandbox, work, env: { ...process.env, KUBECONFIG: kubeconfig, NO_COLOR: '1' }, out: (line = '') => process.stdout.write(`${line}\n`) };
   try {
-    bench.out(`leasectl benchmark — ${new Date().toISOString()} — node ${process.version}, ${hasKubectl ? 'kubectl found' : 'kubectl MISSING (kubectl rows skipped)'}${hasTime ? '' : ', /usr/bin/time missing (no RSS)'}`);
+    bench.out(`leasectl benchmark — ${new Date().toISOString()} — node ${NODE_VERSION}, ${hasKubectl ? 'kubectl found' : 'kubectl MISSING (kubectl rows skipped)'}${hasTime ? '' : ', /usr/bin/time missing (no RSS)'}`);
     bench.out(`machine: ${readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU'}, ${spawnSync('nproc').stdout?.toString().trim()} CPUs`);
     for (const section of SECTIONS) if (wanted(section)) await SECTION_RUNNERS[section](bench);
   } finally {

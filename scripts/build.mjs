@@ -13,8 +13,19 @@ const entries = {
   bench: 'bench/run.ts',
 };
 
+// client-node's fetch stack (node-fetch 2 → whatwg-url 5 → tr46) requires Node's own `punycode`, which prints a
+// DEP0040 deprecation warning on stderr under Node 22 and 24. The userland package of the same name and API
+// (what tr46 itself switched to) is bundled in its place.
+const userlandPunycode = {
+  name: 'userland-punycode',
+  setup(build) {
+    build.onResolve({ filter: /^punycode$/ }, () => ({ path: join(import.meta.dirname, '..', 'node_modules', 'punycode', 'punycode.js') }));
+  },
+};
+
 const common = {
   bundle: true,
+  plugins: [userlandPunycode],
   platform: 'node',
   target: 'node20',
   format: 'esm',

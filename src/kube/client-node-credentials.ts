@@ -1,5 +1,5 @@
-// Exec plugins, auth providers and proxies, through client-node's KubeConfig. A separate module so that only
-// the users who need it load client-node (a dynamic import from credentials.ts).
+// Auth providers and proxies (and an exec plugin behind a proxy), through client-node's KubeConfig. A separate
+// module so that only the users who need it load client-node (a dynamic import from credentials.ts).
 import type { Agent, OutgoingHttpHeaders } from 'node:http';
 import type { RequestOptions } from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';

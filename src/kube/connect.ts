@@ -14,7 +14,7 @@ export async function connect(flags: KubeFlags, env: NodeJS.ProcessEnv): Promise
   const resolved = resolveKubeconfig(flags, { env, homeDir: env.HOME || homedir() });
   const transport = new HttpTransport({
     server: resolved.server,
-    credentials: await credentialsFor(resolved),
+    credentials: await credentialsFor(resolved, { env, now: Date.now }),
     userAgent: `leasectl/${LEASECTL_VERSION} (${process.platform}/${process.arch}) node/${process.versions.node}`,
     requestTimeoutMs: flags.requestTimeout || undefined,
   });

@@ -1,11 +1,12 @@
 // How requests to the cluster authenticate. Static credentials (bearer token, token file, client certificate,
-// basic auth, impersonation) are applied here directly; exec plugins, auth providers (oidc, azure, gcp) and
-// proxies go through client-node's authenticators, loaded only for the users who need them, because the
-// client-node bundle costs every command tens of milliseconds of start-up (docs/performance.md).
+// basic auth, impersonation) are applied here directly, exec plugins by exec-credentials.ts; auth providers
+// (oidc, azure, gcp) and proxies go through client-node's authenticators, loaded only for the users who need
+// them, because the client-node bundle costs every command tens of milliseconds of start-up (docs/performance.md).
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Agent, OutgoingHttpHeaders } from 'node:http';
 import { KubeconfigError } from './errors.js';
+import type { ExecEnvironment } from './exec-credentials.js';
 import type { KubeconfigEntry, ResolvedKubeconfig } from './kubeconfig.js';
 
 export interface TlsMaterial {
@@ -16,10 +17,20 @@ export interface TlsMaterial {
   servername?: string;
 }
 
+/** PEM text, as an exec plugin returns it. */
+export interface ClientCertificate {
+  cert: string;
+  key: string;
+}
+
 export interface Credentials {
   tls: TlsMaterial;
   /** Headers for one request; tokens from files and plugins may change between requests. */
   headers(): Promise<OutgoingHttpHeaders>;
+  /** The client certificate that goes with headers() just returned, when it may change (an exec plugin's). */
+  clientCertificate?(sent: OutgoingHttpHeaders): ClientCertificate | undefined;
+  /** The server answered 401 to a request sent with these headers: the next headers() must get fresh ones. */
+  rejected?(sent: OutgoingHttpHeaders): void;
   /** An agent the requests must use (a proxy's), when the credentials bring one. */
   agent?: Agent;
 }
@@ -119,7 +130,7 @@ function checkTls(config: ResolvedKubeconfig, tls: { ca?: Material; cert?: Mater
 }
 
 export function needsClientNode(config: ResolvedKubeconfig): boolean {
-  return config.user.exec !== undefined || config.user['auth-provider'] !== undefined || text(config.cluster, 'proxy-url') !== undefined;
+  return config.user['auth-provider'] !== undefined || text(config.cluster, 'proxy-url') !== undefined;
 }
 
 export function tlsMaterial(config: ResolvedKubeconfig): TlsMaterial {
@@ -176,8 +187,16 @@ function staticCredentials(config: ResolvedKubeconfig): Credentials {
   };
 }
 
-export async function credentialsFor(config: ResolvedKubeconfig): Promise<Credentials> {
-  if (!needsClientNode(config)) return staticCredentials(config);
+/** `environment` is what an exec plugin inherits and the clock its expiry is read by. */
+export async function credentialsFor(
+  config: ResolvedKubeconfig,
+  environment: ExecEnvironment = { env: process.env, now: Date.now },
+): Promise<Credentials> {
+  if (!needsClientNode(config)) {
+    if (config.user.exec === undefined) return staticCredentials(config);
+    const { execCredentials } = await import('./exec-credentials.js');
+    return execCredentials(config, environment);
+  }
   const { clientNodeCredentials } = await import('./client-node-credentials.js');
   return clientNodeCredentials(config);
 }

@@ -1,9 +1,8 @@
 // The HTTP layer under LeaseClient. Raw requests (rather than client-node's generated API) keep every byte
 // of the server's JSON and Status bodies; authentication comes from credentials.ts.
-import http from 'node:http';
-import https from 'node:https';
-import { urlToHttpOptions } from 'node:url';
+import type * as http from 'node:http';
 import type { Socket } from 'node:net';
+import { urlToHttpOptions } from 'node:url';
 import { sleep } from '../clock.js';
 import type { Credentials } from './credentials.js';
 import { isTlsVerificationCode, KubeApiError, KubeResponseError, KubeTransportError, UNEXPECTED_SERVER_RESPONSE, type Status } from './errors.js';
@@ -31,6 +30,11 @@ export interface HttpTransportOptions {
   /** Bounds on setting up each new connection (default: client-go's); --request-timeout still bounds the whole request. */
   connectTimeouts?: ConnectTimeouts;
 }
+
+// Not `import http from 'node:http'`: on Node 22 an ES-module import of node:http builds its namespace by
+// reading every export, lazy getters included, and one of them loads undici (~15 ms a run, docs/performance.md).
+const httpModule = process.getBuiltinModule('node:http');
+const httpsModule = process.getBuiltinModule('node:https');
 
 const RETRY_AFTER_LIMIT = 5;
 
@@ -165,7 +169,7 @@ export class HttpTransport {
     // Keep-alive: gc and hold send many requests, and a TLS handshake per request would dominate.
     this.agent =
       credentials.agent ??
-      (this.server.protocol === 'http:' ? new http.Agent({ keepAlive: true }) : new https.Agent({ keepAlive: true, ...credentials.tls }));
+      (this.server.protocol === 'http:' ? new httpModule.Agent({ keepAlive: true }) : new httpsModule.Agent({ keepAlive: true, ...credentials.tls }));
   }
 
   /**
@@ -182,11 +186,16 @@ export class HttpTransport {
     return search === '' ? base + request.path : `${base}${request.path}?${search}`;
   }
 
-  /** Opens a request; resolves with the response once headers arrive. */
-  private async open(request: HttpRequest, streaming: boolean): Promise<http.IncomingMessage> {
+  /**
+   * Opens a request; resolves with the response once headers arrive. A 401 to credentials that can be renewed (an
+   * exec plugin's) is asked once more with fresh ones, so that a token expiring early does not end a hold.
+   */
+  private async open(request: HttpRequest, streaming: boolean, mayRenewCredentials = true): Promise<http.IncomingMessage> {
     const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
+    const { credentials } = this.options;
+    const authentication = await credentials.headers();
     const headers: http.OutgoingHttpHeaders = {
-      ...(await this.options.credentials.headers()),
+      ...authentication,
       Accept: 'application/json',
       'User-Agent': this.options.userAgent,
     };
@@ -194,20 +203,28 @@ export class HttpTransport {
       headers['Content-Type'] = 'application/json';
       headers['Content-Length'] = Buffer.byteLength(payload);
     }
-    const transport = this.server.protocol === 'http:' ? http : https;
+    const transport = this.server.protocol === 'http:' ? httpModule : httpsModule;
     const target = { ...urlToHttpOptions(this.server), path: this.pathAndQuery(request) };
     return new Promise((resolve, reject) => {
       let timedOut = false;
-      const req = transport.request({ ...target, agent: this.agent, method: request.method, headers, signal: request.signal });
+      const certificate = credentials.clientCertificate?.(authentication);
+      const req = transport.request({ ...target, agent: this.agent, method: request.method, headers, signal: request.signal, ...certificate });
       req.on('socket', (socket) => {
         // A kept-alive connection is already up; a proxy's agent sets up its own.
-        if (socket.connecting && !this.options.credentials.agent) {
+        if (socket.connecting && !credentials.agent) {
           boundConnectionSetup(socket, this.server.protocol === 'https:', this.options.connectTimeouts ?? CLIENT_GO_CONNECT_TIMEOUTS);
         }
       });
       const timeoutMs = this.options.requestTimeoutMs;
       const timer = timeoutMs && !streaming ? setTimeout(() => ((timedOut = true), req.destroy(new Error('timeout'))), timeoutMs) : undefined;
       req.on('response', (response) => {
+        if (response.statusCode === 401 && mayRenewCredentials && credentials.rejected) {
+          if (timer) clearTimeout(timer);
+          credentials.rejected(authentication);
+          response.resume();
+          resolve(this.open(request, streaming, false));
+          return;
+        }
         if (timer) {
           // The timeout covers the body too (kubectl's Client.Timeout does).
           response.on('end', () => clearTimeout(timer));

@@ -42,7 +42,7 @@ function exclusiveChunks(prefix: string, besides: string[] = []): Set<string> {
 
 /** The Kubernetes client: the connect chunk (HTTP transport, lease client, credentials) and what only it needs. */
 const kubeChunks = () => exclusiveChunks('connect-');
-/** client-node, which only exec plugins, auth providers and proxies need. */
+/** client-node, which only auth providers and proxies need. */
 const clientNodeChunks = () => exclusiveChunks('client-node-credentials-', ['connect-']);
 
 /** Runs the built leasectl with a load hook; returns the bundle files it loaded. (Asynchronously: the sandbox runs in this process.) */

@@ -75,8 +75,8 @@ describe('credentials without client-node', () => {
     expect(tls).toMatchObject({ rejectUnauthorized: false, ca: undefined });
   });
 
-  it('hands exec plugins, auth providers and proxies to client-node', () => {
-    expect(needsClientNode(resolve(kubeconfig('exec.yaml', {}, { exec: { command: 'x', apiVersion: 'client.authentication.k8s.io/v1' } })))).toBe(true);
+  it('hands auth providers and proxies to client-node, and keeps exec plugins', () => {
+    expect(needsClientNode(resolve(kubeconfig('exec.yaml', {}, { exec: { command: 'x', apiVersion: 'client.authentication.k8s.io/v1' } })))).toBe(false);
     expect(needsClientNode(resolve(kubeconfig('oidc.yaml', {}, { 'auth-provider': { name: 'oidc' } })))).toBe(true);
     expect(needsClientNode(resolve(kubeconfig('proxy.yaml', { 'proxy-url': 'http://proxy:3128' }, {})))).toBe(true);
   });
