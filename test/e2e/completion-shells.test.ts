@@ -22,6 +22,9 @@ let cluster: TestCluster;
 let ns: string;
 let otherNs: string;
 let twoContexts: string;
+/** The leases this file completes, named apart from any other file's in a shared namespace. */
+const prefix = uniqueName('cmp');
+const [alphaOne, alphaTwo, beta, gamma] = ['alpha-one', 'alpha-two', 'beta', 'gamma'].map((name) => `${prefix}-${name}`) as [string, string, string, string];
 let blackHole: Server;
 let blackHoleKubeconfig: string;
 const openSockets = new Set<Socket>();
@@ -104,9 +107,9 @@ beforeAll(async () => {
   cluster = await setupCluster();
   ns = cluster.namespace;
   otherNs = await cluster.newNamespace('completion');
-  await createLeases(ns, ['alpha-one', 'alpha-two', 'beta']);
-  await createLeases(otherNs, ['gamma']);
-  twoContexts = writeTwoContexts(join(dirname(cluster.kubeconfig), `${uniqueName('two-contexts')}.yaml`));
+  await createLeases(ns, [alphaOne, alphaTwo, beta]);
+  await createLeases(otherNs, [gamma]);
+  twoContexts = writeTwoContexts(join(cluster.workDir, 'two-contexts.yaml'));
   // A server that accepts connections and never answers: completion must give up on its own.
   blackHole = createServer((socket) => {
     openSockets.add(socket);
@@ -114,7 +117,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((ready) => blackHole.listen(0, '127.0.0.1', ready));
   const { port } = blackHole.address() as { port: number };
-  blackHoleKubeconfig = join(dirname(cluster.kubeconfig), `${uniqueName('black-hole')}.yaml`);
+  blackHoleKubeconfig = join(cluster.workDir, 'black-hole.yaml');
   writeFileSync(
     blackHoleKubeconfig,
     stringify({
@@ -154,31 +157,31 @@ describe('bash', () => {
   });
 
   it('completes lease names from the cluster, in the namespace typed earlier', async () => {
-    expect((await bashComplete(`leasectl inspect -n ${ns} alpha`)).reply).toEqual(['alpha-one', 'alpha-two']);
-    expect((await bashComplete(`leasectl -n ${otherNs} list `)).reply).toEqual(['gamma']);
-    expect((await bashComplete(`leasectl inspect --namespace=${ns} alpha-one `)).reply).toEqual(['alpha-two', 'beta']);
+    expect((await bashComplete(`leasectl inspect -n ${ns} ${prefix}-alpha`)).reply).toEqual([alphaOne, alphaTwo]);
+    expect((await bashComplete(`leasectl -n ${otherNs} list `)).reply).toEqual([gamma]);
+    expect((await bashComplete(`leasectl inspect --namespace=${ns} ${alphaOne} ${prefix}`)).reply).toEqual([alphaTwo, beta]);
   });
 
   it.for(['hold', 'renew', 'release'])('completes lease names for %s', async (command, { skip }) => {
     const commands = (await bashComplete('leasectl ')).reply;
     if (!commands.includes(command)) skip(`${command} is not registered in src/cli.ts yet`);
-    expect((await bashComplete(`leasectl ${command} -n ${ns} alpha`)).reply).toEqual(['alpha-one', 'alpha-two']);
+    expect((await bashComplete(`leasectl ${command} -n ${ns} ${prefix}-alpha`)).reply).toEqual([alphaOne, alphaTwo]);
   });
 
   it('completes -n with the namespaces of the cluster', async () => {
-    const { reply } = await bashComplete('leasectl list -n leasectl-');
-    expect(reply).toEqual(expect.arrayContaining([ns, otherNs]));
+    expect((await bashComplete(`leasectl list -n ${ns.slice(0, -1)}`)).reply).toEqual(expect.arrayContaining([ns]));
+    expect((await bashComplete(`leasectl list -n ${otherNs.slice(0, -1)}`)).reply).toEqual([otherNs]);
     expect((await bashComplete('leasectl list -n kube-s')).reply).toEqual(['kube-system']);
   });
 
   it('completes --context from the kubeconfig and then uses that context for lease names', async () => {
     const env = shellEnv(twoContexts);
     expect((await bashComplete('leasectl --context ', env)).reply).toEqual(expect.arrayContaining(['other']));
-    expect((await bashComplete('leasectl --context other inspect ', env)).reply).toEqual(['gamma']);
+    expect((await bashComplete('leasectl --context other inspect ', env)).reply).toEqual([gamma]);
     // Readline replaces only the text after the last colon.
     expect((await bashComplete('leasectl --context team:b', env)).reply).toEqual(['blue']);
     // --kubeconfig typed on the line wins over $KUBECONFIG.
-    expect((await bashComplete(`leasectl --kubeconfig ${twoContexts} --context other list g`)).reply).toEqual(['gamma']);
+    expect((await bashComplete(`leasectl --kubeconfig ${twoContexts} --context other list ${prefix}-g`)).reply).toEqual([gamma]);
   });
 
   it('leaves file names to bash for --kubeconfig, and offers no files where none make sense', async () => {
@@ -221,7 +224,7 @@ describe.skipIf(!hasZsh)(`zsh${hasZsh ? '' : ' (skipped: zsh is not installed; a
 
   it('completes -o values and lease names from the cluster', async () => {
     expect(await zshComplete('leasectl list -o ')).toEqual(['wide', 'yaml', 'json', 'name']);
-    expect(await zshComplete(`leasectl inspect -n ${ns} alpha`)).toEqual(['alpha-one:held by alpha-one-holder', 'alpha-two:held by alpha-two-holder']);
+    expect(await zshComplete(`leasectl inspect -n ${ns} ${prefix}-alpha`)).toEqual([`${alphaOne}:held by ${alphaOne}-holder`, `${alphaTwo}:held by ${alphaTwo}-holder`]);
   });
 
   it('falls back to files for --kubeconfig', async () => {
@@ -244,6 +247,6 @@ describe.skipIf(!hasFish)(`fish${hasFish ? '' : ' (skipped: fish is not installe
 
   it('completes -o values and lease names from the cluster', async () => {
     expect(await fishComplete('leasectl list -o ')).toEqual(['json', 'name', 'wide', 'yaml']);
-    expect(await fishComplete(`leasectl inspect -n ${ns} alpha`)).toEqual(['alpha-one\theld by alpha-one-holder', 'alpha-two\theld by alpha-two-holder']);
+    expect(await fishComplete(`leasectl inspect -n ${ns} ${prefix}-alpha`)).toEqual([`${alphaOne}\theld by ${alphaOne}-holder`, `${alphaTwo}\theld by ${alphaTwo}-holder`]);
   });
 });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/kube/connect.js';
 import { formatMicroTime } from '../../src/lease/time.js';
 import type { Lease } from '../../src/lease/types.js';
-import { againstRealCluster, hasKubectl, KUBECTL_MISSING, SANDBOX_ONLY, setupCluster, type TestCluster } from './harness.js';
+import { againstRealCluster, hasKubectl, hasReadOnlyUser, KUBECTL_MISSING, READ_ONLY_MISSING, SANDBOX_ONLY, setupCluster, uniqueName, type TestCluster } from './harness.js';
 
 const HOUR = 3_600_000;
 const HOLDER = 'worker-1_4f3c1c3e-6a49-4b0e-9a3b-0c1f6b5d8e21';
@@ -44,9 +44,9 @@ async function createLeases(namespace: string, leases: object[]): Promise<void> 
   expect(result.code, result.stderr).toBe(0);
 }
 
-/** Lease names in a namespace, as kubectl sees them. */
-async function kubectlNames(namespace: string): Promise<string[]> {
-  const result = await cluster.kubectl(['get', 'lease', '-n', namespace, '-o', 'name'], { timeoutMs: 60_000 });
+/** Lease names in a namespace (those a label selector picks, where given), as kubectl sees them. */
+async function kubectlNames(namespace: string, selector?: string): Promise<string[]> {
+  const result = await cluster.kubectl(['get', 'lease', '-n', namespace, ...(selector ? ['-l', selector] : []), '-o', 'name'], { timeoutMs: 60_000 });
   expect(result.code, result.stderr).toBe(0);
   return result.stdout
     .split('\n')
@@ -80,67 +80,73 @@ afterAll(async () => {
 
 describe.skipIf(!hasKubectl)(`gc on a mixed set (${hasKubectl ? 'kubectl checks the result' : KUBECTL_MISSING})`, () => {
   let ns: string;
-  const expectedDeleted = ['expired', 'released'];
-  const expectedRemaining = ['fresh', 'node-style', 'recently-expired'];
+  /** gc selects this file's leases only: in a shared namespace every other file's are there too. */
+  let selector: string;
+  const prefix = uniqueName('gc');
+  const [expired, fresh, released, recentlyExpired, nodeStyle] = ['expired', 'fresh', 'released', 'recently-expired', 'node-style'].map(
+    (name) => `${prefix}-${name}`,
+  ) as [string, string, string, string, string];
+  const expectedDeleted = [expired, released];
+  const expectedRemaining = [fresh, nodeStyle, recentlyExpired];
 
   beforeAll(async () => {
     ns = cluster.namespace;
+    selector = cluster.selector;
+    const labels = cluster.labels;
     await createLeases(ns, [
-      leaseManifest('expired', 2 * HOUR),
-      leaseManifest('fresh', 1_000),
-      leaseManifest('released', 2 * HOUR, { holder: '', durationSeconds: 1 }),
-      leaseManifest('recently-expired', 10 * 60_000),
-      leaseManifest('node-style', 2 * HOUR, { durationSeconds: 4, ownerReferences: [await ownerReference(ns)] }),
+      leaseManifest(expired, 2 * HOUR, { labels }),
+      leaseManifest(fresh, 1_000, { labels }),
+      leaseManifest(released, 2 * HOUR, { holder: '', durationSeconds: 1, labels }),
+      leaseManifest(recentlyExpired, 10 * 60_000, { labels }),
+      leaseManifest(nodeStyle, 2 * HOUR, { durationSeconds: 4, ownerReferences: [await ownerReference(ns)], labels }),
     ]);
   });
 
   it('--dry-run lists what it would delete and deletes nothing', async () => {
-    const before = await kubectlNames(ns);
-    const result = await cluster.leasectl(['gc', '-n', ns, '--dry-run']);
+    const before = await kubectlNames(ns, selector);
+    const result = await cluster.leasectl(['gc', '-n', ns, '-l', selector, '--dry-run']);
     expect(result.code, result.stderr).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^NAMESPACE\s+NAME\s+HOLDER\s+EXPIRED-FOR$/);
     expect(lines.slice(1).map((line) => line.split(/\s+/)[1]).sort()).toEqual(expectedDeleted);
-    expect(result.stdout).toMatch(new RegExp(`${ns}\\s+expired\\s+${HOLDER}\\s+119m\\n`));
-    expect(result.stderr).toMatch(
-      new RegExp(`^dry run: would delete ${expectedDeleted.length} leases, nothing deleted; all ${expectedDeleted.length} are unconfirmed: [^;]*; \\d expired leases? skipped as protected \\(-v lists them\\)\\n$`),
-    );
-    expect(await kubectlNames(ns)).toEqual(before);
+    expect(result.stdout).toMatch(new RegExp(`${ns}\\s+${expired}\\s+${HOLDER}\\s+119m\\n`));
+    expect(result.stderr).toMatch(new RegExp(`^dry run: would delete ${expectedDeleted.length} leases, nothing deleted; all ${expectedDeleted.length} are unconfirmed: [^;]*; \\d expired leases? skipped as protected \\(-v lists them\\)\\n$`));
+    expect(await kubectlNames(ns, selector)).toEqual(before);
   });
 
   it('--dry-run -o json gives the plan as data, with the reason for each skipped lease', async () => {
-    const result = await cluster.leasectl(['gc', '-n', ns, '--dry-run', '-o', 'json']);
+    const result = await cluster.leasectl(['gc', '-n', ns, '-l', selector, '--dry-run', '-o', 'json']);
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout) as { dryRun: boolean; wouldDelete: { name: string }[]; skipped: { name: string; reason: string }[] };
     expect(report.dryRun).toBe(true);
     expect(report.wouldDelete.map((entry) => entry.name).sort()).toEqual(expectedDeleted);
     const skipped = Object.fromEntries(report.skipped.map((entry) => [entry.name, entry.reason]));
-    expect(skipped['node-style']).toBe('owned');
+    expect(skipped[nodeStyle]).toBe('owned');
   });
 
   it('-v explains each skipped lease on stderr', async () => {
-    const result = await cluster.leasectl(['gc', '-n', ns, '--dry-run', '-v']);
-    expect(result.stderr).toContain(`lease.coordination.k8s.io "node-style" skipped in ${ns} namespace: owned by `);
+    const result = await cluster.leasectl(['gc', '-n', ns, '-l', selector, '--dry-run', '-v']);
+    expect(result.stderr).toContain(`lease.coordination.k8s.io "${nodeStyle}" skipped in ${ns} namespace: owned by `);
   });
 
   it('deletes exactly the expected set, printing each like kubectl delete', async () => {
-    const result = await cluster.leasectl(['gc', '-n', ns]);
+    const result = await cluster.leasectl(['gc', '-n', ns, '-l', selector]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.trimEnd().split('\n').sort()).toEqual(expectedDeleted.map((name) => `lease.coordination.k8s.io "${name}" deleted from ${ns} namespace`));
     expect(result.stderr).toMatch(new RegExp(`^deleted ${expectedDeleted.length}, kept 0, failed 0; \\d expired leases? skipped as protected`));
-    expect(await kubectlNames(ns)).toEqual(expectedRemaining);
+    expect(await kubectlNames(ns, selector)).toEqual(expectedRemaining);
   });
 
   it('--include-owned also deletes the owned lease', async () => {
-    const result = await cluster.leasectl(['gc', '-n', ns, '--include-owned', '-o', 'name']);
+    const result = await cluster.leasectl(['gc', '-n', ns, '-l', selector, '--include-owned', '-o', 'name']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toBe('lease.coordination.k8s.io/node-style\n');
-    expect(await kubectlNames(ns)).toEqual(expectedRemaining.filter((name) => name !== 'node-style'));
+    expect(result.stdout).toBe(`lease.coordination.k8s.io/${nodeStyle}\n`);
+    expect(await kubectlNames(ns, selector)).toEqual(expectedRemaining.filter((name) => name !== nodeStyle));
   });
 
   it('--expired-for shortens the threshold', async () => {
-    const result = await cluster.leasectl(['gc', '-n', ns, '--expired-for', '5m', '--dry-run', '-o', 'name']);
-    expect(result.stdout).toBe('lease.coordination.k8s.io/recently-expired\n');
+    const result = await cluster.leasectl(['gc', '-n', ns, '-l', selector, '--expired-for', '5m', '--dry-run', '-o', 'name']);
+    expect(result.stdout).toBe(`lease.coordination.k8s.io/${recentlyExpired}\n`);
   });
 
   it('never proposes a lease in kube-node-lease without --include-owned', async () => {
@@ -262,17 +268,23 @@ describe.skipIf(!hasKubectl || againstRealCluster)(`gc against an apiserver that
     }
     expect(await kubectlNames(ns)).toEqual(['z-target']);
   });
+});
 
+describe.skipIf(!hasKubectl || !hasReadOnlyUser)(`gc as a user that may only read (${hasReadOnlyUser ? 'kubectl checks the result' : READ_ONLY_MISSING})`, () => {
   it('reports each forbidden delete in kubectl\'s words and exits 1', async () => {
-    const ns = await cluster.newNamespace('gc-forbidden');
-    await createLeases(ns, [leaseManifest('old-1', 2 * HOUR), leaseManifest('old-2', 2 * HOUR)]);
-    const result = await cluster.leasectl(['gc', '-n', ns], { kubeconfig: cluster.readOnlyKubeconfig! });
+    const ns = cluster.namespace;
+    const names = [uniqueName('old'), uniqueName('old')].sort();
+    // This test's own label: gc must see these two and nothing else in the namespace.
+    const labels = { ...cluster.labels, 'leasectl-e2e-case': uniqueName('forbidden') };
+    const selector = Object.entries(labels).map(([key, value]) => `${key}=${value}`).join(',');
+    await createLeases(ns, names.map((name) => leaseManifest(name, 2 * HOUR, { labels })));
+    const result = await cluster.leasectl(['gc', '-n', ns, '-l', selector], { kubeconfig: cluster.readOnlyKubeconfig! });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    for (const name of ['old-1', 'old-2']) {
+    for (const name of names) {
       expect(result.stderr).toMatch(new RegExp(`Error from server \\(Forbidden\\): leases.coordination.k8s.io "${name}" is forbidden: User ".+" cannot delete resource "leases"`));
     }
     expect(result.stderr).toContain('deleted 0, kept 0, failed 2');
-    expect(await kubectlNames(ns)).toEqual(['old-1', 'old-2']);
+    expect(await kubectlNames(ns, selector)).toEqual(names);
   });
 });

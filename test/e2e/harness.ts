@@ -1,12 +1,14 @@
 // End-to-end harness: runs the built bin/leasectl (and kubectl) against the sandbox, or against a real cluster
-// when LEASECTL_TEST_KUBECONFIG names one. Each test file gets its own namespace, so files can run in parallel
-// and a real cluster is left as it was.
+// when LEASECTL_TEST_KUBECONFIG names one. Each test file gets its own namespace, or, when LEASECTL_TEST_NAMESPACE
+// names one namespace for all files at once, its own lease names (uniqueName) and its own label (cluster.selector);
+// either way files can run in parallel and a real cluster is left as it was.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect } from '../../src/kube/connect.js';
+import { KubeApiError } from '../../src/kube/errors.js';
 import type { Lease } from '../../src/lease/types.js';
 import { startSandbox, type Sandbox } from '@leasectl/sandbox';
 
@@ -16,8 +18,16 @@ export const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio:
 export const KUBECTL_MISSING = 'kubectl is not on PATH: this test compares leasectl with kubectl and cannot run without it';
 
 const realKubeconfig = process.env.LEASECTL_TEST_KUBECONFIG;
+const realReadOnlyKubeconfig = process.env.LEASECTL_TEST_READONLY_KUBECONFIG;
+const sharedNamespace = process.env.LEASECTL_TEST_NAMESPACE;
 export const againstRealCluster = Boolean(realKubeconfig);
 export const SANDBOX_ONLY = 'needs the sandbox (fault injection or its second token); skipped against a real cluster';
+/** The sandbox has a user that may only read; a real cluster has one when LEASECTL_TEST_READONLY_KUBECONFIG names it. */
+export const hasReadOnlyUser = !againstRealCluster || Boolean(realReadOnlyKubeconfig);
+export const READ_ONLY_MISSING =
+  'needs a user that may only read leases: the sandbox has one; against a real cluster set LEASECTL_TEST_READONLY_KUBECONFIG to its kubeconfig';
+/** The user the read-only kubeconfig authenticates as, as a server names it in a Forbidden message. */
+export const READ_ONLY_USER = realReadOnlyKubeconfig ? '[^"]+' : 'viewer';
 
 export interface RunResult {
   code: number | null;
@@ -36,10 +46,16 @@ export interface RunOptions {
 
 export interface TestCluster {
   kubeconfig: string;
-  /** Kubeconfig with a token that may only read (sandbox only). */
+  /** Kubeconfig of a user that may only read (the sandbox's, or LEASECTL_TEST_READONLY_KUBECONFIG); see hasReadOnlyUser. */
   readOnlyKubeconfig: string | undefined;
-  /** A namespace made for this file. */
+  /** A namespace made for this file, or the one LEASECTL_TEST_NAMESPACE names for all files. */
   namespace: string;
+  /** A label only this file's leases carry: every list, gc or comparison of several leases selects by it. */
+  labels: Record<string, string>;
+  /** `labels` as a label selector (`-l`). */
+  selector: string;
+  /** A directory of this file's own, for kubeconfigs and other files the tests write (deleted at teardown). */
+  workDir: string;
   sandbox: Sandbox | undefined;
   /** Another fresh namespace (deleted at teardown). */
   newNamespace(prefix?: string): Promise<string>;
@@ -51,17 +67,32 @@ export interface TestCluster {
    * client-go throttles it to 5 requests/s, against a real cluster as against the sandbox.
    */
   createLeases(namespace: string, leases: Lease[]): Promise<void>;
+  /** Stops the sandbox, or deletes what this file made: its namespaces, and in a shared namespace its leases. */
   teardown(): Promise<void>;
 }
 
+/** Every name uniqueName gave in this file (vitest runs each file in a process of its own). */
+const uniqueNames = new Set<string>();
+
 export function uniqueName(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
+  const name = `${prefix}-${randomBytes(4).toString('hex')}`;
+  uniqueNames.add(name);
+  return name;
+}
+
+/** A lease this file made: named by uniqueName (or after one, `NAME-suffix`), or carrying the file's label. */
+function madeByThisFile(lease: Lease, labels: Record<string, string>): boolean {
+  const { name, labels: leaseLabels = {} } = lease.metadata;
+  if (Object.entries(labels).every(([key, value]) => leaseLabels[key] === value)) return true;
+  for (const unique of uniqueNames) if (name === unique || name.startsWith(`${unique}-`)) return true;
+  return false;
 }
 
 function childEnv(kubeconfig: string, extra: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, KUBECONFIG: kubeconfig, NO_COLOR: '1', ...extra };
   // A test must never reach the developer's own cluster through an inherited flag-like variable.
   delete env.LEASECTL_TEST_KUBECONFIG;
+  delete env.LEASECTL_TEST_READONLY_KUBECONFIG;
   return env;
 }
 
@@ -93,6 +124,7 @@ export async function setupCluster(): Promise<TestCluster> {
   let readOnlyKubeconfig: string | undefined;
   if (realKubeconfig) {
     kubeconfig = realKubeconfig;
+    readOnlyKubeconfig = realReadOnlyKubeconfig;
   } else {
     // A cluster with CoordinatedLeaderElection on, so coordinated leases can be tested; tests that write
     // spec.strategy read it back and skip where a real cluster (gate off by default) dropped it.
@@ -101,11 +133,15 @@ export async function setupCluster(): Promise<TestCluster> {
     readOnlyKubeconfig = await sandbox.writeKubeconfig(join(workDir, 'kubeconfig-readonly'), { readOnly: true });
   }
   const created: string[] = [];
+  const labels = { 'leasectl-e2e': randomBytes(6).toString('hex') };
 
   const cluster: TestCluster = {
     kubeconfig,
     readOnlyKubeconfig,
     namespace: '',
+    labels,
+    selector: Object.entries(labels).map(([key, value]) => `${key}=${value}`).join(','),
+    workDir,
     sandbox,
     async newNamespace(prefix = 'e2e') {
       const name = uniqueName(`leasectl-${prefix}`);
@@ -142,11 +178,31 @@ export async function setupCluster(): Promise<TestCluster> {
       if (sandbox) {
         await sandbox.stop();
       } else {
+        if (sharedNamespace) await deleteLeasesMadeHere(kubeconfig, sharedNamespace, labels);
         for (const name of created) await run('kubectl', ['delete', 'namespace', name, '--wait=false'], { kubeconfig });
       }
       rmSync(workDir, { recursive: true, force: true });
     },
   };
-  cluster.namespace = process.env.LEASECTL_TEST_NAMESPACE ?? (await cluster.newNamespace());
+  cluster.namespace = sharedNamespace ?? (await cluster.newNamespace());
   return cluster;
+}
+
+/** Leaves a shared namespace as the file found it; other files' leases in it are not touched. */
+async function deleteLeasesMadeHere(kubeconfig: string, namespace: string, labels: Record<string, string>): Promise<void> {
+  const connection = await connect({ kubeconfig }, { HOME: process.env.HOME });
+  try {
+    const doomed: Lease[] = [];
+    for await (const page of connection.client.listPages({ namespace, limit: 500 })) {
+      doomed.push(...page.items.filter((lease) => madeByThisFile(lease, labels)));
+    }
+    for (const lease of doomed) {
+      await connection.client.delete({ namespace, name: lease.metadata.name }).catch((error: unknown) => {
+        // A test may have deleted it already (gc, or a test of delete).
+        if (!(error instanceof KubeApiError && error.isNotFound)) throw error;
+      });
+    }
+  } finally {
+    connection.close();
+  }
 }

@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, chmodSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { againstRealCluster, SANDBOX_ONLY, setupCluster, uniqueName, type TestCluster } from './harness.js';
+import { hasReadOnlyUser, READ_ONLY_MISSING, setupCluster, uniqueName, type TestCluster } from './harness.js';
 import { holdEventsOf } from './hold-events.js';
 
 // Short but realistic timings; renew-deadline + grace-period < lease-duration.
@@ -74,7 +74,7 @@ describe('hold: exit codes', () => {
     expect(invalid.stderr).toMatch(/^The Lease "Foo" is invalid: metadata\.name: Invalid value: "Foo"[^\n]*\n$/);
   });
 
-  it.skipIf(againstRealCluster)(`with a read-only token: 125 and kubectl's Forbidden line (${SANDBOX_ONLY})`, async () => {
+  it.skipIf(!hasReadOnlyUser)(`with a read-only token: 125 and kubectl's Forbidden line${hasReadOnlyUser ? '' : ` (${READ_ONLY_MISSING})`}`, async () => {
     const forbidden = await cluster.leasectl(['hold', '-n', cluster.namespace, ...FAST, uniqueName('ro'), '--', 'true'], {
       kubeconfig: cluster.readOnlyKubeconfig as string,
     });

@@ -20,7 +20,8 @@ function identityManifest(hostname: string, renewedAgoMs: number, scheme: 'curre
   return {
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',
-    metadata: { name, labels: { ...schemeLabel, 'kubernetes.io/hostname': hostname } },
+    // The file's label too, so that teardown finds them in a shared namespace.
+    metadata: { name, labels: { ...schemeLabel, 'kubernetes.io/hostname': hostname, ...cluster.labels } },
     spec: { holderIdentity: `${name}_${UUID}`, leaseDurationSeconds: 3600, renewTime: formatMicroTime(Date.now() - renewedAgoMs) },
   };
 }
@@ -47,8 +48,8 @@ beforeAll(async () => {
     identityManifest('master-2', HOUR + 14 * MINUTE, 'current'), // expired 14 minutes ago
     identityManifest('kind-control-plane', 3_000, 'legacy'),
     // Carries the 1.26 label but is not named like an identity lease: not an apiserver.
-    { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'not-an-apiserver', labels: { 'k8s.io/component': 'kube-apiserver' } }, spec: {} },
-    { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'unrelated' }, spec: { holderIdentity: 'x' } },
+    { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'not-an-apiserver', labels: { 'k8s.io/component': 'kube-apiserver', ...cluster.labels } }, spec: {} },
+    { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'unrelated', labels: cluster.labels }, spec: { holderIdentity: 'x' } },
   ]);
 });
 

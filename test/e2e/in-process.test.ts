@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type World } from '../../src/cli.js';
 import type { Clock } from '../../src/clock.js';
 import { parseKubeTime } from '../../src/lease/time.js';
-import { setupCluster, type TestCluster } from './harness.js';
+import { setupCluster, uniqueName, type TestCluster } from './harness.js';
 import { textCapture } from '../support/streams.js';
 
 let cluster: TestCluster;
@@ -33,20 +33,21 @@ afterAll(async () => {
 
 describe('in-process commands with an injected clock', () => {
   it('list computes AGE from the injected clock with kubectl\'s HumanDuration', async () => {
+    const name = uniqueName('in-process');
     const realClock: Clock = { now: () => Date.now(), monotonic: () => performance.now() };
     const renew = world(realClock);
-    const code = await runCli(['renew', 'in-process', '-n', cluster.namespace, '--identity', 'me', '--acquire', '-o', 'json'], renew.world);
+    const code = await runCli(['renew', name, '-n', cluster.namespace, '--identity', 'me', '--acquire', '-o', 'json'], renew.world);
     expect(code, renew.stderr.text).toBe(0);
     const created = parseKubeTime(JSON.parse(renew.stdout.text).metadata.creationTimestamp)!;
 
     const later = world({ now: () => created + (3 * 3600 + 59 * 60 + 30) * 1000, monotonic: () => 0 });
-    expect(await runCli(['list', '-n', cluster.namespace, 'in-process'], later.world)).toBe(0);
-    expect(later.stdout.text).toBe('NAME         HOLDER   AGE\nin-process   me       3h59m\n');
+    expect(await runCli(['list', '-n', cluster.namespace, name], later.world)).toBe(0);
+    expect(later.stdout.text).toBe(`${'NAME'.padEnd(name.length + 3)}HOLDER   AGE\n${name}   me       3h59m\n`);
 
     // creationTimestamp has whole seconds, renewTime microseconds: two seconds more keeps every column at 8d.
     const muchLater = world({ now: () => created + (8 * 24 * 3600 + 2) * 1000, monotonic: () => 0 });
-    expect(await runCli(['list', '-n', cluster.namespace, 'in-process', '-o', 'wide'], muchLater.world)).toBe(0);
-    expect(muchLater.stdout.text).toMatch(/\nin-process\s+me\s+8d\s+8d\s+15s\s+expired 7d23h ago\s+0\s+8d\n$/);
+    expect(await runCli(['list', '-n', cluster.namespace, name, '-o', 'wide'], muchLater.world)).toBe(0);
+    expect(muchLater.stdout.text).toMatch(new RegExp(`\\n${name}\\s+me\\s+8d\\s+8d\\s+15s\\s+expired 7d23h ago\\s+0\\s+8d\\n$`));
   });
 
   it('no arguments prints the help on stdout and exits 0, as kubectl does', async () => {

@@ -6,8 +6,12 @@ import { hasKubectl, KUBECTL_MISSING, setupCluster, uniqueName, type TestCluster
 
 let cluster: TestCluster;
 let ns: string;
+/** The leases this file lists, named apart from any other file's in a shared namespace. */
+const prefix = uniqueName('list');
+const [alpha, bravo, charlie] = ['alpha', 'bravo', 'charlie'].map((name) => `${prefix}-${name}`) as [string, string, string];
+const fileLeases = [alpha, bravo, charlie];
 
-function leaseManifest(name: string, holder: string | undefined, renewedAgoMs: number, labels: Record<string, string> = {}) {
+function leaseManifest(name: string, holder: string | undefined, renewedAgoMs: number, labels: Record<string, string> = {}, durationSeconds = 15) {
   const renewTime = formatMicroTime(Date.now() - renewedAgoMs);
   return {
     apiVersion: 'coordination.k8s.io/v1',
@@ -15,7 +19,7 @@ function leaseManifest(name: string, holder: string | undefined, renewedAgoMs: n
     metadata: { name, labels },
     spec: {
       ...(holder === undefined ? {} : { holderIdentity: holder }),
-      leaseDurationSeconds: 15,
+      leaseDurationSeconds: durationSeconds,
       acquireTime: renewTime,
       renewTime,
       leaseTransitions: 2,
@@ -33,14 +37,14 @@ async function createLeases(namespace: string, leases: object[]): Promise<void> 
 }
 
 /**
- * The cells of the columns before AGE (NAME and HOLDER, with NAMESPACE first under -A), cut at the header's column
- * starts: a blank HOLDER cell must stay a column of its own, not let AGE slide into its place.
+ * The cells before AGE (NAME and HOLDER, with NAMESPACE first under -A) of this file's rows, split at runs of two or
+ * more spaces: kubectl aligns all rows to the widest, leasectl each page of 500 on its own, so column positions
+ * differ on a busy cluster while the cells do not. AGE is last and never blank, so a blank HOLDER leaves one cell
+ * fewer rather than letting AGE slide into its place.
  */
-function nameAndHolder(table: string): string[] {
-  const [header = '', ...rows] = table.trimEnd().split('\n');
-  const ageStart = header.indexOf('AGE');
-  const starts = [...header.slice(0, ageStart).matchAll(/\S+/g)].map((match) => match.index!);
-  return rows.map((row) => starts.map((start, index) => row.slice(start, starts[index + 1] ?? ageStart).trim()).join('|'));
+function nameAndHolder(table: string, nameColumn = 0): string[] {
+  const rows = table.trimEnd().split('\n').slice(1).map((row) => row.split(/ {2,}/).slice(0, -1));
+  return rows.filter((cells) => fileLeases.includes(cells[nameColumn]!)).map((cells) => cells.join('|'));
 }
 
 beforeAll(async () => {
@@ -48,9 +52,10 @@ beforeAll(async () => {
   ns = cluster.namespace;
   if (!hasKubectl) return;
   await createLeases(ns, [
-    leaseManifest('alpha', 'node-a_4f3c1c3e-6a49-4b0e-9a3b-0c1f6b5d8e21', 1000, { app: 'web', tier: 'front' }),
-    leaseManifest('bravo', '', 60_000, { app: 'web', tier: 'back' }),
-    leaseManifest('charlie', 'node-c_5f3c1c3e-6a49-4b0e-9a3b-0c1f6b5d8e21', 120_000, { app: 'db' }),
+    // Held for 10 minutes: still held when a slow, busy run reaches the -o wide test.
+    leaseManifest(alpha, 'node-a_4f3c1c3e-6a49-4b0e-9a3b-0c1f6b5d8e21', 1000, { app: 'web', tier: 'front', ...cluster.labels }, 600),
+    leaseManifest(bravo, '', 60_000, { app: 'web', tier: 'back', ...cluster.labels }),
+    leaseManifest(charlie, 'node-c_5f3c1c3e-6a49-4b0e-9a3b-0c1f6b5d8e21', 120_000, { app: 'db', ...cluster.labels }),
   ]);
 });
 
@@ -60,58 +65,61 @@ afterAll(async () => {
 
 describe.skipIf(!hasKubectl)(`list matches kubectl get lease (${hasKubectl ? 'kubectl found' : KUBECTL_MISSING})`, () => {
   it('prints the same NAME and HOLDER columns as kubectl in one namespace', async () => {
-    const ours = await cluster.leasectl(['list', '-n', ns]);
-    const theirs = await cluster.kubectl(['get', 'lease', '-n', ns]);
-    expect(ours.code, ours.stderr).toBe(0);
-    expect(ours.stdout.split('\n')[0]).toMatch(/^NAME {6}HOLDER {40}AGE$/);
-    expect(nameAndHolder(ours.stdout)).toEqual(nameAndHolder(theirs.stdout));
+    const mine = await cluster.leasectl(['list', '-n', ns, '-l', cluster.selector]);
+    const theirs = await cluster.kubectl(['get', 'lease', '-n', ns, '-l', cluster.selector]);
+    expect(mine.code, mine.stderr).toBe(0);
+    expect(mine.stdout.split('\n')[0]).toMatch(new RegExp(`^NAME {${charlie.length - 1}}HOLDER {40}AGE$`));
+    expect(nameAndHolder(mine.stdout)).toHaveLength(3);
+    expect(nameAndHolder(mine.stdout)).toEqual(nameAndHolder(theirs.stdout));
     // A blank holder is a blank cell, not <none>.
-    expect(ours.stdout).toMatch(/\nbravo {3,}\d+s\n/);
+    expect(mine.stdout).toMatch(new RegExp(`\\n${bravo} {3,}\\d+s\\n`));
   });
 
   it('prints the same -o name as kubectl', async () => {
-    const ours = await cluster.leasectl(['list', '-n', ns, '-o', 'name']);
-    const theirs = await cluster.kubectl(['get', 'lease', '-n', ns, '-o', 'name']);
-    expect(ours.stdout).toBe(theirs.stdout);
-    expect(ours.stdout).toBe('lease.coordination.k8s.io/alpha\nlease.coordination.k8s.io/bravo\nlease.coordination.k8s.io/charlie\n');
+    const mine = await cluster.leasectl(['list', '-n', ns, '-l', cluster.selector, '-o', 'name']);
+    const theirs = await cluster.kubectl(['get', 'lease', '-n', ns, '-l', cluster.selector, '-o', 'name']);
+    expect(mine.stdout).toBe(theirs.stdout);
+    expect(mine.stdout).toBe(fileLeases.map((name) => `lease.coordination.k8s.io/${name}\n`).join(''));
   });
 
   it('with -A prints NAMESPACE first and the same rows as kubectl for our namespace', async () => {
-    const ours = await cluster.leasectl(['list', '-A']);
-    const theirs = await cluster.kubectl(['get', 'lease', '-A']);
-    expect(ours.stdout.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+HOLDER\s+AGE$/);
-    const mine = (table: string) => nameAndHolder(table).filter((row) => row.startsWith(`${ns}|`));
-    expect(mine(ours.stdout)).toEqual(mine(theirs.stdout));
-    expect(mine(ours.stdout)).toHaveLength(3);
+    // Unselected: the whole cluster, which may be busy; only this file's rows are compared.
+    const mine = await cluster.leasectl(['list', '-A'], { timeoutMs: 120_000 });
+    const theirs = await cluster.kubectl(['get', 'lease', '-A'], { timeoutMs: 120_000 });
+    expect(mine.code, mine.stderr).toBe(0);
+    expect(mine.stdout.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+HOLDER\s+AGE$/);
+    expect(nameAndHolder(mine.stdout, 1)).toEqual(nameAndHolder(theirs.stdout, 1));
+    expect(nameAndHolder(mine.stdout, 1)).toEqual([`${ns}|${alpha}|node-a_4f3c1c3e-6a49-4b0e-9a3b-0c1f6b5d8e21`, `${ns}|${bravo}`, `${ns}|${charlie}|node-c_5f3c1c3e-6a49-4b0e-9a3b-0c1f6b5d8e21`]);
   });
 
   it('prints one named lease in yaml exactly as kubectl get -o yaml does', async () => {
-    const ours = await cluster.leasectl(['list', '-n', ns, 'alpha', '-o', 'yaml']);
-    const theirs = await cluster.kubectl(['get', 'lease', '-n', ns, 'alpha', '-o', 'yaml']);
+    const ours = await cluster.leasectl(['list', '-n', ns, alpha, '-o', 'yaml']);
+    const theirs = await cluster.kubectl(['get', 'lease', '-n', ns, alpha, '-o', 'yaml']);
     expect(ours.code, ours.stderr).toBe(0);
     expect(ours.stdout).toBe(theirs.stdout);
     expect(ours.stdout).not.toContain('managedFields');
   });
 
   it('--show-managed-fields keeps metadata.managedFields, as kubectl does', async () => {
-    const ours = JSON.parse((await cluster.leasectl(['list', '-n', ns, 'alpha', '-o', 'json', '--show-managed-fields'])).stdout);
-    const theirs = JSON.parse((await cluster.kubectl(['get', 'lease', '-n', ns, 'alpha', '-o', 'json', '--show-managed-fields'])).stdout);
+    const ours = JSON.parse((await cluster.leasectl(['list', '-n', ns, alpha, '-o', 'json', '--show-managed-fields'])).stdout);
+    const theirs = JSON.parse((await cluster.kubectl(['get', 'lease', '-n', ns, alpha, '-o', 'json', '--show-managed-fields'])).stdout);
     expect(ours.metadata.managedFields.length).toBeGreaterThan(0);
     expect(ours).toEqual(theirs);
   });
 
   it('prints a list in json as kubectl does: a v1 List of whole objects', async () => {
-    const ours = JSON.parse((await cluster.leasectl(['list', '-n', ns, '-o', 'json'])).stdout);
-    const theirs = JSON.parse((await cluster.kubectl(['get', 'lease', '-n', ns, '-o', 'json'])).stdout);
-    expect(ours).toEqual(theirs);
+    const mine = JSON.parse((await cluster.leasectl(['list', '-n', ns, '-l', cluster.selector, '-o', 'json'])).stdout);
+    const theirs = JSON.parse((await cluster.kubectl(['get', 'lease', '-n', ns, '-l', cluster.selector, '-o', 'json'])).stdout);
+    expect(mine.items).toHaveLength(3);
+    expect(mine).toEqual(theirs);
   });
 
   it('inspect -o yaml matches kubectl get -o yaml, and several names print several objects', async () => {
-    const ours = await cluster.leasectl(['inspect', '-n', ns, 'charlie', '-o', 'yaml']);
-    const theirs = await cluster.kubectl(['get', 'lease', '-n', ns, 'charlie', '-o', 'yaml']);
+    const ours = await cluster.leasectl(['inspect', '-n', ns, charlie, '-o', 'yaml']);
+    const theirs = await cluster.kubectl(['get', 'lease', '-n', ns, charlie, '-o', 'yaml']);
     expect(ours.stdout).toBe(theirs.stdout);
-    const both = JSON.parse((await cluster.leasectl(['inspect', '-n', ns, 'alpha', 'bravo', '-o', 'json'])).stdout);
-    expect(both.items.map((item: { metadata: { name: string } }) => item.metadata.name)).toEqual(['alpha', 'bravo']);
+    const both = JSON.parse((await cluster.leasectl(['inspect', '-n', ns, alpha, bravo, '-o', 'json'])).stdout);
+    expect(both.items.map((item: { metadata: { name: string } }) => item.metadata.name)).toEqual([alpha, bravo]);
   });
 });
 
@@ -126,12 +134,12 @@ describe('list flags', () => {
   });
 
   it.skipIf(!hasKubectl)('filters by label selector (full syntax) and by field selector', async () => {
-    const web = await cluster.leasectl(['list', '-n', ns, '-l', 'app=web,tier notin (back)', '-o', 'name']);
-    expect(web.stdout).toBe('lease.coordination.k8s.io/alpha\n');
-    const notWeb = await cluster.leasectl(['list', '-n', ns, '-l', 'app!=web', '-o', 'name']);
-    expect(notWeb.stdout).toBe('lease.coordination.k8s.io/charlie\n');
-    const byField = await cluster.leasectl(['list', '-n', ns, '--field-selector', 'metadata.name=bravo', '-o', 'name']);
-    expect(byField.stdout).toBe('lease.coordination.k8s.io/bravo\n');
+    const web = await cluster.leasectl(['list', '-n', ns, '-l', `app=web,tier notin (back),${cluster.selector}`, '-o', 'name']);
+    expect(web.stdout).toBe(`lease.coordination.k8s.io/${alpha}\n`);
+    const notWeb = await cluster.leasectl(['list', '-n', ns, '-l', `app!=web,${cluster.selector}`, '-o', 'name']);
+    expect(notWeb.stdout).toBe(`lease.coordination.k8s.io/${charlie}\n`);
+    const byField = await cluster.leasectl(['list', '-n', ns, '--field-selector', `metadata.name=${bravo}`, '-o', 'name']);
+    expect(byField.stdout).toBe(`lease.coordination.k8s.io/${bravo}\n`);
   });
 
   it('reports an unsupported field selector with the server\'s message, exit 1', async () => {
@@ -149,22 +157,18 @@ describe('list flags', () => {
   });
 
   it.skipIf(!hasKubectl)('-o wide adds renewal, duration, expiry, transitions and tenure columns', async () => {
-    const result = await cluster.leasectl(['list', '-n', ns, '-o', 'wide', '--sort-by', '.metadata.name']);
-    const [header, alpha, bravo, charlie] = result.stdout.trimEnd().split('\n');
+    const result = await cluster.leasectl(['list', '-n', ns, '-l', cluster.selector, '-o', 'wide', '--sort-by', '.metadata.name']);
+    const [header, alphaRow, bravoRow, charlieRow] = result.stdout.trimEnd().split('\n');
     expect(header).toMatch(/^NAME\s+HOLDER\s+AGE\s+RENEWED\s+DURATION\s+EXPIRES\s+TRANSITIONS\s+ACQUIRED$/);
-    expect(alpha).toMatch(/^alpha\s+node-a_\S+\s+\d+s\s+\d+s\s+15s\s+in \d+s\s+2\s+\d+s$/);
-    expect(bravo).toMatch(/^bravo\s+\d+s\s+\d+s\s+15s\s+released\s+2\s+\d+s$/);
-    expect(charlie).toMatch(/^charlie\s+node-c_\S+\s+\d+s\s+2m\d*s?\s+15s\s+expired 1\d\ds ago\s+2\s+2m\d*s?$/);
+    expect(alphaRow).toMatch(new RegExp(`^${alpha}\\s+node-a_\\S+\\s+\\d+s\\s+\\d+s\\s+10m\\s+in \\dm\\d*s?\\s+2\\s+\\d+s$`));
+    expect(bravoRow).toMatch(new RegExp(`^${bravo}\\s+\\d+s\\s+\\d+s\\s+15s\\s+released\\s+2\\s+\\d+s$`));
+    expect(charlieRow).toMatch(new RegExp(`^${charlie}\\s+node-c_\\S+\\s+\\d+s\\s+2m\\d*s?\\s+15s\\s+expired (1\\d\\ds|2m\\d*s?) ago\\s+2\\s+2m\\d*s?$`));
   });
 
   it.skipIf(!hasKubectl)('--sort-by orders by any field, e.g. the last renewal', async () => {
-    const result = await cluster.leasectl(['list', '-n', ns, '--sort-by', '{.spec.renewTime}', '-o', 'name']);
-    expect(result.stdout.split('\n').filter(Boolean)).toEqual([
-      'lease.coordination.k8s.io/charlie',
-      'lease.coordination.k8s.io/bravo',
-      'lease.coordination.k8s.io/alpha',
-    ]);
-    const nowhere = await cluster.leasectl(['list', '-n', ns, '--sort-by', '.spec.noSuchField']);
+    const result = await cluster.leasectl(['list', '-n', ns, '-l', cluster.selector, '--sort-by', '{.spec.renewTime}', '-o', 'name']);
+    expect(result.stdout.split('\n').filter(Boolean)).toEqual([charlie, bravo, alpha].map((name) => `lease.coordination.k8s.io/${name}`));
+    const nowhere = await cluster.leasectl(['list', '-n', ns, '-l', cluster.selector, '--sort-by', '.spec.noSuchField']);
     expect(nowhere).toMatchObject({ code: 2, stdout: '' });
     expect(nowhere.stderr).toMatch(/^error: --sort-by \.spec\.noSuchField: no lease has a field at that path/);
     const bad = await cluster.leasectl(['list', '-n', ns, '--sort-by', 'spec renewTime']);
@@ -174,9 +178,9 @@ describe('list flags', () => {
 
   it('NAME arguments list those leases; a missing one is NotFound after the others print, exit 1', async () => {
     if (hasKubectl) {
-      const result = await cluster.leasectl(['list', '-n', ns, 'alpha', 'missing-one', 'charlie', '-o', 'name']);
+      const result = await cluster.leasectl(['list', '-n', ns, alpha, 'missing-one', charlie, '-o', 'name']);
       expect(result.code).toBe(1);
-      expect(result.stdout).toBe('lease.coordination.k8s.io/alpha\nlease.coordination.k8s.io/charlie\n');
+      expect(result.stdout).toBe(`lease.coordination.k8s.io/${alpha}\nlease.coordination.k8s.io/${charlie}\n`);
       expect(result.stderr).toBe('Error from server (NotFound): leases.coordination.k8s.io "missing-one" not found\n');
     }
     const inspect = await cluster.leasectl(['inspect', '-n', ns, 'nope']);

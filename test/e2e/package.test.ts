@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/kube/connect.js';
 import { formatMicroTime } from '../../src/lease/time.js';
 import { LEASE_API_VERSION, LEASE_KIND } from '../../src/lease/types.js';
-import { run, setupCluster, type RunResult, type TestCluster } from './harness.js';
+import { run, setupCluster, uniqueName, type RunResult, type TestCluster } from './harness.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const rootPackage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string };
@@ -19,6 +19,8 @@ let cluster: TestCluster;
 let work: string;
 let prefix: string;
 let packed: { filename: string; files: { path: string }[] };
+/** The lease the installed leasectl reads, named apart from any other file's in a shared namespace. */
+const packaged = uniqueName('packaged');
 
 async function npm(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
   return run('npm', args, { kubeconfig: cluster.kubeconfig, cwd: work, env: { ...NO_REGISTRY, npm_config_cache: join(work, 'npm-cache'), ...env }, timeoutMs: 120_000 });
@@ -49,7 +51,7 @@ beforeAll(async () => {
     await connection.client.create(cluster.namespace, {
       apiVersion: LEASE_API_VERSION,
       kind: LEASE_KIND,
-      metadata: { name: 'packaged', namespace: cluster.namespace },
+      metadata: { name: packaged, namespace: cluster.namespace, labels: cluster.labels },
       spec: { holderIdentity: 'installer', leaseDurationSeconds: 3600, renewTime: formatMicroTime(Date.now()) },
     });
   } finally {
@@ -102,18 +104,18 @@ describe('the npm package', () => {
   });
 
   it('installed globally, leasectl list reads the cluster', async () => {
-    const result = await installed('leasectl', ['list', '-n', cluster.namespace, '-o', 'name']);
+    const result = await installed('leasectl', ['list', '-n', cluster.namespace, '-l', cluster.selector, '-o', 'name']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toBe('lease.coordination.k8s.io/packaged\n');
-    const table = await installed('leasectl', ['list', '-n', cluster.namespace]);
-    expect(table.stdout).toMatch(/^NAME\s+HOLDER\s+AGE\npackaged\s+installer\s+\d+s\n$/);
+    expect(result.stdout).toBe(`lease.coordination.k8s.io/${packaged}\n`);
+    const table = await installed('leasectl', ['list', '-n', cluster.namespace, '-l', cluster.selector]);
+    expect(table.stdout).toMatch(new RegExp(`^NAME\\s+HOLDER\\s+AGE\\n${packaged}\\s+installer\\s+\\d+s\\n$`));
   });
 
   it('installs kubectl-lease and kubectl_complete-lease next to leasectl', async () => {
     const help = await installed('kubectl-lease', ['list', '--help']);
     expect(help.stdout).toMatch(/^Usage: kubectl lease list/);
-    const completion = await installed('kubectl_complete-lease', ['inspect', '-n', cluster.namespace, 'pack']);
-    expect(completion.stdout).toBe('packaged\theld by installer\n:4\n');
+    const completion = await installed('kubectl_complete-lease', ['inspect', '-n', cluster.namespace, packaged.slice(0, -2)]);
+    expect(completion.stdout).toBe(`${packaged}\theld by installer\n:4\n`);
   });
 
   it('ships completion scripts identical to what the installed leasectl prints', async () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/kube/connect.js';
 import { formatMicroTime } from '../../src/lease/time.js';
 import { LEASE_API_VERSION, LEASE_KIND } from '../../src/lease/types.js';
-import { hasKubectl, KUBECTL_MISSING, LEASECTL_BIN, setupCluster, type TestCluster } from './harness.js';
+import { hasKubectl, KUBECTL_MISSING, LEASECTL_BIN, setupCluster, uniqueName, type TestCluster } from './harness.js';
 
 const pathWithPlugin = `${dirname(LEASECTL_BIN)}${delimiter}${process.env.PATH ?? ''}`;
 
@@ -28,16 +28,20 @@ const kubectl = (args: string[]) => cluster.kubectl(args, { env: { PATH: pathWit
 /** The AGE column may tick over between two runs. */
 const withoutAge = (table: string) => table.replace(/\b\d+[smhd]$/gm, '<age>');
 
+/** The leases this file lists, named apart from any other file's in a shared namespace. */
+const prefix = uniqueName('plugin');
+const [pluginA, pluginB] = [`${prefix}-a`, `${prefix}-b`];
+
 beforeAll(async () => {
   cluster = await setupCluster();
   ns = cluster.namespace;
   const connection = await connect({ kubeconfig: cluster.kubeconfig }, {});
   try {
-    for (const name of ['plugin-a', 'plugin-b']) {
+    for (const name of [pluginA, pluginB]) {
       await connection.client.create(ns, {
         apiVersion: LEASE_API_VERSION,
         kind: LEASE_KIND,
-        metadata: { name, namespace: ns },
+        metadata: { name, namespace: ns, labels: cluster.labels },
         spec: { holderIdentity: `${name}-holder`, leaseDurationSeconds: 3600, renewTime: formatMicroTime(Date.now()) },
       });
     }
@@ -57,7 +61,8 @@ describe.skipIf(!hasKubectl)(`kubectl lease (${hasKubectl ? 'kubectl found' : KU
   });
 
   it('kubectl lease list prints exactly what leasectl list prints, with the same exit code', async () => {
-    for (const args of [['list', '-n', ns], ['list', '-n', ns, '-o', 'name'], ['inspect', '-n', ns, 'plugin-a', '-o', 'json'], ['list', '-n', ns, 'missing']]) {
+    const selected = ['-l', cluster.selector];
+    for (const args of [['list', '-n', ns, ...selected], ['list', '-n', ns, ...selected, '-o', 'name'], ['inspect', '-n', ns, pluginA, '-o', 'json'], ['list', '-n', ns, 'missing']]) {
       const theirs = await kubectl(['lease', ...args]);
       const ours = await cluster.leasectl(args);
       expect({ code: theirs.code, stdout: withoutAge(theirs.stdout), stderr: theirs.stderr }, args.join(' ')).toEqual({
@@ -66,7 +71,7 @@ describe.skipIf(!hasKubectl)(`kubectl lease (${hasKubectl ? 'kubectl found' : KU
         stderr: ours.stderr,
       });
     }
-    expect((await kubectl(['lease', 'list', '-n', ns, '-o', 'name'])).stdout).toBe('lease.coordination.k8s.io/plugin-a\nlease.coordination.k8s.io/plugin-b\n');
+    expect((await kubectl(['lease', 'list', '-n', ns, ...selected, '-o', 'name'])).stdout).toBe(`lease.coordination.k8s.io/${pluginA}\nlease.coordination.k8s.io/${pluginB}\n`);
   });
 
   it('help names the command as it was called, in usage and in the examples', async () => {
@@ -91,10 +96,10 @@ describe.skipIf(!hasKubectl)(`kubectl lease (${hasKubectl ? 'kubectl found' : KU
   });
 
   it.skipIf(!pluginCompletion)(`kubectl completes lease names through kubectl_complete-lease${pluginCompletion ? '' : ' (needs kubectl 1.26+)'}`, async () => {
-    const result = await kubectl(['__complete', 'lease', 'inspect', '-n', ns, 'plugin-']);
+    const result = await kubectl(['__complete', 'lease', 'inspect', '-n', ns, `${prefix}-`]);
     expect(result.stdout.split('\n').filter((line) => !line.startsWith('[Debug]') && !line.startsWith('Completion ended'))).toEqual([
-      'plugin-a\theld by plugin-a-holder',
-      'plugin-b\theld by plugin-b-holder',
+      `${pluginA}\theld by ${pluginA}-holder`,
+      `${pluginB}\theld by ${pluginB}-holder`,
       ':4',
       '',
     ]);
