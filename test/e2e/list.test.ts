@@ -149,12 +149,25 @@ describe('list flags', () => {
   });
 
   it.skipIf(!hasKubectl)('-o wide adds renewal, duration, expiry, transitions and tenure columns', async () => {
-    const result = await cluster.leasectl(['list', '-n', ns, '-o', 'wide', '--sort-by', '.metadata.name']);
-    const [header, alpha, bravo, charlie] = result.stdout.trimEnd().split('\n');
-    expect(header).toMatch(/^NAME\s+HOLDER\s+AGE\s+RENEWED\s+DURATION\s+EXPIRES\s+TRANSITIONS\s+ACQUIRED$/);
-    expect(alpha).toMatch(/^alpha\s+node-a_\S+\s+\d+s\s+\d+s\s+15s\s+in \d+s\s+2\s+\d+s$/);
-    expect(bravo).toMatch(/^bravo\s+\d+s\s+\d+s\s+15s\s+released\s+2\s+\d+s$/);
-    expect(charlie).toMatch(/^charlie\s+node-c_\S+\s+\d+s\s+2m\d*s?\s+15s\s+expired 1\d\ds ago\s+2\s+2m\d*s?$/);
+    // Leases of its own, made just now and live for an hour: the file's fixtures expire while a loaded machine
+    // runs the tests before this one.
+    const wide = uniqueName('wide');
+    const live = leaseManifest(`${wide}-a`, 'node-a_4f3c1c3e-6a49-4b0e-9a3b-0c1f6b5d8e21', 1000, { wide });
+    await cluster.createLeases(ns, [
+      { ...live, spec: { ...live.spec, leaseDurationSeconds: 3600 } },
+      leaseManifest(`${wide}-b`, '', 60_000, { wide }),
+      leaseManifest(`${wide}-c`, 'node-c_5f3c1c3e-6a49-4b0e-9a3b-0c1f6b5d8e21', 120_000, { wide }),
+    ]);
+    try {
+      const result = await cluster.leasectl(['list', '-n', ns, '-l', `wide=${wide}`, '-o', 'wide', '--sort-by', '.metadata.name']);
+      const [header, held, released, expired] = result.stdout.trimEnd().split('\n');
+      expect(header).toMatch(/^NAME\s+HOLDER\s+AGE\s+RENEWED\s+DURATION\s+EXPIRES\s+TRANSITIONS\s+ACQUIRED$/);
+      expect(held).toMatch(new RegExp(`^${wide}-a\\s+node-a_\\S+\\s+\\d+s\\s+\\d+s\\s+1h\\s+in 5\\dm\\s+2\\s+\\d+s$`));
+      expect(released).toMatch(new RegExp(`^${wide}-b\\s+\\d+s\\s+\\d+s\\s+15s\\s+released\\s+2\\s+\\d+s$`));
+      expect(expired).toMatch(new RegExp(`^${wide}-c\\s+node-c_\\S+\\s+\\d+s\\s+2m\\d*s?\\s+15s\\s+expired 1\\d\\ds ago\\s+2\\s+2m\\d*s?$`));
+    } finally {
+      await cluster.kubectl(['delete', 'lease', '-n', ns, '-l', `wide=${wide}`]);
+    }
   });
 
   it.skipIf(!hasKubectl)('--sort-by orders by any field, e.g. the last renewal', async () => {
