@@ -27,7 +27,7 @@ describe('TYPE/NAME', () => {
     }
   });
 
-  it('lease/.., lease/. and lease/ are refused in kubectl\'s words before any request, exit 2', async () => {
+  it("lease/.., lease/. and lease/ are refused in kubectl's words before any request, exit 2", async () => {
     for (const [argument, message] of [
       ['lease/..', `invalid resource name "..": [may not be '..']`],
       ['leases/.', `invalid resource name ".": [may not be '.']`],
