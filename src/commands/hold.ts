@@ -9,7 +9,7 @@ import type { ElectionConfig } from '../lease/election.js';
 import { defaultHolderIdentity } from '../lease/holder.js';
 import { CLOCK_SKEW_ALLOWANCE_MS } from '../lease/expiry.js';
 import { formatDuration } from '../lease/time.js';
-import { examplesHelp, exitCodesHelp, leaseNameProblem, timerDurationArgument } from './options.js';
+import { examplesHelp, exitCodesHelp, parseLeaseName, timerDurationArgument } from './options.js';
 
 interface HoldFlags {
   identity?: string;
@@ -174,10 +174,10 @@ export function holdCommand(ctx: CommandContext): Command {
 }
 
 /** A bad NAME is refused before anything is sent, as leasectl's own error (125). */
-function holdLeaseNameArgument(name: string): string {
-  const invalid = leaseNameProblem(name);
-  if (invalid) throw new ExitError(HoldExitCode.failed, invalid);
-  return name;
+function holdLeaseNameArgument(argument: string): string {
+  const parsed = parseLeaseName(argument);
+  if (parsed.problem !== undefined) throw new ExitError(HoldExitCode.failed, parsed.problem);
+  return parsed.name;
 }
 
 /** The root program's argv as given (commander keeps it on the command that parsed it). */

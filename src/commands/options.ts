@@ -37,21 +37,26 @@ export function positiveIntegerArgument(text: string): number {
   return Number(text);
 }
 
+/** What kubectl accepts before the `/` of TYPE/NAME for a Lease (`lease/foo`, `leases.coordination.k8s.io/foo`). */
+const LEASE_TYPES = new Set(['lease', 'leases', 'lease.coordination.k8s.io', 'leases.coordination.k8s.io', 'lease.v1.coordination.k8s.io', 'leases.v1.coordination.k8s.io']);
+
 /**
- * What is wrong with a lease name given as an argument, in kubectl's words and with the fix: a name that would not
- * stay in its path segment (`inspect ..` would otherwise read the namespace's collection) is refused before
- * anything is sent.
+ * The lease name in an argument, NAME or kubectl's TYPE/NAME (what `-o name` prints), or what is wrong with it, in
+ * kubectl's words and with the fix: a name that would not stay in its path segment (`inspect ..`, `lease/..` would
+ * otherwise read the namespace's collection) is refused before anything is sent.
  */
-export function leaseNameProblem(name: string): string | undefined {
+export function parseLeaseName(argument: string): { name: string; problem?: undefined } | { problem: string } {
+  const slash = argument.indexOf('/');
+  const name = slash >= 0 && LEASE_TYPES.has(argument.slice(0, slash).toLowerCase()) ? argument.slice(slash + 1) : argument;
   const invalid = nameSegmentProblem(name);
-  return invalid && `${invalid}; give the name of a lease, such as example-foo`;
+  return invalid ? { problem: `${invalid}; give the name of a lease, such as example-foo` } : { name };
 }
 
-/** Parser for a lease-name argument (see leaseNameProblem). */
-export function leaseNameArgument(name: string): string {
-  const invalid = leaseNameProblem(name);
-  if (invalid) throw new UsageError(invalid);
-  return name;
+/** Parser for a lease-name argument (see parseLeaseName). */
+export function leaseNameArgument(argument: string): string {
+  const parsed = parseLeaseName(argument);
+  if (parsed.problem !== undefined) throw new UsageError(parsed.problem);
+  return parsed.name;
 }
 
 /** leaseNameArgument for NAME... (commander folds each value into the previous ones). */

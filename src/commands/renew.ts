@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
 import { ExitCode, ExitError, UsageError } from '../errors.js';
+import { transitionsExhaustedMessage } from '../hold/acquire.js';
 import { KubeApiError } from '../kube/errors.js';
 import type { LeaseClient } from '../kube/lease-client.js';
 import { createdLease, decideRenewOnce, describeHolding, validateLeaseDurationSeconds, type LeaseName } from '../lease/election.js';
@@ -93,6 +94,8 @@ async function renewOnce(client: LeaseClient, ref: LeaseName, identity: string, 
             ExitCode.error,
             `lease ${ref.namespace}/${ref.name} is managed by coordinated leader election (spec.strategy ${decision.strategy}): the apiserver picks its holder, so leasectl will not take it`,
           );
+        case 'transitions-exhausted':
+          throw new ExitError(ExitCode.error, transitionsExhaustedMessage(ref, decision.transitions, 'renew --acquire'));
         case 'held':
           throw new ExitError(ExitCode.error, notOursMessage(current, ref, identity, now(), flags.acquire ? '' : '; --acquire takes it when it is free or expired'));
       }

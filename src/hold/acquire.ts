@@ -171,9 +171,7 @@ export async function acquire(options: AcquireOptions): Promise<AcquireOutcome> 
           );
         case 'transitions-exhausted':
           events.emit('acquire_failed', { reason: 'transitions-exhausted', transitions: decision.transitions }, `not acquired: lease ${leaseName} has run out of transitions`);
-          throw new AcquireError(
-            `lease ${leaseName} has counted ${decision.transitions} changes of holder, the most spec.leaseTransitions (an int32) can hold, so no new holder can be recorded: once its holder is gone, delete it (kubectl delete lease -n ${ref.namespace} ${ref.name}) and hold creates it afresh`,
-          );
+          throw new AcquireError(transitionsExhaustedMessage(ref, decision.transitions, 'hold'));
         case 'wait':
         case 'conflict-self': {
           const nowMono = clock.monotonic();
@@ -235,6 +233,11 @@ export async function acquire(options: AcquireOptions): Promise<AcquireOutcome> 
   } finally {
     watcher.close();
   }
+}
+
+/** Why a lease whose leaseTransitions reached the int32 maximum cannot be taken, and the way out: `recreatedBy` makes it anew. */
+export function transitionsExhaustedMessage(ref: { namespace: string; name: string }, transitions: number, recreatedBy: string): string {
+  return `lease ${ref.namespace}/${ref.name} has counted ${transitions} changes of holder, the most spec.leaseTransitions (an int32) can hold, so no new holder can be recorded: once its holder is gone, delete it (kubectl delete lease -n ${ref.namespace} ${ref.name}) and ${recreatedBy} creates it afresh`;
 }
 
 /** `lease default/foo is held by host_uuid (renewed 3s ago, expires in 12s by this machine's clock)` */

@@ -124,9 +124,15 @@ export function decideAcquire(
 
 /** A change of holder to us, unless leaseTransitions has no room left to count it. */
 function takeOver(lease: Lease, config: ElectionConfig, nowMs: number): AcquireDecision {
-  const transitions = spec(lease).leaseTransitions ?? 0;
-  if (transitions >= INT32_MAX) return { kind: 'transitions-exhausted', transitions };
+  const exhausted = exhaustedTransitions(lease);
+  if (exhausted !== undefined) return { kind: 'transitions-exhausted', transitions: exhausted };
   return { kind: 'take', lease: acquiredLease(lease, config, nowMs), reentered: false };
+}
+
+/** leaseTransitions, when it has no room left (an int32) to count one more change of holder. */
+function exhaustedTransitions(lease: Lease): number | undefined {
+  const transitions = spec(lease).leaseTransitions ?? 0;
+  return transitions >= INT32_MAX ? transitions : undefined;
 }
 
 function holderInfo(holder: string, spec: LeaseSpec, leaseDurationMs: number): HolderInfo {
@@ -225,7 +231,9 @@ export type OneShotDecision =
   | { kind: 'renew'; lease: Lease }
   | { kind: 'take'; lease: Lease; previousHolder: string | undefined }
   | { kind: 'held'; holder: string }
-  | { kind: 'coordinated'; strategy: string; holder: string | undefined };
+  | { kind: 'coordinated'; strategy: string; holder: string | undefined }
+  /** Taking it would count one more transition than leaseTransitions (an int32) can hold. */
+  | { kind: 'transitions-exhausted'; transitions: number };
 
 /**
  * `leasectl renew`: renew if we hold it; with `acquire`, also take it when it is free or expired by its renewTime
@@ -248,6 +256,8 @@ export function decideRenewOnce(
   const strategy = nonEmpty(s.strategy);
   if (options.acquire && strategy !== undefined) return { kind: 'coordinated', strategy, holder };
   if (options.acquire && leaseState(lease, nowMs).status !== 'held') {
+    const exhausted = exhaustedTransitions(lease);
+    if (exhausted !== undefined) return { kind: 'transitions-exhausted', transitions: exhausted };
     return { kind: 'take', lease: acquiredLease(lease, options, nowMs), previousHolder: holder };
   }
   return { kind: 'held', holder: holder ?? '' };

@@ -194,9 +194,9 @@ describe('bash', () => {
     const started = Date.now();
     const result = await bashComplete('leasectl inspect ', shellEnv(blackHoleKubeconfig));
     expect(result).toEqual({ reply: [], compopt: [] });
-    // The 2 s deadline, plus starting node and bash.
+    // Its own 2 s deadline ended it, not the transport's 10 s TLS-handshake timeout that would end it otherwise.
     expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
-    expect(Date.now() - started).toBeLessThan(4500);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
 

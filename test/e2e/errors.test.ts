@@ -102,9 +102,8 @@ describe('errors on the way to the server', () => {
   it.skipIf(againstRealCluster)(`a server that stops answering times out after --request-timeout, exit 1 (${SANDBOX_ONLY})`, async () => {
     cluster.sandbox!.faults.pause();
     try {
-      const started = Date.now();
+      // Without the timeout it would hang until the harness kills it (code null), never exit 1 with this message.
       const result = await cluster.leasectl(['list', '-n', cluster.namespace, '--request-timeout', '1s']);
-      expect(Date.now() - started).toBeLessThan(10_000);
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/^Unable to connect to the server: net\/http: request canceled \(Client\.Timeout exceeded while awaiting headers\); raise --request-timeout/);
       expectOneLine(result.stderr);

@@ -119,17 +119,30 @@ describe('release', () => {
     await leasectl(['renew', name, '--identity', 'owner_1', '--acquire']);
     const connection = await connect({ kubeconfig: cluster.kubeconfig }, {});
     const seen = await connection.client.get({ namespace: cluster.namespace, name });
-    // Every answer is delayed, so our takeover lands between release's read and its write.
-    cluster.sandbox!.faults.latencyMs = 700;
+    // The takeover must land between release's read and its write. A fixed delay raced leasectl's start-up on a
+    // loaded machine; instead the sandbox holds requests back and the test lets them through one step at a time.
+    const faults = cluster.sandbox!.faults;
+    const held = async (count: number) => {
+      while (faults.heldRequests < count) await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+    faults.pause();
     try {
       const release = leasectl(['release', name, '--force']);
-      await new Promise((resolve) => setTimeout(resolve, 400));
-      await connection.client.update({ ...seen, spec: { ...seen.spec, holderIdentity: 'newcomer_2' } });
+      await held(1); // release's read
+      const takeover = connection.client.update({ ...seen, spec: { ...seen.spec, holderIdentity: 'newcomer_2' } });
+      await held(2);
+      // Both go through, the read first (it has no body to wait for); release's write, sent after its read is
+      // answered, is held until the takeover has landed.
+      faults.resume();
+      faults.pause();
+      await takeover;
+      await held(1);
+      faults.resume();
       const result = await release;
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/^error: lease \S+ changed hands while releasing it: it is now held by newcomer_2 .*not by owner_1; not released/);
     } finally {
-      cluster.sandbox!.faults.latencyMs = 0;
+      faults.resume();
       connection.close();
     }
     expect((await spec(name)).holderIdentity).toBe('newcomer_2');

@@ -191,7 +191,7 @@ describe.skipIf(againstRealCluster)(`hold waiting through a broken watch (${SAND
       const released = await holderEvents.next('released');
       const acquired = await waiterEvents.next('acquired');
       const handoffSeconds = (Date.parse(acquired.time) - Date.parse(released.time)) / 1000;
-      expect(handoffSeconds).toBeLessThan(3); // its next poll was about 6 s away
+      expect(handoffSeconds).toBeLessThan(6); // its next poll was about 6 s away: only the resumed watch is sooner
       expect(await waiterEvents.exit).toBe(0);
       expect(await holderEvents.exit).toBe(0);
     } finally {

@@ -94,6 +94,20 @@ describe('in-process fault control', () => {
     watch.destroy();
   });
 
+  it('counts the requests a pause holds back, so that a test knows they have arrived, and lets them all through on resume', async () => {
+    const faults = harness.sandbox.faults;
+    faults.pause();
+    const read = harness.api.call('GET', leasesPath('default', 'held-back'));
+    await waitFor(() => faults.heldRequests === 1, 5000);
+    const write = harness.api.call('POST', leasesPath('default'), { body: leaseBody('held-back') });
+    await waitFor(() => faults.heldRequests === 2, 5000);
+    faults.resume();
+    expect(faults.heldRequests).toBe(0);
+    // A read has no body to wait for: held behind nothing, it is answered before the write lands.
+    expect((await read).status).toBe(404);
+    expect((await write).status).toBe(201);
+  });
+
   it('refuses connections and listens again on the same port', async () => {
     const port = new URL(harness.sandbox.url).port;
     await harness.sandbox.faults.refuseConnections(true);

@@ -1,5 +1,5 @@
 // Lists: selectors over HTTP, pagination with consistent snapshots, continue-token errors, reads at a
-// resourceVersion, and speed.
+// resourceVersion, and scale (speed is measured by npm run bench, not asserted here).
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { leaseBody, leasesPath, useSandbox } from './client.js';
@@ -205,29 +205,30 @@ describe('resourceVersion and resourceVersionMatch', () => {
   });
 });
 
-describe('speed', () => {
-  it('lists 10,000 leases in well under a second and deletes 2,000 quickly', async () => {
+describe('scale', () => {
+  const names = (res: { json: Page }) => res.json.items.map((item) => item.metadata.name);
+
+  // How fast is npm run bench's business: this pins only that every lease is listed once and every delete lands.
+  it('lists 10,000 leases, each once, and deletes 2,000 of them one by one and eight at a time', async () => {
     const created: Promise<unknown>[] = [];
     for (let i = 0; i < 10_000; i++) {
       created.push(harness.api.call('POST', leasesPath('big'), { body: leaseBody(`big-${i}`, { holderIdentity: 'h', leaseDurationSeconds: 15, renewTime: '2026-01-01T00:00:00.000000Z' }) }));
       if (created.length === 8) await Promise.all(created.splice(0));
     }
     await Promise.all(created);
-    const started = performance.now();
-    const res = await harness.api.call('GET', leasesPath('big'));
-    const listMs = performance.now() - started;
-    expect(res.json.items.length).toBe(10_000);
-    expect(listMs).toBeLessThan(500);
+    const all = names(await harness.api.call('GET', leasesPath('big')));
+    expect(all).toHaveLength(10_000);
+    expect(new Set(all).size).toBe(10_000);
 
-    const deleteStarted = performance.now();
-    for (let i = 0; i < 1000; i++) await harness.api.call('DELETE', leasesPath('big', `big-${i}`));
-    const concurrent: Promise<unknown>[] = [];
+    for (let i = 0; i < 1000; i++) expect((await harness.api.call('DELETE', leasesPath('big', `big-${i}`))).status).toBe(200);
+    const concurrent: Promise<{ status: number }>[] = [];
     for (let i = 1000; i < 2000; i++) {
       concurrent.push(harness.api.call('DELETE', leasesPath('big', `big-${i}`)));
-      if (concurrent.length === 8) await Promise.all(concurrent.splice(0));
+      if (concurrent.length === 8) for (const res of await Promise.all(concurrent.splice(0))) expect(res.status).toBe(200);
     }
-    await Promise.all(concurrent);
-    expect(performance.now() - deleteStarted).toBeLessThan(5000);
-    expect((await harness.api.call('GET', leasesPath('big'))).json.items.length).toBe(8000);
+    for (const res of await Promise.all(concurrent)) expect(res.status).toBe(200);
+    const left = names(await harness.api.call('GET', leasesPath('big')));
+    expect(left).toHaveLength(8000);
+    expect(left.filter((name) => Number(name.slice('big-'.length)) < 2000)).toEqual([]);
   }, 60_000);
 });

@@ -69,7 +69,7 @@ describe('lifecycle', () => {
     expect(config.clusters[0].cluster.server).toBe(harness.sandbox.url);
   });
 
-  it('stop() closes open watches promptly', async () => {
+  it('stop() closes open watches instead of waiting for them to end', async () => {
     const other = await startSandbox();
     const url = new URL(other.url);
     const ended = new Promise<void>((resolve) => {
@@ -81,10 +81,9 @@ describe('lifecycle', () => {
       req.end();
     });
     await new Promise((r) => setTimeout(r, 100));
-    const started = performance.now();
+    // A watch without timeoutSeconds runs for many minutes: a stop() that waited for it would time the test out.
     await other.stop();
     await ended;
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 });
 

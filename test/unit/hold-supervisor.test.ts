@@ -172,7 +172,6 @@ describe('supervise', () => {
     const result = await running.done;
     expect(result.exit.signal).toBe('SIGKILL');
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('a second shutdown signal kills at once', async () => {

@@ -23,6 +23,8 @@ export interface FaultControl {
   errorCode: 500 | 429;
   clockOffsetMs: number;
   readonly paused: boolean;
+  /** How many API requests a pause is holding back now, so that a test can tell that a request has arrived. */
+  readonly heldRequests: number;
   pause(): void;
   resume(): void;
   readonly refusingConnections: boolean;
@@ -55,6 +57,7 @@ export class Faults implements FaultControl {
   private code: 500 | 429 = 500;
   private offset = 0;
   private isPaused = false;
+  private held = 0;
   private refusing = false;
   private readonly resumeListeners = new Set<() => void>();
   private listener: ListenerControl | undefined;
@@ -97,6 +100,10 @@ export class Faults implements FaultControl {
     return this.isPaused;
   }
 
+  get heldRequests(): number {
+    return this.held;
+  }
+
   pause(): void {
     this.isPaused = true;
   }
@@ -116,9 +123,11 @@ export class Faults implements FaultControl {
   /** Resolves once the sandbox is not paused (at once when it is not). */
   untilResumed(): Promise<void> {
     if (!this.isPaused) return Promise.resolve();
+    this.held += 1;
     return new Promise((resolve) => {
       const stop = this.onResume(() => {
         stop();
+        this.held -= 1;
         resolve();
       });
     });
