@@ -43,14 +43,40 @@ function nameAndHolder(table: string): string[] {
   return rows.map((row) => starts.map((start, index) => row.slice(start, starts[index + 1] ?? ageStart).trim()).join('|'));
 }
 
+/** The AGE cells, from the header's AGE column to the end of each row. */
+function ageCells(table: string): string[] {
+  const [header = '', ...rows] = table.trimEnd().split('\n');
+  return rows.map((row) => row.slice(header.indexOf('AGE')).trim());
+}
+
+const holders: Record<string, string> = {
+  alpha: 'node-a_4f3c1c3e-6a49-4b0e-9a3b-0c1f6b5d8e21',
+  bravo: '',
+  charlie: 'node-c_5f3c1c3e-6a49-4b0e-9a3b-0c1f6b5d8e21',
+};
+/** NAME|HOLDER as this file wrote them: kubectl's table is the server's, so it is no reference on its own. */
+const writtenRows = Object.entries(holders).map(([name, holder]) => `${name}|${holder}`);
+/** When the create was sent: no lease can be older. */
+let createdFrom: number;
+
+/**
+ * Whether every AGE cell is an age these leases can have: whole seconds (HumanDuration under two minutes), no more
+ * than the time since the create was sent, and one more for creationTimestamp's truncation to the second.
+ */
+function agesSinceCreate(cells: string[]): boolean {
+  const oldest = Math.ceil((Date.now() - createdFrom) / 1000) + 1;
+  return cells.length > 0 && cells.every((cell) => /^\d+s$/.test(cell) && parseInt(cell, 10) <= oldest);
+}
+
 beforeAll(async () => {
   cluster = await setupCluster();
   ns = cluster.namespace;
   if (!hasKubectl) return;
+  createdFrom = Date.now();
   await createLeases(ns, [
-    leaseManifest('alpha', 'node-a_4f3c1c3e-6a49-4b0e-9a3b-0c1f6b5d8e21', 1000, { app: 'web', tier: 'front' }),
-    leaseManifest('bravo', '', 60_000, { app: 'web', tier: 'back' }),
-    leaseManifest('charlie', 'node-c_5f3c1c3e-6a49-4b0e-9a3b-0c1f6b5d8e21', 120_000, { app: 'db' }),
+    leaseManifest('alpha', holders.alpha, 1000, { app: 'web', tier: 'front' }),
+    leaseManifest('bravo', holders.bravo, 60_000, { app: 'web', tier: 'back' }),
+    leaseManifest('charlie', holders.charlie, 120_000, { app: 'db' }),
   ]);
 });
 
@@ -64,7 +90,10 @@ describe.skipIf(!hasKubectl)(`list matches kubectl get lease (${hasKubectl ? 'ku
     const theirs = await cluster.kubectl(['get', 'lease', '-n', ns]);
     expect(ours.code, ours.stderr).toBe(0);
     expect(ours.stdout.split('\n')[0]).toMatch(/^NAME {6}HOLDER {40}AGE$/);
-    expect(nameAndHolder(ours.stdout)).toEqual(nameAndHolder(theirs.stdout));
+    expect(nameAndHolder(ours.stdout)).toEqual(writtenRows);
+    expect(nameAndHolder(theirs.stdout)).toEqual(writtenRows);
+    expect(agesSinceCreate(ageCells(ours.stdout)), ours.stdout).toBe(true);
+    expect(agesSinceCreate(ageCells(theirs.stdout)), theirs.stdout).toBe(true);
     // A blank holder is a blank cell, not <none>.
     expect(ours.stdout).toMatch(/\nbravo {3,}\d+s\n/);
   });
@@ -81,8 +110,8 @@ describe.skipIf(!hasKubectl)(`list matches kubectl get lease (${hasKubectl ? 'ku
     const theirs = await cluster.kubectl(['get', 'lease', '-A']);
     expect(ours.stdout.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+HOLDER\s+AGE$/);
     const mine = (table: string) => nameAndHolder(table).filter((row) => row.startsWith(`${ns}|`));
-    expect(mine(ours.stdout)).toEqual(mine(theirs.stdout));
-    expect(mine(ours.stdout)).toHaveLength(3);
+    expect(mine(ours.stdout)).toEqual(writtenRows.map((row) => `${ns}|${row}`));
+    expect(mine(theirs.stdout)).toEqual(writtenRows.map((row) => `${ns}|${row}`));
   });
 
   it('prints one named lease in yaml exactly as kubectl get -o yaml does', async () => {
