@@ -55,7 +55,6 @@ const knownDifferences: Record<number, string> = {
   126: 'no etcd compaction on demand: the continue token stays valid',
   127: 'no etcd compaction on demand: the continue token stays valid',
   128: 'no etcd compaction on demand: the old resourceVersion stays readable',
-  131: 'the watch history reaches back to the sandbox\'s start, so resourceVersion 1 is replayed instead of a 410',
   133: 'managedFields of the server-side apply (048-052) the sandbox did not do',
   135: 'the sandbox has a namespace controller, the rig had none: a deleted namespace is gone at once (404), not Terminating (403)',
 };

@@ -3,7 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { request as httpsRequest } from 'node:https';
 import { describe, expect, it } from 'vitest';
-import { leaseBody, leasesPath, useSandbox, waitFor } from './client.js';
+import { startSandbox } from '@leasectl/sandbox';
+import { apiClient, leaseBody, leasesPath, sandboxAccess, useSandbox, waitFor } from './client.js';
 
 const harness = useSandbox({ namespaces: ['watched', 'quiet'], bookmarkIntervalMs: 200, orRealCluster: true });
 const watched = () => harness.namespace('watched');
@@ -16,9 +17,8 @@ interface WatchEvent {
 }
 
 /** Opens a watch and collects its events until closed. */
-function openWatch(path: string, headers: Record<string, string> = {}) {
+function openWatch(path: string, headers: Record<string, string> = {}, connection = harness.api.connection) {
   const events: WatchEvent[] = [];
-  const { connection } = harness.api;
   let statusCode = 0;
   let contentType = '';
   let ended = false;
@@ -104,6 +104,31 @@ describe('watch', () => {
     expect(watch.events).toHaveLength(1);
     expect(watch.events[0]!.type).toBe('ERROR');
     expect(watch.events[0]!.object).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: expect.stringMatching(/^too old resource version: 1 \(\d+\)$/), reason: 'Expired', code: 410 });
+  });
+
+  it.skipIf(harness.againstRealCluster)('answers a watch from resourceVersion 1 with 410 even while the history is short: it starts with the server', async () => {
+    const fresh = await startSandbox();
+    const client = apiClient(sandboxAccess(fresh));
+    try {
+      await client.call('POST', leasesPath('default'), { body: leaseBody('early') });
+      const watch = openWatch(`${leasesPath('default')}?watch=1&resourceVersion=1`, {}, client.connection);
+      await waitFor(() => watch.ended);
+      expect(watch.events.map((event) => [event.type, event.object.code])).toEqual([['ERROR', 410]]);
+    } finally {
+      client.close();
+      await fresh.stop();
+    }
+  });
+
+  it.skipIf(harness.againstRealCluster)('a write that is not a lease (a namespace) after a compaction leaves a watch from the current version valid', async () => {
+    harness.sandbox.compact();
+    const current = (await harness.api.call('GET', leasesPath(watched()))).json.metadata.resourceVersion;
+    harness.sandbox.createNamespace(`after-compaction-${randomBytes(4).toString('hex')}`);
+    const watch = openWatch(`${leasesPath(watched())}?watch=1&resourceVersion=${current}`);
+    await harness.api.call('POST', leasesPath(watched()), { body: leaseBody('after-compaction') });
+    await waitFor(() => watch.events.length > 0 || watch.ended);
+    watch.close();
+    expect(summary(watch.events)).toEqual(['ADDED after-compaction']);
   });
 
   it('sends DELETED when a change takes a lease out of the selector, ADDED when one comes in', async () => {

@@ -67,6 +67,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const leaseRegistry = new LeaseRegistry(store, (namespace) => namespaces.has(namespace), serverNow, options.featureGates);
   const namespaces = new NamespaceRegistry(store, serverNow, (namespace) => leaseRegistry.removeNamespace(namespace));
   for (const name of [...builtInNamespaces, ...(options.namespaces ?? [])]) namespaces.ensure(name);
+  // The watch cache begins with the server and etcd's early revisions are long compacted: a watch from before now,
+  // resourceVersion 1 say, gets 410 Expired, as from kube-apiserver, rather than a replay of the sandbox's life.
+  store.compact();
 
   const watches = new WatchHub(store, faults, options.bookmarkIntervalMs ?? 5000);
   const server = new ApiServer({

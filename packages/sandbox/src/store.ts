@@ -62,9 +62,15 @@ export class LeaseStore {
   private readonly listeners = new Set<(event: StoredEvent) => void>();
   private readonly limits: StoreLimits;
   private revision: number;
+  /**
+   * The resourceVersion before which history is gone (trimmed or compacted): a watch or read from an older one is
+   * too old. Not the oldest event's: writes that are not leases (namespaces) move the revision without an event.
+   */
+  private horizon: number;
 
   constructor(initialRevision: number, limits: Partial<StoreLimits> = {}) {
     this.revision = initialRevision;
+    this.horizon = initialRevision;
     this.limits = { ...defaultLimits, ...limits };
   }
 
@@ -127,7 +133,7 @@ export class LeaseStore {
   }
 
   private rewoundTo(resourceVersion: number): LeaseRecord[] | undefined {
-    if (resourceVersion > this.revision || (this.historyTrimmed && resourceVersion < this.oldestAvailable)) return undefined;
+    if (resourceVersion > this.revision || resourceVersion < this.horizon) return undefined;
     const state = new Map(this.leases);
     for (let i = this.history.length - 1; i >= 0 && this.history[i]!.resourceVersion > resourceVersion; i--) {
       const event = this.history[i]!;
@@ -155,16 +161,14 @@ export class LeaseStore {
    * "too old resource version" case, which quotes `oldestAvailable`).
    */
   eventsSince(resourceVersion: number): StoredEvent[] | undefined {
-    if (this.historyTrimmed && resourceVersion < this.oldestAvailable) return undefined;
+    if (resourceVersion < this.horizon) return undefined;
     return this.history.filter((event) => event.resourceVersion > resourceVersion);
   }
 
-  /** The resourceVersion just before the oldest event still in the history. */
+  /** The oldest resourceVersion a watch may still resume from. */
   get oldestAvailable(): number {
-    return this.history[0] ? this.history[0].resourceVersion - 1 : this.revision;
+    return this.horizon;
   }
-
-  private historyTrimmed = false;
 
   /**
    * Forgets every event and list snapshot so far, as etcd's compaction does once the watch cache has moved on too.
@@ -173,7 +177,7 @@ export class LeaseStore {
   compact(): void {
     this.nextResourceVersion();
     this.history.length = 0;
-    this.historyTrimmed = true;
+    this.horizon = this.revision;
     this.snapshots.clear();
   }
 
@@ -186,7 +190,7 @@ export class LeaseStore {
     this.history.push(event);
     if (this.history.length > this.limits.historySize) {
       this.history.splice(0, this.history.length - this.limits.historySize);
-      this.historyTrimmed = true;
+      this.horizon = this.history[0]!.resourceVersion - 1;
     }
     for (const listener of this.listeners) listener(event);
   }
