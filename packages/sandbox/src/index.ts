@@ -44,9 +44,11 @@ export interface Sandbox {
   /**
    * What a client cut off for longer than etcd's compaction and the watch cache's window finds: everything before
    * now is gone, so a watch resuming from an older resourceVersion gets 410 Expired (an ERROR event in a 200 stream),
-   * and a continue token from before gets 410 with a fresh token in its Status.
+   * and a continue token from before gets 410 with a fresh token in its Status. `{ watchCache: false }` is etcd's
+   * compaction alone (`etcdctl compact`): continue tokens and Exact reads from before are Expired, but the watch
+   * cache still replays a watch from before, as kube-apiserver's does.
    */
-  compact(): void;
+  compact(options?: { watchCache?: boolean }): void;
   /** Closes the server and every open connection, watches included. */
   stop(): Promise<void>;
 }
@@ -102,7 +104,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     createNamespace: (name) => {
       namespaces.ensure(name);
     },
-    compact: () => store.compact(),
+    compact: (compaction) => store.compact(compaction),
     stop: async () => {
       faults.resume(); // lets paused requests finish instead of hanging on a closed server
       await server.close();

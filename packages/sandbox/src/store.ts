@@ -63,14 +63,18 @@ export class LeaseStore {
   private readonly limits: StoreLimits;
   private revision: number;
   /**
-   * The resourceVersion before which history is gone (trimmed or compacted): a watch or read from an older one is
-   * too old. Not the oldest event's: writes that are not leases (namespaces) move the revision without an event.
+   * The resourceVersions before which state is gone. Not the oldest event's: writes that are not leases
+   * (namespaces) move the revision without an event. etcd's compaction moves `storageHorizon`, and no read at an
+   * older version (a continue token's, an Exact list's) is served; the watch cache's window moves `watchHorizon`,
+   * and no watch resumes from an older one.
    */
-  private horizon: number;
+  private storageHorizon: number;
+  private watchHorizon: number;
 
   constructor(initialRevision: number, limits: Partial<StoreLimits> = {}) {
     this.revision = initialRevision;
-    this.horizon = initialRevision;
+    this.storageHorizon = initialRevision;
+    this.watchHorizon = initialRevision;
     this.limits = { ...defaultLimits, ...limits };
   }
 
@@ -133,7 +137,8 @@ export class LeaseStore {
   }
 
   private rewoundTo(resourceVersion: number): LeaseRecord[] | undefined {
-    if (resourceVersion > this.revision || resourceVersion < this.horizon) return undefined;
+    // Rewinding undoes events, so it needs the watch history as well as the version itself.
+    if (resourceVersion > this.revision || resourceVersion < Math.max(this.storageHorizon, this.watchHorizon)) return undefined;
     const state = new Map(this.leases);
     for (let i = this.history.length - 1; i >= 0 && this.history[i]!.resourceVersion > resourceVersion; i--) {
       const event = this.history[i]!;
@@ -161,24 +166,28 @@ export class LeaseStore {
    * "too old resource version" case, which quotes `oldestAvailable`).
    */
   eventsSince(resourceVersion: number): StoredEvent[] | undefined {
-    if (resourceVersion < this.horizon) return undefined;
+    if (resourceVersion < this.watchHorizon) return undefined;
     return this.history.filter((event) => event.resourceVersion > resourceVersion);
   }
 
   /** The oldest resourceVersion a watch may still resume from. */
   get oldestAvailable(): number {
-    return this.horizon;
+    return this.watchHorizon;
   }
 
   /**
-   * Forgets every event and list snapshot so far, as etcd's compaction does once the watch cache has moved on too.
-   * The apiserver's compactor records its progress with a write of its own, so the revision moves.
+   * etcd's compaction: every list snapshot and older state is forgotten, so continue tokens and Exact reads from
+   * before now are Expired. With `watchCache` (the default) the watch cache has moved on too and forgets its events;
+   * without, it keeps its window and still replays a watch from before, as kube-apiserver does. The compactor
+   * records its progress with a write of its own, so the revision moves.
    */
-  compact(): void {
+  compact({ watchCache = true }: { watchCache?: boolean } = {}): void {
     this.nextResourceVersion();
-    this.history.length = 0;
-    this.horizon = this.revision;
+    this.storageHorizon = this.revision;
     this.snapshots.clear();
+    if (!watchCache) return;
+    this.history.length = 0;
+    this.watchHorizon = this.revision;
   }
 
   subscribe(listener: (event: StoredEvent) => void): () => void {
@@ -190,7 +199,7 @@ export class LeaseStore {
     this.history.push(event);
     if (this.history.length > this.limits.historySize) {
       this.history.splice(0, this.history.length - this.limits.historySize);
-      this.horizon = this.history[0]!.resourceVersion - 1;
+      this.watchHorizon = this.history[0]!.resourceVersion - 1;
     }
     for (const listener of this.listeners) listener(event);
   }
