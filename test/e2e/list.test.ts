@@ -47,15 +47,41 @@ function nameAndHolder(table: string, nameColumn = 0): string[] {
   return rows.filter((cells) => fileLeases.includes(cells[nameColumn]!)).map((cells) => cells.join('|'));
 }
 
+/** The AGE cells (the last cell) of this file's rows. */
+function ageCells(table: string): string[] {
+  const rows = table.trimEnd().split('\n').slice(1).map((row) => row.split(/ {2,}/));
+  return rows.filter((cells) => cells.some((cell) => fileLeases.includes(cell))).map((cells) => cells.at(-1) ?? '');
+}
+
+const holders: Record<string, string> = {
+  [alpha]: 'node-a_4f3c1c3e-6a49-4b0e-9a3b-0c1f6b5d8e21',
+  [bravo]: '',
+  [charlie]: 'node-c_5f3c1c3e-6a49-4b0e-9a3b-0c1f6b5d8e21',
+};
+/** NAME|HOLDER as this file wrote them (a blank holder is no cell): kubectl's table is the server's, so it is no reference on its own. */
+const writtenRows = Object.entries(holders).map(([name, holder]) => (holder ? `${name}|${holder}` : name));
+/** When the create was sent: no lease can be older. */
+let createdFrom: number;
+
+/**
+ * Whether every AGE cell is an age these leases can have: whole seconds (HumanDuration under two minutes), no more
+ * than the time since the create was sent, and one more for creationTimestamp's truncation to the second.
+ */
+function agesSinceCreate(cells: string[]): boolean {
+  const oldest = Math.ceil((Date.now() - createdFrom) / 1000) + 1;
+  return cells.length > 0 && cells.every((cell) => /^\d+s$/.test(cell) && parseInt(cell, 10) <= oldest);
+}
+
 beforeAll(async () => {
   cluster = await setupCluster();
   ns = cluster.namespace;
   if (!hasKubectl) return;
+  createdFrom = Date.now();
   await createLeases(ns, [
     // Held for 10 minutes: still held when a slow, busy run reaches the -o wide test.
-    leaseManifest(alpha, 'node-a_4f3c1c3e-6a49-4b0e-9a3b-0c1f6b5d8e21', 1000, { app: 'web', tier: 'front', ...cluster.labels }, 600),
-    leaseManifest(bravo, '', 60_000, { app: 'web', tier: 'back', ...cluster.labels }),
-    leaseManifest(charlie, 'node-c_5f3c1c3e-6a49-4b0e-9a3b-0c1f6b5d8e21', 120_000, { app: 'db', ...cluster.labels }),
+    leaseManifest(alpha, holders[alpha], 1000, { app: 'web', tier: 'front', ...cluster.labels }, 600),
+    leaseManifest(bravo, holders[bravo], 60_000, { app: 'web', tier: 'back', ...cluster.labels }),
+    leaseManifest(charlie, holders[charlie], 120_000, { app: 'db', ...cluster.labels }),
   ]);
 });
 
@@ -69,8 +95,10 @@ describe.skipIf(!hasKubectl)(`list matches kubectl get lease (${hasKubectl ? 'ku
     const theirs = await cluster.kubectl(['get', 'lease', '-n', ns, '-l', cluster.selector]);
     expect(mine.code, mine.stderr).toBe(0);
     expect(mine.stdout.split('\n')[0]).toMatch(new RegExp(`^NAME {${charlie.length - 1}}HOLDER {40}AGE$`));
-    expect(nameAndHolder(mine.stdout)).toHaveLength(3);
-    expect(nameAndHolder(mine.stdout)).toEqual(nameAndHolder(theirs.stdout));
+    expect(nameAndHolder(mine.stdout)).toEqual(writtenRows);
+    expect(nameAndHolder(theirs.stdout)).toEqual(writtenRows);
+    expect(agesSinceCreate(ageCells(mine.stdout)), mine.stdout).toBe(true);
+    expect(agesSinceCreate(ageCells(theirs.stdout)), theirs.stdout).toBe(true);
     // A blank holder is a blank cell, not <none>.
     expect(mine.stdout).toMatch(new RegExp(`\\n${bravo} {3,}\\d+s\\n`));
   });
@@ -88,8 +116,8 @@ describe.skipIf(!hasKubectl)(`list matches kubectl get lease (${hasKubectl ? 'ku
     const theirs = await cluster.kubectl(['get', 'lease', '-A'], { timeoutMs: 120_000 });
     expect(mine.code, mine.stderr).toBe(0);
     expect(mine.stdout.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+HOLDER\s+AGE$/);
-    expect(nameAndHolder(mine.stdout, 1)).toEqual(nameAndHolder(theirs.stdout, 1));
-    expect(nameAndHolder(mine.stdout, 1)).toEqual([`${ns}|${alpha}|node-a_4f3c1c3e-6a49-4b0e-9a3b-0c1f6b5d8e21`, `${ns}|${bravo}`, `${ns}|${charlie}|node-c_5f3c1c3e-6a49-4b0e-9a3b-0c1f6b5d8e21`]);
+        expect(nameAndHolder(mine.stdout, 1)).toEqual(writtenRows.map((row) => `${ns}|${row}`));
+    expect(nameAndHolder(theirs.stdout, 1)).toEqual(writtenRows.map((row) => `${ns}|${row}`));
   });
 
   it('prints one named lease in yaml exactly as kubectl get -o yaml does', async () => {

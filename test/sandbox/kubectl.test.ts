@@ -1,6 +1,8 @@
-// Real kubectl against the sandbox: the point of the sandbox is that kubectl cannot tell it from an apiserver.
+// Real kubectl against the sandbox: the point of the sandbox is that kubectl cannot tell it from an apiserver. With
+// LEASECTL_TEST_KUBECONFIG the same assertions run against that cluster, in namespaces made for this file.
 
 import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +13,17 @@ let kubeconfig: string;
 let readOnlyKubeconfig: string;
 const dir = mkdtempSync(join(tmpdir(), 'sandbox-kubectl-'));
 
-const harness = useSandbox();
+const harness = useSandbox({ namespaces: ['empty'], orRealCluster: true });
+/** The namespace every command works in unless it names another; the kubeconfig's own on the sandbox. */
+const ns = () => harness.namespace('default');
+/** Names of namespaces the tests create, their own to this run: a real cluster is shared. */
+const suffix = randomBytes(4).toString('hex');
 
 beforeAll(async () => {
+  if (harness.againstRealCluster) {
+    kubeconfig = process.env.LEASECTL_TEST_KUBECONFIG!;
+    return;
+  }
   kubeconfig = await harness.sandbox.writeKubeconfig(join(dir, 'kubeconfig'));
   readOnlyKubeconfig = await harness.sandbox.writeKubeconfig(join(dir, 'kubeconfig-readonly'), { readOnly: true });
 });
@@ -21,7 +31,8 @@ beforeAll(async () => {
 /** Runs kubectl asynchronously: the sandbox shares this process, so a synchronous spawn would starve it. */
 function kubectl(args: string[], config = kubeconfig, input = ''): Promise<{ stdout: string; stderr: string; status: number | null }> {
   return new Promise((resolve) => {
-    const child = execFile('kubectl', ['--kubeconfig', config, ...args], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, HOME: dir } }, (error, stdout, stderr) => {
+    // A later -n in args wins over this one.
+    const child = execFile('kubectl', ['--kubeconfig', config, '--namespace', ns(), ...args], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, HOME: dir } }, (error, stdout, stderr) => {
       resolve({ stdout, stderr, status: error ? (typeof error.code === 'number' ? error.code : null) : 0 });
     });
     child.stdin!.end(input);
@@ -46,19 +57,32 @@ spec:
 
 describe.skipIf(!hasKubectl)('kubectl against the sandbox (skipped: kubectl is not on PATH)', async () => {
   it('get on an empty namespace says "No resources found" on stderr and exits 0', async () => {
-    const result = await kubectl(['get', 'lease', '-n', 'kube-public']);
+    const empty = harness.namespace('empty');
+    const result = await kubectl(['get', 'lease', '-n', empty]);
     expect(result.status).toBe(0);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('No resources found in kube-public namespace.');
+    expect(result.stderr).toContain(`No resources found in ${empty} namespace.`);
   });
 
   it('create -f creates and get prints the server-side table', async () => {
+    const before = Date.now();
     const created = await kubectl(['create', '-f', manifest('probe-a', 'me')]);
     expect(created.stderr).toBe('');
     expect(created.stdout).toBe('lease.coordination.k8s.io/probe-a created\n');
     const table = await kubectl(['get', 'lease']);
+    const after = Date.now();
     expect(table.status).toBe(0);
-    expect(table.stdout).toMatch(/^NAME {6}HOLDER {3}AGE\nprobe-a {3}me {7}\d+s\n$/);
+    // The cells come from the server's own Table (its HumanDuration too), so each is held to what this test knows:
+    // the manifest's name and holder, and an age no older than the time since the create was sent. Under two
+    // minutes HumanDuration is whole seconds; creationTimestamp is truncated to the second, hence the one more.
+    const [header, row, ...rest] = table.stdout.split('\n');
+    expect([header, rest]).toEqual(['NAME      HOLDER   AGE', ['']]);
+    const [name, holder, age, ...extra] = row!.split(/ +/);
+    expect([name, holder, extra]).toEqual(['probe-a', 'me', []]);
+    const seconds = Number(/^(\d+)s$/.exec(age!)?.[1]);
+    expect(seconds).toBeGreaterThanOrEqual(0);
+    expect(seconds).toBeLessThanOrEqual(Math.ceil((after - before) / 1000) + 1);
+    expect(row).toBe(`probe-a   me       ${age}`);
   });
 
   it('-o name and -o yaml', async () => {
@@ -97,22 +121,25 @@ describe.skipIf(!hasKubectl)('kubectl against the sandbox (skipped: kubectl is n
   });
 
   it('create namespace (protobuf body), use it, delete it with its leases', async () => {
-    expect((await kubectl(['create', 'namespace', 'team-a'])).stdout).toBe('namespace/team-a created\n');
-    expect((await kubectl(['get', 'namespace', 'team-a', '-o', 'jsonpath={.status.phase}'])).stdout).toBe('Active');
-    expect((await kubectl(['create', '-n', 'team-a', '-f', manifest('in-team', 'me')])).status).toBe(0);
-    expect((await kubectl(['delete', 'namespace', 'team-a'])).stdout).toBe('namespace "team-a" deleted\n');
-    expect((await kubectl(['get', 'lease', '-A', '-o', 'name'])).stdout).not.toContain('in-team');
+    const team = `team-${suffix}`;
+    expect((await kubectl(['create', 'namespace', team])).stdout).toBe(`namespace/${team} created\n`);
+    expect((await kubectl(['get', 'namespace', team, '-o', 'jsonpath={.status.phase}'])).stdout).toBe('Active');
+    expect((await kubectl(['create', '-n', team, '-f', manifest('in-team', 'me')])).status).toBe(0);
+    expect((await kubectl(['delete', 'namespace', team])).stdout).toBe(`namespace "${team}" deleted\n`);
+    const everywhere = await kubectl(['get', 'lease', '-A', '-o', 'jsonpath={range .items[*]}{.metadata.namespace}/{.metadata.name}{"\\n"}{end}']);
+    expect(everywhere.status).toBe(0);
+    expect(everywhere.stdout).not.toContain(`${team}/in-team`);
   });
 
-  it('the viewer can read but gets RBAC errors for writes', async () => {
+  it.skipIf(harness.againstRealCluster)('the viewer can read but gets RBAC errors for writes', async () => {
     expect((await kubectl(['get', 'lease', '-o', 'name'], readOnlyKubeconfig)).stdout).toContain('probe-a');
     const denied = await kubectl(['delete', 'lease', 'probe-a'], readOnlyKubeconfig);
     expect(denied.status).toBe(1);
-    expect(denied.stderr).toBe('Error from server (Forbidden): leases.coordination.k8s.io "probe-a" is forbidden: User "viewer" cannot delete resource "leases" in API group "coordination.k8s.io" in the namespace "default"\n');
+    expect(denied.stderr).toBe(`Error from server (Forbidden): leases.coordination.k8s.io "probe-a" is forbidden: User "viewer" cannot delete resource "leases" in API group "coordination.k8s.io" in the namespace "${ns()}"\n`);
   });
 
   it('get -w prints the change it sees', async () => {
-    const watcher = spawn('kubectl', ['--kubeconfig', kubeconfig, 'get', 'lease', 'probe-a', '-w', '-o', 'jsonpath={.spec.holderIdentity}{"\\n"}'], { env: { ...process.env, HOME: dir } });
+    const watcher = spawn('kubectl', ['--kubeconfig', kubeconfig, '--namespace', ns(), 'get', 'lease', 'probe-a', '-w', '-o', 'jsonpath={.spec.holderIdentity}{"\\n"}'], { env: { ...process.env, HOME: dir } });
     let output = '';
     watcher.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     try {
@@ -160,8 +187,10 @@ describe.skipIf(!hasKubectl)('kubectl against the sandbox (skipped: kubectl is n
   });
 
   it('create -f of a Namespace manifest is validated against /openapi/v2 and created', async () => {
-    const created = await kubectl(['create', '-f', '-'], kubeconfig, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: from-manifest\n');
+    const name = `from-manifest-${suffix}`;
+    const created = await kubectl(['create', '-f', '-'], kubeconfig, `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`);
     expect(created.stderr).toBe('');
-    expect(created.stdout).toBe('namespace/from-manifest created\n');
+    expect(created.stdout).toBe(`namespace/${name} created\n`);
+    expect((await kubectl(['delete', 'namespace', name, '--wait=false'])).status).toBe(0);
   });
 });

@@ -139,7 +139,7 @@ describe('sandbox command', () => {
       const served = apiClient({
         url: config.clusters[0].cluster.server,
         caPem: Buffer.from(config.clusters[0].cluster['certificate-authority-data'], 'base64').toString(),
-        tokens: { admin: token, readOnly: token },
+        token,
       });
       const created = await served.call('POST', leasesPath('default'), { body: leaseBody('coordinated', { strategy: 'OldestEmulationVersion' }) });
       served.close();

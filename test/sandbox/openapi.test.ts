@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeSchema } from '../../packages/sandbox/src/openapi-protobuf.js';
 import { useSandbox } from './client.js';
 
-const harness = useSandbox();
+const harness = useSandbox({ orRealCluster: true });
 
 const protobufAccept = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
 

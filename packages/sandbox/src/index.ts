@@ -44,9 +44,11 @@ export interface Sandbox {
   /**
    * What a client cut off for longer than etcd's compaction and the watch cache's window finds: everything before
    * now is gone, so a watch resuming from an older resourceVersion gets 410 Expired (an ERROR event in a 200 stream),
-   * and a continue token from before gets 410 with a fresh token in its Status.
+   * and a continue token from before gets 410 with a fresh token in its Status. `{ watchCache: false }` is etcd's
+   * compaction alone (`etcdctl compact`): continue tokens and Exact reads from before are Expired, but the watch
+   * cache still replays a watch from before, as kube-apiserver's does.
    */
-  compact(): void;
+  compact(options?: { watchCache?: boolean }): void;
   /** Closes the server and every open connection, watches included. */
   stop(): Promise<void>;
 }
@@ -67,6 +69,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const leaseRegistry = new LeaseRegistry(store, (namespace) => namespaces.has(namespace), serverNow, options.featureGates);
   const namespaces = new NamespaceRegistry(store, serverNow, (namespace) => leaseRegistry.removeNamespace(namespace));
   for (const name of [...builtInNamespaces, ...(options.namespaces ?? [])]) namespaces.ensure(name);
+  // The watch cache begins with the server and etcd's early revisions are long compacted: a watch from before now,
+  // resourceVersion 1 say, gets 410 Expired, as from kube-apiserver, rather than a replay of the sandbox's life.
+  store.compact();
 
   const watches = new WatchHub(store, faults, options.bookmarkIntervalMs ?? 5000);
   const server = new ApiServer({
@@ -99,7 +104,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     createNamespace: (name) => {
       namespaces.ensure(name);
     },
-    compact: () => store.compact(),
+    compact: (compaction) => store.compact(compaction),
     stop: async () => {
       faults.resume(); // lets paused requests finish instead of hanging on a closed server
       await server.close();

@@ -3,6 +3,7 @@
 
 import type { Lease } from './lease-object.js';
 import { goJson } from './json.js';
+import { unclassifiedError } from './status.js';
 
 /** One stored version of a lease. Never mutated: a write stores a new record. */
 export interface LeaseRecord {
@@ -34,6 +35,20 @@ export function makeRecord(lease: Lease, resourceVersion: number): LeaseRecord {
   return { key: leaseKey(namespace, name), namespace, name, lease, resourceVersion, itemJson: goJson(lease) };
 }
 
+/** kube-apiserver's gRPC client sends etcd at most 2 MiB; etcd takes a request up to --max-request-bytes, 1.5 MiB. */
+const grpcSendLimitBytes = 2 * 1024 * 1024;
+const etcdMaxRequestBytes = 1.5 * 1024 * 1024;
+
+/** A write etcd would not take is a 500 without a reason, in the words of the gRPC client or of etcd. */
+function refuseOverEtcdLimits(record: LeaseRecord): void {
+  // The sandbox keeps JSON where etcd gets protobuf: the size is near the gRPC message's, not the same.
+  const bytes = Buffer.byteLength(record.key) + Buffer.byteLength(record.itemJson);
+  if (bytes > grpcSendLimitBytes) {
+    throw unclassifiedError(`rpc error: code = ResourceExhausted desc = trying to send message larger than max (${bytes} vs. ${grpcSendLimitBytes})`);
+  }
+  if (bytes > etcdMaxRequestBytes) throw unclassifiedError('etcdserver: request is too large');
+}
+
 /** The full object JSON (kind and apiVersion first, as the apiserver orders them) from a record's item JSON. */
 export function fullLeaseJson(record: LeaseRecord): string {
   return '{"kind":"Lease","apiVersion":"coordination.k8s.io/v1",' + record.itemJson.slice(1);
@@ -62,9 +77,19 @@ export class LeaseStore {
   private readonly listeners = new Set<(event: StoredEvent) => void>();
   private readonly limits: StoreLimits;
   private revision: number;
+  /**
+   * The resourceVersions before which state is gone. Not the oldest event's: writes that are not leases
+   * (namespaces) move the revision without an event. etcd's compaction moves `storageHorizon`, and no read at an
+   * older version (a continue token's, an Exact list's) is served; the watch cache's window moves `watchHorizon`,
+   * and no watch resumes from an older one.
+   */
+  private storageHorizon: number;
+  private watchHorizon: number;
 
   constructor(initialRevision: number, limits: Partial<StoreLimits> = {}) {
     this.revision = initialRevision;
+    this.storageHorizon = initialRevision;
+    this.watchHorizon = initialRevision;
     this.limits = { ...defaultLimits, ...limits };
   }
 
@@ -84,8 +109,10 @@ export class LeaseStore {
 
   /** Stores `build(rv)` under the next resourceVersion and tells watchers. */
   put(build: (resourceVersion: number) => Lease): LeaseRecord {
-    const resourceVersion = ++this.revision;
+    const resourceVersion = this.revision + 1;
     const record = makeRecord(build(resourceVersion), resourceVersion);
+    refuseOverEtcdLimits(record);
+    this.revision = resourceVersion;
     const previous = this.leases.get(record.key);
     if (!previous) this.sortedKeys = undefined;
     this.leases.set(record.key, record);
@@ -127,7 +154,8 @@ export class LeaseStore {
   }
 
   private rewoundTo(resourceVersion: number): LeaseRecord[] | undefined {
-    if (resourceVersion > this.revision || (this.historyTrimmed && resourceVersion < this.oldestAvailable)) return undefined;
+    // Rewinding undoes events, so it needs the watch history as well as the version itself.
+    if (resourceVersion > this.revision || resourceVersion < Math.max(this.storageHorizon, this.watchHorizon)) return undefined;
     const state = new Map(this.leases);
     for (let i = this.history.length - 1; i >= 0 && this.history[i]!.resourceVersion > resourceVersion; i--) {
       const event = this.history[i]!;
@@ -155,26 +183,28 @@ export class LeaseStore {
    * "too old resource version" case, which quotes `oldestAvailable`).
    */
   eventsSince(resourceVersion: number): StoredEvent[] | undefined {
-    if (this.historyTrimmed && resourceVersion < this.oldestAvailable) return undefined;
+    if (resourceVersion < this.watchHorizon) return undefined;
     return this.history.filter((event) => event.resourceVersion > resourceVersion);
   }
 
-  /** The resourceVersion just before the oldest event still in the history. */
+  /** The oldest resourceVersion a watch may still resume from. */
   get oldestAvailable(): number {
-    return this.history[0] ? this.history[0].resourceVersion - 1 : this.revision;
+    return this.watchHorizon;
   }
 
-  private historyTrimmed = false;
-
   /**
-   * Forgets every event and list snapshot so far, as etcd's compaction does once the watch cache has moved on too.
-   * The apiserver's compactor records its progress with a write of its own, so the revision moves.
+   * etcd's compaction: every list snapshot and older state is forgotten, so continue tokens and Exact reads from
+   * before now are Expired. With `watchCache` (the default) the watch cache has moved on too and forgets its events;
+   * without, it keeps its window and still replays a watch from before, as kube-apiserver does. The compactor
+   * records its progress with a write of its own, so the revision moves.
    */
-  compact(): void {
+  compact({ watchCache = true }: { watchCache?: boolean } = {}): void {
     this.nextResourceVersion();
-    this.history.length = 0;
-    this.historyTrimmed = true;
+    this.storageHorizon = this.revision;
     this.snapshots.clear();
+    if (!watchCache) return;
+    this.history.length = 0;
+    this.watchHorizon = this.revision;
   }
 
   subscribe(listener: (event: StoredEvent) => void): () => void {
@@ -186,7 +216,7 @@ export class LeaseStore {
     this.history.push(event);
     if (this.history.length > this.limits.historySize) {
       this.history.splice(0, this.history.length - this.limits.historySize);
-      this.historyTrimmed = true;
+      this.watchHorizon = this.history[0]!.resourceVersion - 1;
     }
     for (const listener of this.listeners) listener(event);
   }
