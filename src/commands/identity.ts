@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import type { CommandContext, KubeConnection } from '../context.js';
+import type { CommandContext } from '../context.js';
+import type { KubeConnection } from '../kube/connection.js';
 import { describeError } from '../error-message.js';
 import { ExitCode, ExitError, UsageError } from '../errors.js';
 import { KubeApiError, KubeconfigError, KubeTransportError } from '../kube/errors.js';

@@ -1,6 +1,6 @@
 // Namespaces and lease names from the cluster, for completing -n and lease-name arguments. Imported lazily by
 // the value source: this module pulls in the Kubernetes client, which static completions must not load.
-import type { KubeConnection, KubeFlags } from '../context.js';
+import type { KubeConnection, KubeFlags } from '../kube/connection.js';
 import { connect } from '../kube/connect.js';
 import { leaseState } from '../lease/state.js';
 import type { Lease } from '../lease/types.js';

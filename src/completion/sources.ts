@@ -1,7 +1,7 @@
 // The ValueSource behind `__complete`: kubeconfig names from the files, namespaces and leases from the cluster.
 // Every answer is best effort: after the deadline, or on any error, the shell simply gets no candidates.
 import { homedir } from 'node:os';
-import type { KubeFlags } from '../context.js';
+import type { KubeFlags } from '../kube/connection.js';
 import { COMPLETION_TIMEOUT_MS, type Candidate, type ValueSource } from './complete.js';
 import { kubeconfigFiles } from '../kube/kubeconfig-files.js';
 import { readKubeconfigNames, type KubeconfigNames } from './kubeconfig-names.js';

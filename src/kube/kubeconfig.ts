@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
 import { dirname, isAbsolute, join } from 'node:path';
 import { parse } from 'yaml';
-import type { KubeFlags } from '../context.js';
+import type { KubeFlags } from './connection.js';
 import { UsageError } from '../errors.js';
 import { KubeconfigError } from './errors.js';
 import { kubeconfigFiles } from './kubeconfig-files.js';

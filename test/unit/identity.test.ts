@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { hostnameLeaseNames, identityCommand, IDENTITY_SELECTORS, mergeIdentityLeases } from '../../src/commands/identity.js';
 import { isApiserverIdentityLease } from '../../src/lease/apiserver-identity.js';
-import type { CommandContext, KubeConnection } from '../../src/context.js';
+import type { CommandContext } from '../../src/context.js';
+import type { KubeConnection } from '../../src/kube/connection.js';
 import { describeError } from '../../src/error-message.js';
 import { KubeApiError, KubeTransportError } from '../../src/kube/errors.js';
 import type { LeaseClient, LeaseRef, ListOptions } from '../../src/kube/lease-client.js';
