@@ -116,3 +116,14 @@ export class KubeconfigError extends Error {
     this.name = 'KubeconfigError';
   }
 }
+
+/**
+ * A namespace or lease name that cannot be sent: it would leave its path segment (`..`, `a/b`), or cannot be a
+ * namespace at all. The message is kubectl's; it is the user's input, so the edge reports it as a usage error.
+ */
+export class KubeInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KubeInputError';
+  }
+}
