@@ -3,9 +3,10 @@ import type { CommandContext } from '../context.js';
 import { ExitCode, ExitError, UsageError } from '../errors.js';
 import { isAlreadyExists, isConflict, isNotFound } from '../kube/errors.js';
 import type { LeaseClient } from '../kube/lease-client.js';
-import { createdLease, decideRenewOnce, describeHolding, validateLeaseDurationSeconds, type LeaseName } from '../lease/election.js';
-import { humanDuration } from '../lease/time.js';
+import { createdLease, decideRenewOnce, validateLeaseDurationSeconds, type LeaseName } from '../lease/election.js';
 import type { Lease } from '../lease/types.js';
+import { humanDuration } from '../printers/human-duration.js';
+import { describeHolding } from '../printers/lease-descriptions.js';
 import { escapeTerminal, NAME_PREFIX, printObjects } from '../printers/index.js';
 import { durationArgument, examplesHelp, exitCodesHelp, holderIdentityOption, leaseNameArgument, outputOption } from './options.js';
 

@@ -2,13 +2,14 @@
 // may have expired or the next retry period, and watch it meanwhile so that a release wakes us at once.
 
 import type { Clock } from '../clock.js';
-import { decideAcquire, describeHolding, isHeldBy, type AcquireDecision, type ElectionConfig } from '../lease/election.js';
+import { decideAcquire, isHeldBy, type AcquireDecision, type ElectionConfig } from '../lease/election.js';
 import { looksExpired, observe, type Observation } from '../lease/expiry.js';
 import { formatDuration } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
 import type { LeaseClient } from '../kube/lease-client.js';
 import { isAlreadyExists, isConflict, isNotFound, isTransient } from '../kube/errors.js';
 import { describeError } from '../error-message.js';
+import { describeHolding } from '../printers/lease-descriptions.js';
 import type { HoldEvents } from './events.js';
 import { attemptTimeoutMs } from './renew.js';
 import { AbortedError, Wakeup, withTimeout } from './timers.js';

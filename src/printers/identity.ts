@@ -9,8 +9,9 @@ import {
   PEER_ADDRESS_ANNOTATION,
 } from '../lease/apiserver-identity.js';
 import { expiredForMs } from '../lease/state.js';
-import { formatDuration, humanDuration, parseKubeTime } from '../lease/time.js';
+import { formatDuration, parseKubeTime } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
+import { humanDuration } from './human-duration.js';
 import type { LeasePrinter } from './leases.js';
 import { escapeCell, TableWriter } from './table.js';
 
