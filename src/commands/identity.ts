@@ -10,6 +10,7 @@ import {
   APISERVER_IDENTITY_NAMESPACE,
   APISERVER_LABEL_VALUE,
   apiserverLeaseName,
+  apiserverStatus,
   HOSTNAME_LABEL,
   isApiserverIdentityLease,
   LEGACY_APISERVER_COMPONENT_LABEL,
@@ -17,7 +18,6 @@ import {
 } from '../lease/apiserver-identity.js';
 import type { Lease } from '../lease/types.js';
 import {
-  apiserverStatus,
   createIdentityPrinter,
   HOSTNAME_HEADER,
   hostnameReport,

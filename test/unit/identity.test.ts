@@ -6,10 +6,10 @@ import type { KubeConnection } from '../../src/kube/connection.js';
 import { describeError } from '../../src/error-message.js';
 import { KubeApiError, KubeTransportError } from '../../src/kube/errors.js';
 import type { LeaseClient, LeaseRef, ListOptions } from '../../src/kube/lease-client.js';
-import { apiserverLeaseName, legacyApiserverLeaseName } from '../../src/lease/apiserver-identity.js';
+import { apiserverLeaseName, apiserverStatus, legacyApiserverLeaseName } from '../../src/lease/apiserver-identity.js';
 import { formatMicroTime } from '../../src/lease/time.js';
 import type { Lease, LeaseList } from '../../src/lease/types.js';
-import { apiserverStatus, createIdentityPrinter, hostnameRow, identityRow, identitySummary } from '../../src/printers/identity.js';
+import { createIdentityPrinter, hostnameRow, identityRow, identitySummary } from '../../src/printers/identity.js';
 import { textCapture } from '../support/streams.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
