@@ -23,3 +23,6 @@ export interface KubeConnection {
   /** Drops the connection's sockets (idle keep-alive ones, and any request still in flight). */
   close(): void;
 }
+
+/** The one way commands and completion reach a cluster: a connection for the flags given, closed by the caller or at exit. */
+export type ConnectionFactory = (flags: KubeFlags) => Promise<KubeConnection>;
