@@ -43,7 +43,7 @@ describe('errors in kubectl\'s words', () => {
     );
   });
 
-  it('a namespace or name the kube layer cannot send is the user\'s input: error: and exit 2, as a usage error', () => {
+  it("a namespace or name the kube layer cannot send is the user's input: error: and exit 2, as a usage error", () => {
     expect(describeError(new KubeInputError(`invalid namespace "..": [may not be '..']`))).toEqual({ message: `error: invalid namespace "..": [may not be '..']`, exitCode: 2 });
   });
 
