@@ -11,7 +11,8 @@ import { releaseCommand } from './commands/release.js';
 import { renewCommand } from './commands/renew.js';
 import { COMMON_EXIT_CODES, examplesHelp, exitCodesHelp, requestTimeoutArgument } from './commands/options.js';
 import { complete, formatCompletion } from './completion/complete.js';
-import type { CommandContext, IOStreams, KubeConnection, KubeFlags, SignalSource } from './context.js';
+import type { CommandContext, IOStreams, SignalSource } from './context.js';
+import type { ConnectionFactory, KubeConnection, KubeFlags } from './kube/connection.js';
 import { describeError } from './error-message.js';
 import { OutputError } from './errors.js';
 import { withPflagShortValues } from './flag-spellings.js';
@@ -47,8 +48,15 @@ class Program extends Command {
   }
 }
 
-export function createProgram(world: World): { program: Command; connections: KubeConnection[] } {
+export function createProgram(world: World): { program: Command; connections: KubeConnection[]; connect: ConnectionFactory } {
   const connections: KubeConnection[] = [];
+  // Commands and completion reach the cluster through this one factory; it loads the Kubernetes client on first use.
+  const connect: ConnectionFactory = async (flags) => {
+    const kube = await import('./kube/connect.js');
+    const connection = await kube.connect(flags, world.env);
+    connections.push(connection);
+    return connection;
+  };
   const program = new Program(world.programName)
     .exitOverride()
     .configureOutput({
@@ -97,12 +105,7 @@ export function createProgram(world: World): { program: Command; connections: Ku
     get verbosity() {
       return globals().verbose;
     },
-    async connect() {
-      const { connect } = await import('./kube/connect.js');
-      const connection = await connect(globals(), world.env);
-      connections.push(connection);
-      return connection;
-    },
+    connect: () => connect(globals()),
   };
 
   const commands = [
@@ -119,7 +122,7 @@ export function createProgram(world: World): { program: Command; connections: Ku
     // addCommand does not pass on exitOverride, output routing or help settings by itself.
     program.addCommand(command.copyInheritedSettings(program));
   }
-  return { program, connections };
+  return { program, connections, connect };
 }
 
 /**
@@ -151,10 +154,10 @@ export async function runCli(argv: string[], world: World): Promise<number> {
 }
 
 async function runProgram(argv: string[], world: World): Promise<number> {
-  const { program, connections } = createProgram(world);
+  const { program, connections, connect } = createProgram(world);
   if (argv[0] === COMPLETE_COMMAND) {
     // Answered before commander parses: the words are a half-typed command line, not arguments for us.
-    const valueSource = () => import('./completion/sources.js').then((module) => module.createValueSource(world.env, () => world.clock.now()));
+    const valueSource = () => import('./completion/sources.js').then((module) => module.createValueSource(world.env, () => world.clock.now(), connect));
     world.io.stdout.write(formatCompletion(await complete(program, argv.slice(1), valueSource)));
     return 0;
   }

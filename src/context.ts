@@ -1,6 +1,6 @@
 import type { Writable, Readable } from 'node:stream';
 import type { Clock } from './clock.js';
-import type { LeaseClient } from './kube/lease-client.js';
+import type { KubeConnection } from './kube/connection.js';
 
 export interface OutputStream extends Writable {
   isTTY?: boolean;
@@ -16,30 +16,6 @@ export interface IOStreams {
   stdin: InputStream;
   stdout: OutputStream;
   stderr: OutputStream;
-}
-
-/** kubectl's connection flags, as the user gave them (declared once in src/cli.ts). */
-export interface KubeFlags {
-  kubeconfig?: string;
-  context?: string;
-  cluster?: string;
-  user?: string;
-  namespace?: string;
-  requestTimeout?: number;
-  insecureSkipTlsVerify?: boolean;
-}
-
-/** A live connection to one cluster, resolved from the kubeconfig and the flags. */
-export interface KubeConnection {
-  client: LeaseClient;
-  /** -n, else the context's namespace, else "default". */
-  namespace: string;
-  /** True when the namespace came from -n rather than the kubeconfig. */
-  namespaceFromFlag: boolean;
-  /** Names of the namespaces the caller may list (for completing -n). */
-  namespaceNames(signal?: AbortSignal): Promise<string[]>;
-  /** Drops the connection's sockets (idle keep-alive ones, and any request still in flight). */
-  close(): void;
 }
 
 export interface SignalSource {

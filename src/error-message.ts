@@ -1,7 +1,14 @@
 // The one place errors become text, in kubectl's words (kubectl pkg/cmd/util/helpers.go StandardErrorMessage).
 import { CommanderError } from 'commander';
 import { ExitCode, ExitError, OutputError, UsageError } from './errors.js';
-import { KubeApiError, KubeconfigError, KubeResponseError, KubeTransportError, UNEXPECTED_SERVER_RESPONSE } from './kube/errors.js';
+import {
+  KubeApiError,
+  KubeconfigError,
+  KubeInputError,
+  KubeResponseError,
+  KubeTransportError,
+  UNEXPECTED_SERVER_RESPONSE,
+} from './kube/errors.js';
 import { escapeTerminal } from './printers/terminal.js';
 
 export interface DescribedError {
@@ -50,7 +57,7 @@ export function describeError(error: unknown, verbosity = 0): DescribedError {
     if (!error.message && error.cause !== undefined) return { message: describeError(error.cause, verbosity).message, exitCode: error.exitCode };
     return { message: error.message ? escapeTerminal(`error: ${error.message}`) : '', exitCode: error.exitCode };
   }
-  if (error instanceof UsageError) return { message: escapeTerminal(`error: ${error.message}`), exitCode: ExitCode.usage };
+  if (error instanceof UsageError || error instanceof KubeInputError) return { message: escapeTerminal(`error: ${error.message}`), exitCode: ExitCode.usage };
   if (error instanceof OutputError) return { message: withStack(`error: ${error.message}`), exitCode: ExitCode.error };
   if (error instanceof KubeApiError) return { message: withStack(describeApiError(error)), exitCode: ExitCode.error };
   if (error instanceof KubeTransportError) return { message: withStack(error.message), exitCode: ExitCode.error };

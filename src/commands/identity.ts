@@ -1,14 +1,16 @@
 import { Command } from 'commander';
-import type { CommandContext, KubeConnection } from '../context.js';
+import type { CommandContext } from '../context.js';
+import type { KubeConnection } from '../kube/connection.js';
 import { describeError } from '../error-message.js';
 import { ExitCode, ExitError, UsageError } from '../errors.js';
-import { KubeApiError, KubeconfigError, KubeTransportError } from '../kube/errors.js';
+import { isBadRequest, isNotFound, KubeApiError, KubeconfigError, KubeTransportError } from '../kube/errors.js';
 import type { LeaseClient } from '../kube/lease-client.js';
 import {
   APISERVER_IDENTITY_LABEL,
   APISERVER_IDENTITY_NAMESPACE,
   APISERVER_LABEL_VALUE,
   apiserverLeaseName,
+  apiserverStatus,
   HOSTNAME_LABEL,
   isApiserverIdentityLease,
   LEGACY_APISERVER_COMPONENT_LABEL,
@@ -16,7 +18,6 @@ import {
 } from '../lease/apiserver-identity.js';
 import type { Lease } from '../lease/types.js';
 import {
-  apiserverStatus,
   createIdentityPrinter,
   HOSTNAME_HEADER,
   hostnameReport,
@@ -91,7 +92,7 @@ async function renamedLeasesFor(client: LeaseClient, namespace: string, hostname
     return list.items.filter((lease) => isApiserverIdentityLease(lease) && !computed.has(lease.metadata.name));
   } catch (error) {
     // A hostname that is not a valid label value (over 63 bytes, say) cannot be selected on: nothing to add.
-    if (error instanceof KubeApiError && error.code === 400) return [];
+    if (isBadRequest(error)) return [];
     throw error;
   }
 }
@@ -107,7 +108,7 @@ async function printHostnameNames(ctx: CommandContext, hostname: string, flags: 
       try {
         entry.found = await connection.client.get({ namespace, name: entry.name });
       } catch (error) {
-        if (!(error instanceof KubeApiError && error.isNotFound)) throw error;
+        if (!isNotFound(error)) throw error;
         entry.found = null;
       }
     }

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { CommandContext, KubeConnection } from '../context.js';
+import type { CommandContext } from '../context.js';
+import type { KubeConnection } from '../kube/connection.js';
 import { ExitCode, ExitError, UsageError } from '../errors.js';
 import { describeError } from '../error-message.js';
 import { KubeApiError } from '../kube/errors.js';

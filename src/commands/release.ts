@@ -3,9 +3,10 @@ import type { CommandContext } from '../context.js';
 import { ExitCode, ExitError } from '../errors.js';
 import { releaseLease } from '../hold/release.js';
 import { KubeApiError } from '../kube/errors.js';
-import { describeHolding, isHeldBy } from '../lease/election.js';
+import { isHeldBy } from '../lease/election.js';
 import type { Lease } from '../lease/types.js';
 import { escapeTerminal, NAME_PREFIX, printObjects } from '../printers/index.js';
+import { describeHolding } from '../printers/lease-descriptions.js';
 import { examplesHelp, exitCodesHelp, holderIdentityOption, leaseNameArgument, outputOption } from './options.js';
 import { notOursMessage, requireIdentity } from './renew.js';
 

@@ -2,11 +2,12 @@ import { Command, Option } from 'commander';
 import type { CommandContext } from '../context.js';
 import { ExitCode, ExitError, UsageError } from '../errors.js';
 import { transitionsExhaustedMessage } from '../hold/acquire.js';
-import { KubeApiError } from '../kube/errors.js';
+import { isAlreadyExists, isConflict, isNotFound } from '../kube/errors.js';
 import type { LeaseClient } from '../kube/lease-client.js';
-import { createdLease, decideRenewOnce, describeHolding, validateLeaseDurationSeconds, type LeaseName } from '../lease/election.js';
-import { humanDuration } from '../lease/time.js';
+import { createdLease, decideRenewOnce, validateLeaseDurationSeconds, type LeaseName } from '../lease/election.js';
 import type { Lease } from '../lease/types.js';
+import { humanDuration } from '../printers/human-duration.js';
+import { describeHolding } from '../printers/lease-descriptions.js';
 import { escapeTerminal, NAME_PREFIX, printObjects } from '../printers/index.js';
 import { durationArgument, examplesHelp, exitCodesHelp, holderIdentityOption, leaseNameArgument, outputOption } from './options.js';
 
@@ -74,7 +75,7 @@ async function renewOnce(client: LeaseClient, ref: LeaseName, identity: string, 
       try {
         current = await client.get(ref);
       } catch (error) {
-        if (!(error instanceof KubeApiError && error.isNotFound && flags.acquire)) throw error;
+        if (!(isNotFound(error) && flags.acquire)) throw error;
         const created = await client.create(ref.namespace, createdLease(ref, { identity, leaseDurationMs }, now()));
         return { lease: created, summary: `acquired (created; holder ${identity}, ${expires(created)})` };
       }
@@ -100,7 +101,7 @@ async function renewOnce(client: LeaseClient, ref: LeaseName, identity: string, 
           throw new ExitError(ExitCode.error, notOursMessage(current, ref, identity, now(), flags.acquire ? '' : '; --acquire takes it when it is free or expired'));
       }
     } catch (error) {
-      const retry = error instanceof KubeApiError && (error.isConflict || error.isAlreadyExists) && conflicts < MAX_CONFLICTS;
+      const retry = (isConflict(error) || isAlreadyExists(error)) && conflicts < MAX_CONFLICTS;
       if (!retry) throw error;
     }
   }

@@ -4,7 +4,7 @@
 // the stream stays true.
 import { sleep } from '../clock.js';
 import type { CommandContext } from '../context.js';
-import { KubeApiError, KubeTransportError } from '../kube/errors.js';
+import { isExpired, KubeTransportError } from '../kube/errors.js';
 import type { LeaseClient, ListOptions } from '../kube/lease-client.js';
 import type { Lease } from '../lease/types.js';
 import { stdoutFailure } from '../output.js';
@@ -95,7 +95,7 @@ export async function watchLeases(ctx: CommandContext, client: LeaseClient, requ
           stopped,
         );
       } catch (error) {
-        if (error instanceof KubeApiError && error.isExpired) {
+        if (isExpired(error)) {
           // Too old to resume: relist, and print what changed meanwhile.
           resourceVersion = undefined;
           continue;

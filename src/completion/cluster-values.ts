@@ -1,7 +1,6 @@
-// Namespaces and lease names from the cluster, for completing -n and lease-name arguments. Imported lazily by
-// the value source: this module pulls in the Kubernetes client, which static completions must not load.
-import type { KubeConnection, KubeFlags } from '../context.js';
-import { connect } from '../kube/connect.js';
+// Namespaces and lease names from the cluster, for completing -n and lease-name arguments, through the connection
+// factory the commands use (which loads the Kubernetes client only when a completion needs the cluster).
+import type { ConnectionFactory, KubeConnection, KubeFlags } from '../kube/connection.js';
 import { leaseState } from '../lease/state.js';
 import type { Lease } from '../lease/types.js';
 import type { Candidate } from './complete.js';
@@ -9,8 +8,8 @@ import type { Candidate } from './complete.js';
 /** A completion should not page through a huge namespace; the shell would not show that many anyway. */
 const LEASE_LIMIT = 500;
 
-async function withConnection<T>(flags: KubeFlags, env: NodeJS.ProcessEnv, signal: AbortSignal, use: (connection: KubeConnection) => Promise<T>): Promise<T> {
-  const connection = await connect(flags, env);
+async function withConnection<T>(connect: ConnectionFactory, flags: KubeFlags, signal: AbortSignal, use: (connection: KubeConnection) => Promise<T>): Promise<T> {
+  const connection = await connect(flags);
   // Destroying the sockets ends a request that outlives the completion's deadline.
   const onAbort = () => connection.close();
   signal.addEventListener('abort', onAbort, { once: true });
@@ -22,8 +21,8 @@ async function withConnection<T>(flags: KubeFlags, env: NodeJS.ProcessEnv, signa
   }
 }
 
-export function namespacesFromCluster(flags: KubeFlags, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<string[]> {
-  return withConnection(flags, env, signal, (connection) => connection.namespaceNames(signal));
+export function namespacesFromCluster(connect: ConnectionFactory, flags: KubeFlags, signal: AbortSignal): Promise<string[]> {
+  return withConnection(connect, flags, signal, (connection) => connection.namespaceNames(signal));
 }
 
 function describeHolder(lease: Lease, now: number): string {
@@ -34,8 +33,8 @@ function describeHolder(lease: Lease, now: number): string {
 }
 
 /** Lease names in the namespace the command would use, each described by its state and holder. */
-export function leasesFromCluster(flags: KubeFlags, env: NodeJS.ProcessEnv, now: number, signal: AbortSignal): Promise<Candidate[]> {
-  return withConnection(flags, env, signal, async ({ client, namespace }) => {
+export function leasesFromCluster(connect: ConnectionFactory, flags: KubeFlags, now: number, signal: AbortSignal): Promise<Candidate[]> {
+  return withConnection(connect, flags, signal, async ({ client, namespace }) => {
     const list = await client.listPage({ namespace, limit: LEASE_LIMIT });
     return list.items.map((lease) => ({ value: lease.metadata.name, description: describeHolder(lease, now) }));
   });

@@ -3,7 +3,7 @@
 // --help renders, so a new command or flag completes without touching this file. Cluster and kubeconfig values
 // come from a ValueSource, which the CLI loads lazily: static answers never load the Kubernetes client.
 import type { Argument, Command, Option } from 'commander';
-import type { KubeFlags } from '../context.js';
+import type { KubeFlags } from '../kube/connection.js';
 import { escapeTerminal } from '../printers/terminal.js';
 
 /** cobra's ShellCompDirective bits (spf13/cobra completions.go); the shell scripts interpret them. */

@@ -1,7 +1,7 @@
 // Deletes the planned leases with bounded concurrency, each once its expiry is confirmed by observation
 // (confirm.ts). Every delete carries the uid and resourceVersion observed, so a lease renewed (or replaced) after
 // the last look is never deleted: the apiserver answers 409 and the lease is kept.
-import { KubeApiError } from '../kube/errors.js';
+import { isConflict, isNotFound } from '../kube/errors.js';
 import type { DeletePreconditions, LeaseClient, LeaseRef } from '../kube/lease-client.js';
 import type { Lease } from '../lease/types.js';
 import type { Confirmation } from './confirm.js';
@@ -44,10 +44,6 @@ function preconditionsOf(lease: Lease): DeletePreconditions {
   return { uid: lease.metadata.uid, resourceVersion: lease.metadata.resourceVersion };
 }
 
-function isApiError(error: unknown, test: (error: KubeApiError) => boolean): boolean {
-  return error instanceof KubeApiError && test(error);
-}
-
 /**
  * One confirmed lease: delete it with the observed uid and resourceVersion. A conflict means it changed after the
  * last look, so it is kept (never re-judged and retried: a change is a sign of life); the re-read says how.
@@ -58,15 +54,15 @@ async function collectOne(client: Pick<LeaseClient, 'get' | 'delete'>, lease: Le
     await client.delete(ref, preconditionsOf(lease));
     return { kind: 'deleted', lease };
   } catch (error) {
-    if (isApiError(error, (e) => e.isNotFound)) return { kind: 'kept', lease, reason: KEPT_GONE };
-    if (!isApiError(error, (e) => e.isConflict)) return { kind: 'failed', lease, error };
+    if (isNotFound(error)) return { kind: 'kept', lease, reason: KEPT_GONE };
+    if (!isConflict(error)) return { kind: 'failed', lease, error };
   }
   try {
     const current = await client.get(ref);
     if (current.metadata.uid !== lease.metadata.uid) return { kind: 'kept', lease, reason: KEPT_REPLACED };
     return { kind: 'kept', lease: current, reason: KEPT_RENEWED };
   } catch (error) {
-    if (isApiError(error, (e) => e.isNotFound)) return { kind: 'kept', lease, reason: KEPT_GONE };
+    if (isNotFound(error)) return { kind: 'kept', lease, reason: KEPT_GONE };
     return { kind: 'failed', lease, error };
   }
 }

@@ -2,17 +2,17 @@
 // may have expired or the next retry period, and watch it meanwhile so that a release wakes us at once.
 
 import type { Clock } from '../clock.js';
-import { decideAcquire, describeHolding, isHeldBy, type AcquireDecision, type ElectionConfig } from '../lease/election.js';
+import { decideAcquire, isHeldBy, type AcquireDecision, type ElectionConfig } from '../lease/election.js';
 import { looksExpired, observe, type Observation } from '../lease/expiry.js';
 import { formatDuration } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
 import type { LeaseClient } from '../kube/lease-client.js';
-import { KubeApiError } from '../kube/errors.js';
+import { isAlreadyExists, isConflict, isNotFound, isTransient } from '../kube/errors.js';
 import { describeError } from '../error-message.js';
-import { isAborted, isNotFound, isTransient } from './api-errors.js';
+import { describeHolding } from '../printers/lease-descriptions.js';
 import type { HoldEvents } from './events.js';
 import { attemptTimeoutMs } from './renew.js';
-import { Wakeup, withTimeout } from './timers.js';
+import { AbortedError, Wakeup, withTimeout } from './timers.js';
 
 export interface AcquireOptions {
   client: LeaseClient;
@@ -120,7 +120,7 @@ export async function acquire(options: AcquireOptions): Promise<AcquireOutcome> 
         } catch (error) {
           if (isNotFound(error)) {
             known = { lease: undefined };
-          } else if (isAborted(error)) {
+          } else if (error instanceof AbortedError) {
             continue;
           } else if (isTransient(error) && mayRetry()) {
             reportTransient(error);
@@ -154,7 +154,7 @@ export async function acquire(options: AcquireOptions): Promise<AcquireOutcome> 
             );
             return { kind: 'acquired', lease: written, writeStartedAt: write.startedAt, created: decision.kind === 'create' };
           } catch (error) {
-            if (error instanceof KubeApiError && (error.isConflict || error.isAlreadyExists || error.isNotFound) && !(decision.kind === 'create' && error.isNotFound)) {
+            if (isConflict(error) || isAlreadyExists(error) || (isNotFound(error) && decision.kind !== 'create')) {
               continue; // someone else wrote first: read again and decide again
             }
             if (!isTransient(error)) throw AcquireError.from(error);

@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import { releasedLease, type LeaseName } from '../lease/election.js';
 import type { Lease } from '../lease/types.js';
 import type { LeaseClient } from '../kube/lease-client.js';
-import { isConflictOrGone, isNotFound, isTransient } from './api-errors.js';
+import { isConflict, isNotFound, isTransient } from '../kube/errors.js';
 import { sleep } from '../clock.js';
 import { withTimeout } from './timers.js';
 
@@ -51,7 +51,7 @@ export async function releaseLease(options: ReleaseOptions): Promise<ReleaseOutc
     } catch (error) {
       known = undefined;
       if (clock.monotonic() >= giveUpAt) throw error;
-      if (isConflictOrGone(error)) continue;
+      if (isConflict(error) || isNotFound(error)) continue;
       if (!isTransient(error)) throw error;
       await sleep(Math.min(options.retryDelayMs, giveUpAt - clock.monotonic()));
     }

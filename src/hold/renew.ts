@@ -9,7 +9,7 @@ import { formatDuration } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
 import type { LeaseClient } from '../kube/lease-client.js';
 import { describeError } from '../error-message.js';
-import { isConflictOrGone, isNotFound } from './api-errors.js';
+import { isConflict, isNotFound } from '../kube/errors.js';
 import type { HoldEvents } from './events.js';
 import { sleep } from '../clock.js';
 import { withTimeout } from './timers.js';
@@ -147,7 +147,7 @@ export class LeaseRenewer {
         this.declareLost(lossFrom(verdict));
         return undefined;
       } catch (error) {
-        if (!isConflictOrGone(error) || conflicts >= MAX_CONFLICTS_PER_ATTEMPT) throw error;
+        if (!(isConflict(error) || isNotFound(error)) || conflicts >= MAX_CONFLICTS_PER_ATTEMPT) throw error;
       }
       let fresh: Lease | undefined;
       try {

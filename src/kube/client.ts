@@ -1,8 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Lease, LeaseList } from '../lease/types.js';
 import { LEASE_API_VERSION, LEASE_KIND } from '../lease/types.js';
-import { UsageError } from '../errors.js';
-import { KubeApiError, KubeResponseError, KubeTransportError, type Status } from './errors.js';
+import { isExpired, KubeApiError, KubeInputError, KubeResponseError, KubeTransportError, type Status } from './errors.js';
 import type { HttpRequest, HttpTransport } from './http.js';
 import { nameSegmentProblem, namespaceSegmentProblem } from './path-segments.js';
 import type {
@@ -20,7 +19,7 @@ const API_PREFIX = '/apis/coordination.k8s.io/v1';
 /** One path segment, refused if it could leave its place (`..` would turn a namespace's list into the cluster's). */
 function segment(value: string, problem: (value: string) => string | undefined): string {
   const invalid = problem(value);
-  if (invalid !== undefined) throw new UsageError(invalid);
+  if (invalid !== undefined) throw new KubeInputError(invalid);
   return encodeURIComponent(value);
 }
 
@@ -105,7 +104,7 @@ export class HttpLeaseClient implements LeaseClient {
       } catch (error) {
         // The token outlived etcd's compaction (410 Expired): the Status offers a fresh one for the rest of the list,
         // read at the latest state, so those pages carry a newer metadata.resourceVersion than the first.
-        const fresh = continueToken && error instanceof KubeApiError && error.isExpired ? error.status.metadata?.continue : undefined;
+        const fresh = continueToken && isExpired(error) ? error.status.metadata?.continue : undefined;
         if (!fresh) throw error;
         page = await this.listPage({ ...options, continueToken: fresh });
       }

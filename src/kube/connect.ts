@@ -1,7 +1,7 @@
 // Loaded lazily (dynamic import from the CLI) with the network modules it needs: commands that do not talk to a
 // cluster, and --help, never pay for them.
 import { homedir } from 'node:os';
-import type { KubeConnection, KubeFlags } from '../context.js';
+import type { KubeConnection, KubeFlags } from './connection.js';
 import { LEASECTL_VERSION } from '../version.js';
 import { HttpLeaseClient } from './client.js';
 import { credentialsFor } from './credentials.js';

@@ -35,22 +35,6 @@ export class KubeApiError extends Error {
     this.reason = status.reason ?? '';
     this.status = status;
   }
-
-  get isNotFound(): boolean {
-    return this.code === 404;
-  }
-
-  get isConflict(): boolean {
-    return this.code === 409 && this.reason === 'Conflict';
-  }
-
-  get isAlreadyExists(): boolean {
-    return this.code === 409 && this.reason === 'AlreadyExists';
-  }
-
-  get isExpired(): boolean {
-    return this.code === 410;
-  }
 }
 
 /** Node's codes for a server certificate that does not verify (OpenSSL's X509_V_ERR_* names, and Node's own for the name check). */
@@ -88,14 +72,6 @@ export class KubeTransportError extends Error {
     super(message, { cause });
     this.name = 'KubeTransportError';
   }
-
-  /**
-   * The server's certificate does not verify (unknown authority, wrong name, not yet valid, expired): the
-   * kubeconfig or the server is misconfigured, and retrying cannot fix it.
-   */
-  get isTlsVerificationFailure(): boolean {
-    return isTlsVerificationCode((this.cause as NodeJS.ErrnoException | undefined)?.code);
-  }
 }
 
 /**
@@ -115,4 +91,64 @@ export class KubeconfigError extends Error {
     super(message);
     this.name = 'KubeconfigError';
   }
+}
+
+/**
+ * A namespace or lease name that cannot be sent: it would leave its path segment (`..`, `a/b`), or cannot be a
+ * namespace at all. The message is kubectl's; it is the user's input, so the edge reports it as a usage error.
+ */
+export class KubeInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KubeInputError';
+  }
+}
+
+// The predicates, one of each, in apimachinery's names (k8s.io/apimachinery/pkg/api/errors): callers ask these
+// rather than reading codes and reasons.
+
+/** 404: the lease (or its namespace) does not exist. */
+export function isNotFound(error: unknown): boolean {
+  return error instanceof KubeApiError && error.code === 404;
+}
+
+/** 409 Conflict: the resourceVersion or a precondition no longer matches; someone else wrote first. */
+export function isConflict(error: unknown): boolean {
+  return error instanceof KubeApiError && error.code === 409 && error.reason === 'Conflict';
+}
+
+/** 409 AlreadyExists: a create lost to another create. */
+export function isAlreadyExists(error: unknown): boolean {
+  return error instanceof KubeApiError && error.code === 409 && error.reason === 'AlreadyExists';
+}
+
+/**
+ * 410: a continue token or resourceVersion too old to resume from (IsResourceExpired and IsGone alike). Narrows, as a
+ * 410 for a continue token carries a fresh token in its Status.
+ */
+export function isExpired(error: unknown): error is KubeApiError {
+  return error instanceof KubeApiError && error.code === 410;
+}
+
+/** 400: the server refused the request itself (a selector value it cannot parse, say). */
+export function isBadRequest(error: unknown): boolean {
+  return error instanceof KubeApiError && error.code === 400;
+}
+
+/**
+ * The server's certificate does not verify (unknown authority, wrong name, not yet valid, expired): the
+ * kubeconfig or the server is misconfigured, and retrying cannot fix it.
+ */
+export function isTlsVerificationFailure(error: unknown): boolean {
+  return error instanceof KubeTransportError && isTlsVerificationCode((error.cause as NodeJS.ErrnoException | undefined)?.code);
+}
+
+/**
+ * Worth retrying: no answer (a timeout among them), throttling or a server-side failure. Anything else is final,
+ * a certificate that does not verify among them: it is the kubeconfig's or the server's configuration.
+ */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof KubeTransportError) return !isTlsVerificationFailure(error);
+  if (error instanceof KubeApiError) return error.code === 429 || error.code >= 500 || error.code === 0;
+  return false;
 }

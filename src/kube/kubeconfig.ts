@@ -7,9 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
 import { dirname, isAbsolute, join } from 'node:path';
 import { parse } from 'yaml';
-import type { KubeFlags } from '../context.js';
-import { UsageError } from '../errors.js';
-import { KubeconfigError } from './errors.js';
+import type { KubeFlags } from './connection.js';
+import { KubeconfigError, KubeInputError } from './errors.js';
 import { kubeconfigFiles } from './kubeconfig-files.js';
 import { namespaceSegmentProblem } from './path-segments.js';
 
@@ -201,5 +200,5 @@ function namespaceProblem(namespace: string): string | undefined {
 /** -n, checked before the kubeconfig is read. */
 export function validateNamespace(namespace: string): void {
   const invalid = namespaceProblem(namespace);
-  if (invalid) throw new UsageError(`${invalid}; give -n a namespace such as kube-system`);
+  if (invalid) throw new KubeInputError(`${invalid}; give -n a namespace such as kube-system`);
 }

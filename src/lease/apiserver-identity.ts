@@ -2,6 +2,7 @@
 // so a name can be recomputed from the `kubernetes.io/hostname` label and a mismatch flagged.
 
 import { createHash } from 'node:crypto';
+import { expiredForMs } from './state.js';
 import type { Lease } from './types.js';
 
 /** 1.27+ label; value `kube-apiserver`. The apiserver's GC only ever collects leases carrying it. */
@@ -71,6 +72,19 @@ export function expectedLeaseNameFor(lease: Lease): string | undefined {
     case undefined:
       return undefined;
   }
+}
+
+export type ApiserverStatus = 'live' | 'expired';
+
+/** Live until renewTime + leaseDurationSeconds has passed (the apiserver's GC rule), by this machine's clock. */
+export function apiserverStatus(lease: Lease, nowMs: number): ApiserverStatus {
+  return expiredForMs(lease, nowMs) > 0 ? 'expired' : 'live';
+}
+
+/** Whether the lease name is the one its hostname label implies; undefined when it cannot be told. */
+export function nameMatchesHostname(lease: Lease): boolean | undefined {
+  const expected = expectedLeaseNameFor(lease);
+  return expected === undefined ? undefined : expected === lease.metadata.name;
 }
 
 function sha256(data: Buffer): Buffer {

@@ -7,7 +7,7 @@
 // clock skew between machines cannot make a live lease look expired (client-go's package doc, client-go#448).
 
 import { confirmedExpiredAt, recordDurationMs, type Observation } from './expiry.js';
-import { describeExpiry, describeRelative, leaseState, nonEmpty } from './state.js';
+import { leaseState, nonEmpty } from './state.js';
 import { durationLimitMessage, formatDuration, formatMicroTime } from './time.js';
 import type { Lease, LeaseSpec } from './types.js';
 
@@ -261,18 +261,6 @@ export function decideRenewOnce(
     return { kind: 'take', lease: acquiredLease(lease, options, nowMs), previousHolder: holder };
   }
   return { kind: 'held', holder: holder ?? '' };
-}
-
-/**
- * `held by host_uuid (renewed 3s ago, expires in 12s by this machine's clock)`, for conflict messages. The times
- * come from the remote renewTime, so they are only as good as the clocks agree; hence "by this machine's clock".
- */
-export function describeHolding(lease: Lease, nowMs: number): string {
-  const state = leaseState(lease, nowMs);
-  if (state.holder === undefined) return 'not held by anyone';
-  const expiry = describeExpiry(state, nowMs);
-  const until = expiry.startsWith('in ') ? `expires ${expiry}` : expiry === '<unknown>' ? 'expiry unknown' : expiry;
-  return `held by ${state.holder} (renewed ${describeRelative(state.renewedAt, nowMs)}, ${until} by this machine's clock)`;
 }
 
 /** Whole seconds, as leaseDurationSeconds holds them (client-go truncates the same way). */

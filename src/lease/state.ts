@@ -2,7 +2,7 @@
 // coordinated-election controller use. client-go electors judge by *observed* change instead, so this is an
 // estimate that is off by the clock skew between this machine and the holder.
 
-import { humanDuration, parseKubeTime } from './time.js';
+import { parseKubeTime } from './time.js';
 import type { Lease } from './types.js';
 
 export type LeaseStatus = 'held' | 'expired' | 'released';
@@ -55,24 +55,6 @@ export function expiredForMs(lease: Lease, nowMs: number): number {
   const spec = lease.spec ?? {};
   const expiresAt = leaseExpiresAt(parseKubeTime(spec.renewTime), spec.leaseDurationSeconds ?? undefined);
   return expiresAt === undefined ? Infinity : nowMs - expiresAt;
-}
-
-/** The -o wide EXPIRES cell: `in 12s`, `expired 3m ago`, `released`, or `<unknown>` when it cannot be judged. */
-export function describeExpiry(state: LeaseState, nowMs: number): string {
-  if (state.status === 'released') return 'released';
-  if (state.expiresAt === undefined) return '<unknown>';
-  const remainingMs = state.expiresAt - nowMs;
-  return remainingMs >= 0 ? `in ${humanDuration(remainingMs)}` : `expired ${humanDuration(-remainingMs)} ago`;
-}
-
-/**
- * `12s ago` for a past timestamp, `in 5s` for one at least a second ahead (a renewTime from a faster clock), or
- * `<unset>` (kubectl describe's word for an absent field).
- */
-export function describeRelative(epochMs: number | undefined, nowMs: number): string {
-  if (epochMs === undefined) return '<unset>';
-  const sinceMs = nowMs - epochMs;
-  return sinceMs > -1000 ? `${humanDuration(Math.max(0, sinceMs))} ago` : `in ${humanDuration(-sinceMs)}`;
 }
 
 function leaseExpiresAt(renewedAt: number | undefined, durationSeconds: number | undefined): number | undefined {

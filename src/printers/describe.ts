@@ -2,9 +2,11 @@
 // judged now, tenure, time since renewal, and the holder's host and id.
 import type { OutputStream } from '../context.js';
 import { splitHolderIdentity } from '../lease/holder.js';
-import { describeExpiry, describeRelative, leaseState } from '../lease/state.js';
-import { formatDuration, humanDuration, parseKubeTime } from '../lease/time.js';
+import { leaseState } from '../lease/state.js';
+import { formatDuration, parseKubeTime } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
+import { humanDuration } from './human-duration.js';
+import { describeExpiry, describeRelative } from './lease-descriptions.js';
 import { escapeTerminal } from './terminal.js';
 
 const LABEL_WIDTH = 20;

@@ -3,29 +3,19 @@
 import type { ChalkInstance } from 'chalk';
 import type { OutputStream } from '../context.js';
 import {
+  apiserverStatus,
   expectedLeaseNameFor,
   HOSTNAME_LABEL,
   IDENTITY_GC_AFTER_EXPIRY_MS,
+  nameMatchesHostname,
   PEER_ADDRESS_ANNOTATION,
 } from '../lease/apiserver-identity.js';
 import { expiredForMs } from '../lease/state.js';
-import { formatDuration, humanDuration, parseKubeTime } from '../lease/time.js';
+import { formatDuration, parseKubeTime } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
+import { humanDuration } from './human-duration.js';
 import type { LeasePrinter } from './leases.js';
 import { escapeCell, TableWriter } from './table.js';
-
-export type ApiserverStatus = 'live' | 'expired';
-
-/** Live until renewTime + leaseDurationSeconds has passed (the apiserver's GC rule), by this machine's clock. */
-export function apiserverStatus(lease: Lease, nowMs: number): ApiserverStatus {
-  return expiredForMs(lease, nowMs) > 0 ? 'expired' : 'live';
-}
-
-/** Whether the lease name is the one its hostname label implies; undefined when it cannot be told. */
-export function nameMatchesHostname(lease: Lease): boolean | undefined {
-  const expected = expectedLeaseNameFor(lease);
-  return expected === undefined ? undefined : expected === lease.metadata.name;
-}
 
 const COLUMNS = ['NAME', 'HOSTNAME', 'HOLDER', 'RENEWED', 'STATUS'];
 const WIDE_COLUMNS = ['EXPECTED-NAME', 'MATCH', 'PEER-ADDRESS'];

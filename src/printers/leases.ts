@@ -2,9 +2,11 @@
 // json collect everything and print one object or a v1 List at the end, as kubectl does.
 import type { ChalkInstance } from 'chalk';
 import type { OutputStream } from '../context.js';
-import { leaseState, describeExpiry, type LeaseState } from '../lease/state.js';
-import { formatDuration, humanDuration, parseKubeTime } from '../lease/time.js';
+import { leaseState, type LeaseState } from '../lease/state.js';
+import { formatDuration, parseKubeTime } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
+import { humanDuration } from './human-duration.js';
+import { describeExpiry } from './lease-descriptions.js';
 import { asList, forDisplay, serializerFor, type ObjectFormat } from './serialize.js';
 import { escapeCell, TableWriter } from './table.js';
 

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect } from '../../src/kube/connect.js';
-import { KubeApiError } from '../../src/kube/errors.js';
+import { isNotFound } from '../../src/kube/errors.js';
 import type { Lease } from '../../src/lease/types.js';
 import { startSandbox, type Sandbox } from '@leasectl/sandbox';
 
@@ -199,7 +199,7 @@ async function deleteLeasesMadeHere(kubeconfig: string, namespace: string, label
     for (const lease of doomed) {
       await connection.client.delete({ namespace, name: lease.metadata.name }).catch((error: unknown) => {
         // A test may have deleted it already (gc, or a test of delete).
-        if (!(error instanceof KubeApiError && error.isNotFound)) throw error;
+        if (!isNotFound(error)) throw error;
       });
     }
   } finally {

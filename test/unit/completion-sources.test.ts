@@ -5,8 +5,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readKubeconfigNames } from '../../src/completion/kubeconfig-names.js';
 import { kubeconfigFiles } from '../../src/kube/kubeconfig-files.js';
 import { createValueSource } from '../../src/completion/sources.js';
+import { connect } from '../../src/kube/connect.js';
+import type { ConnectionFactory, KubeConnection, KubeFlags } from '../../src/kube/connection.js';
+import type { LeaseClient } from '../../src/kube/lease-client.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'leasectl-completion-'));
+/** What the CLI passes: the commands' own factory, here for the environment a test gives. */
+const commandsFactory = (env: NodeJS.ProcessEnv): ConnectionFactory => (flags) => connect(flags, env);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function kubeconfig(name: string, contexts: string[], clusters: string[] = [], users: string[] = []): string {
@@ -44,7 +49,8 @@ describe('kubeconfig names for --context, --cluster and --user', () => {
   });
 
   it('answers through the value source without touching a cluster', async () => {
-    const source = createValueSource({ KUBECONFIG: second }, () => 0);
+    const env = { KUBECONFIG: second };
+    const source = createValueSource(env, () => 0, commandsFactory(env));
     expect(await source.contexts({})).toEqual(['dev', 'staging']);
     expect(await source.contexts({ kubeconfig: first })).toEqual(['dev', 'arn:aws:eks:eu-west-1:1:cluster/prod']);
     expect(await source.users({})).toEqual(['staging-user']);
@@ -53,13 +59,72 @@ describe('kubeconfig names for --context, --cluster and --user', () => {
 
 describe('cluster answers', () => {
   it('are empty, silently, when there is no kubeconfig at all', async () => {
-    const source = createValueSource({ HOME: dir }, () => 0, 500);
+    const env = { HOME: dir };
+    const source = createValueSource(env, () => 0, commandsFactory(env), 500);
     expect(await source.namespaces({})).toEqual([]);
     expect(await source.leases({})).toEqual([]);
   });
 
   it('are empty, silently, when the kubeconfig names a context that does not exist', async () => {
-    const source = createValueSource({ KUBECONFIG: kubeconfig('third', ['a']) }, () => 0, 500);
+    const env = { KUBECONFIG: kubeconfig('third', ['a']) };
+    const source = createValueSource(env, () => 0, commandsFactory(env), 500);
     expect(await source.leases({ context: 'nope' })).toEqual([]);
+  });
+});
+
+describe('cluster answers go through the connection factory the commands use', () => {
+  const NOW = Date.parse('2026-11-23T12:00:00Z');
+
+  /** A factory that records the flags it is asked for and whether each connection was closed. */
+  function recordingFactory(leases: { name: string; holder?: string }[]) {
+    const asked: KubeFlags[] = [];
+    let closed = 0;
+    const client = {
+      listPage: async (options: { namespace?: string }) => ({
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'LeaseList',
+        metadata: {},
+        items: leases.map(({ name, holder }) => ({
+          metadata: { name, namespace: options.namespace },
+          spec: { holderIdentity: holder, leaseDurationSeconds: 60, renewTime: new Date(NOW - 1_000).toISOString() },
+        })),
+      }),
+    } as unknown as LeaseClient;
+    const factory: ConnectionFactory = async (flags) => {
+      asked.push(flags);
+      const connection: KubeConnection = {
+        client,
+        namespace: flags.namespace ?? 'default',
+        namespaceFromFlag: flags.namespace !== undefined,
+        namespaceNames: async () => ['default', 'kube-system'],
+        close: () => void closed++,
+      };
+      return connection;
+    };
+    return { factory, asked, closedCount: () => closed };
+  }
+
+  it('asks it for the flags on the command line, with the completion deadline as --request-timeout, and closes what it opened', async () => {
+    const recorder = recordingFactory([{ name: 'leader', holder: 'pod-a' }, { name: 'free' }]);
+    const source = createValueSource({}, () => NOW, recorder.factory, 700);
+    expect(await source.leases({ namespace: 'team-a', context: 'dev' })).toEqual([
+      { value: 'leader', description: 'held by pod-a' },
+      { value: 'free', description: 'released' },
+    ]);
+    expect(await source.namespaces({ kubeconfig: '/some/config' })).toEqual(['default', 'kube-system']);
+    expect(recorder.asked).toEqual([
+      { namespace: 'team-a', context: 'dev', requestTimeout: 700 },
+      { kubeconfig: '/some/config', requestTimeout: 700 },
+    ]);
+    expect(recorder.closedCount()).toBe(2);
+  });
+
+  it('gives no candidates, silently, when the factory cannot connect', async () => {
+    const failing: ConnectionFactory = async () => {
+      throw new Error('no cluster');
+    };
+    const source = createValueSource({}, () => NOW, failing, 500);
+    expect(await source.namespaces({})).toEqual([]);
+    expect(await source.leases({})).toEqual([]);
   });
 });

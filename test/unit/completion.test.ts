@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { createProgram, runCli, type World } from '../../src/cli.js';
 import { complete, Directive, formatCompletion, type ValueSource } from '../../src/completion/complete.js';
-import type { KubeFlags } from '../../src/context.js';
+import type { KubeFlags } from '../../src/kube/connection.js';
 import { textCapture } from '../support/streams.js';
 
 function world(programName = 'leasectl'): World & { out: () => string } {

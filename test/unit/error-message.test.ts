@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeError } from '../../src/error-message.js';
 import { ExitError, UsageError } from '../../src/errors.js';
-import { KubeApiError, KubeconfigError, KubeTransportError } from '../../src/kube/errors.js';
+import { KubeApiError, KubeconfigError, KubeInputError, KubeTransportError } from '../../src/kube/errors.js';
 import { parseStatus } from '../../src/kube/http.js';
 
 const conflictBody =
@@ -41,6 +41,10 @@ describe('errors in kubectl\'s words', () => {
     expect(describeError(new KubeApiError(parseStatus(401, ''), 401)).message).toBe(
       'error: You must be logged in to the server (the server has asked for the client to provide credentials)',
     );
+  });
+
+  it("a namespace or name the kube layer cannot send is the user's input: error: and exit 2, as a usage error", () => {
+    expect(describeError(new KubeInputError(`invalid namespace "..": [may not be '..']`))).toEqual({ message: `error: invalid namespace "..": [may not be '..']`, exitCode: 2 });
   });
 
   it('usage errors exit 2, ExitError keeps its code, everything else exits 1 without a stack unless -v', () => {

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { hostnameLeaseNames, identityCommand, IDENTITY_SELECTORS, mergeIdentityLeases } from '../../src/commands/identity.js';
 import { isApiserverIdentityLease } from '../../src/lease/apiserver-identity.js';
-import type { CommandContext, KubeConnection } from '../../src/context.js';
+import type { CommandContext } from '../../src/context.js';
+import type { KubeConnection } from '../../src/kube/connection.js';
 import { describeError } from '../../src/error-message.js';
 import { KubeApiError, KubeTransportError } from '../../src/kube/errors.js';
 import type { LeaseClient, LeaseRef, ListOptions } from '../../src/kube/lease-client.js';
-import { apiserverLeaseName, legacyApiserverLeaseName } from '../../src/lease/apiserver-identity.js';
+import { apiserverLeaseName, apiserverStatus, legacyApiserverLeaseName } from '../../src/lease/apiserver-identity.js';
 import { formatMicroTime } from '../../src/lease/time.js';
 import type { Lease, LeaseList } from '../../src/lease/types.js';
-import { apiserverStatus, createIdentityPrinter, hostnameRow, identityRow, identitySummary } from '../../src/printers/identity.js';
+import { createIdentityPrinter, hostnameRow, identityRow, identitySummary } from '../../src/printers/identity.js';
 import { textCapture } from '../support/streams.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');

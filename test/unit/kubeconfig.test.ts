@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveKubeconfig, validateNamespace } from '../../src/kube/kubeconfig.js';
-import { KubeconfigError } from '../../src/kube/errors.js';
-import { UsageError } from '../../src/errors.js';
+import { KubeconfigError, KubeInputError } from '../../src/kube/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'leasectl-kubeconfig-'));
 
@@ -113,8 +112,8 @@ describe('kubeconfig loading follows kubectl, not client-node', () => {
 describe('namespace flag', () => {
   it('accepts DNS-1123 labels and rejects what commander lets through from -n=foo', () => {
     expect(() => validateNamespace('kube-system')).not.toThrow();
-    expect(() => validateNamespace('=foo')).toThrow(UsageError);
+    expect(() => validateNamespace('=foo')).toThrow(KubeInputError);
     expect(() => validateNamespace('Team')).toThrow(/lowercase RFC 1123 label/);
-    expect(() => validateNamespace('a'.repeat(64))).toThrow(UsageError);
+    expect(() => validateNamespace('a'.repeat(64))).toThrow(KubeInputError);
   });
 });

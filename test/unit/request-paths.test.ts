@@ -2,8 +2,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.js';
 import { HttpLeaseClient } from '../../src/kube/client.js';
+import { KubeInputError } from '../../src/kube/errors.js';
 import { HttpTransport } from '../../src/kube/http.js';
 import { nameSegmentProblem, namespaceSegmentProblem } from '../../src/kube/path-segments.js';
 
@@ -69,13 +69,13 @@ describe('HttpLeaseClient request paths', () => {
   });
 
   it('refuses a namespace of .. before sending anything, rather than listing the whole cluster', async () => {
-    await expect(pathsOf((client) => client.listPage({ namespace: '..' }))).rejects.toThrow(new UsageError(`invalid namespace "..": [may not be '..']`));
+    await expect(pathsOf((client) => client.listPage({ namespace: '..' }))).rejects.toThrow(new KubeInputError(`invalid namespace "..": [may not be '..']`));
     expect(seen).toEqual([]);
   });
 
   it('refuses names of ., .. and "" before sending anything, rather than reaching the collection', async () => {
     for (const name of ['.', '..', '']) {
-      await expect(pathsOf((client) => client.delete({ namespace: 'team-a', name }))).rejects.toThrow(UsageError);
+      await expect(pathsOf((client) => client.delete({ namespace: 'team-a', name }))).rejects.toThrow(KubeInputError);
       expect(seen).toEqual([]);
     }
   });

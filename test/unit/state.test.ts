@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { describeExpiry, describeRelative, expiredForMs, leaseState } from '../../src/lease/state.js';
+import { expiredForMs, leaseState } from '../../src/lease/state.js';
 import type { Lease, LeaseSpec } from '../../src/lease/types.js';
+import { describeExpiry, describeRelative } from '../../src/printers/lease-descriptions.js';
 
 const RENEWED_AT = Date.UTC(2024, 0, 15, 10, 0, 0);
 const RENEW_TIME = '2024-01-15T10:00:00.000000Z';

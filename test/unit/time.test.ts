@@ -3,11 +3,11 @@ import {
   InvalidDurationError,
   formatDuration,
   formatMicroTime,
-  humanDuration,
   parseDuration,
   parseKubeTime,
 } from '../../src/lease/time.js';
 import { humanDurationCases } from '../fixtures/human-duration.js';
+import { humanDuration } from '../../src/printers/human-duration.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
