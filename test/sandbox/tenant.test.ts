@@ -34,7 +34,7 @@ describe('a user whose RBAC allows one namespace', () => {
     expect((await harness.api.call('GET', '/apis/coordination.k8s.io/v1', { token })).status).toBe(200);
   });
 
-  it('gets kube-apiserver\'s 403 for leases in other namespaces and across all of them', async () => {
+  it("gets kube-apiserver's 403 for leases in other namespaces and across all of them", async () => {
     const token = await tenantToken('team-a');
     const elsewhere = await harness.api.call('POST', leasesPath('default'), { token, body: leaseBody('theirs') });
     expect(elsewhere.json).toEqual(failureStatus(403, 'Forbidden',
@@ -81,7 +81,7 @@ describe('sandbox --namespaced-kubeconfig', () => {
     });
   });
 
-  it('writes the kubeconfig of a user confined to the one --namespace before it prints the admin\'s', async () => {
+  it("writes the kubeconfig of a user confined to the one --namespace before it prints the admin's", async () => {
     const kubeconfig = join(dir, 'cli', 'kubeconfig');
     const tenant = join(dir, 'cli', 'kubeconfig-tenant');
     const child = spawn(process.execPath, [bundle, '--kubeconfig', kubeconfig, '--namespace', 'shared', '--namespaced-kubeconfig', tenant], { stdio: ['ignore', 'pipe', 'ignore'] });
