@@ -1,7 +1,8 @@
 // End-to-end harness: runs the built bin/leasectl (and kubectl) against the sandbox, or against a real cluster
 // when LEASECTL_TEST_KUBECONFIG names one. Each test file gets its own namespace, or, when LEASECTL_TEST_NAMESPACE
-// names one namespace for all files at once, its own lease names (uniqueName) and its own label (cluster.selector);
-// either way files can run in parallel and a real cluster is left as it was.
+// names one namespace for all files at once, its own lease names (uniqueName) and its own label (cluster.selector),
+// and nothing beyond that namespace (a test that would make one takes cluster.scope instead); either way files can
+// run in parallel and a real cluster is left as it was.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
