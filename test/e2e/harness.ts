@@ -1,7 +1,8 @@
 // End-to-end harness: runs the built bin/leasectl (and kubectl) against the sandbox, or against a real cluster
 // when LEASECTL_TEST_KUBECONFIG names one. Each test file gets its own namespace, or, when LEASECTL_TEST_NAMESPACE
-// names one namespace for all files at once, its own lease names (uniqueName) and its own label (cluster.selector);
-// either way files can run in parallel and a real cluster is left as it was.
+// names one namespace for all files at once, its own lease names (uniqueName) and its own label (cluster.selector),
+// and nothing beyond that namespace (a test that would make one takes cluster.scope instead); either way files can
+// run in parallel and a real cluster is left as it was.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +23,10 @@ const realReadOnlyKubeconfig = process.env.LEASECTL_TEST_READONLY_KUBECONFIG;
 const sharedNamespace = process.env.LEASECTL_TEST_NAMESPACE;
 export const againstRealCluster = Boolean(realKubeconfig);
 export const SANDBOX_ONLY = 'needs the sandbox (fault injection or its second token); skipped against a real cluster';
+/** LEASECTL_TEST_NAMESPACE: every file runs in that one namespace, as a user whose RBAC allows no other. */
+export const oneNamespace = Boolean(sharedNamespace);
+export const BEYOND_ONE_NAMESPACE =
+  'needs rights beyond one namespace (namespaces of its own, or -A); skipped when LEASECTL_TEST_NAMESPACE confines the suite to one';
 /** The sandbox has a user that may only read; a real cluster has one when LEASECTL_TEST_READONLY_KUBECONFIG names it. */
 export const hasReadOnlyUser = !againstRealCluster || Boolean(realReadOnlyKubeconfig);
 export const READ_ONLY_MISSING =
@@ -44,6 +49,19 @@ export interface RunOptions {
   cwd?: string;
 }
 
+/**
+ * A place of a test's own to list, gc or watch in, where it would once have made a namespace: a fresh namespace,
+ * or in one-namespace mode the shared one. Either way its leases carry `labels` and every command selects them by
+ * `selector`, so what the test sees is the same in both; teardown deletes them.
+ */
+export interface Scope {
+  namespace: string;
+  /** Unique to the scope: its leases are named `${prefix}-…`, apart from every other file's in a shared namespace. */
+  prefix: string;
+  labels: Record<string, string>;
+  selector: string;
+}
+
 export interface TestCluster {
   kubeconfig: string;
   /** Kubeconfig of a user that may only read (the sandbox's, or LEASECTL_TEST_READONLY_KUBECONFIG); see hasReadOnlyUser. */
@@ -57,8 +75,10 @@ export interface TestCluster {
   /** A directory of this file's own, for kubeconfigs and other files the tests write (deleted at teardown). */
   workDir: string;
   sandbox: Sandbox | undefined;
-  /** Another fresh namespace (deleted at teardown). */
+  /** Another fresh namespace (deleted at teardown); refused in one-namespace mode (see oneNamespace). */
   newNamespace(prefix?: string): Promise<string>;
+  /** A Scope for one test: a namespace of its own where that is allowed, else its own label in the shared one. */
+  scope(prefix: string): Promise<Scope>;
   leasectl(args: string[], options?: RunOptions): Promise<RunResult>;
   spawnLeasectl(args: string[], options?: RunOptions): ChildProcess;
   kubectl(args: string[], options?: RunOptions): Promise<RunResult>;
@@ -80,10 +100,13 @@ export function uniqueName(prefix: string): string {
   return name;
 }
 
-/** A lease this file made: named by uniqueName (or after one, `NAME-suffix`), or carrying the file's label. */
+const scopeLabel = 'leasectl-e2e-scope';
+
+/** A lease this file made: named by uniqueName (or after one, `NAME-suffix`), or carrying the file's or a scope's label. */
 function madeByThisFile(lease: Lease, labels: Record<string, string>): boolean {
   const { name, labels: leaseLabels = {} } = lease.metadata;
   if (Object.entries(labels).every(([key, value]) => leaseLabels[key] === value)) return true;
+  if (uniqueNames.has(leaseLabels[scopeLabel] ?? '')) return true;
   for (const unique of uniqueNames) if (name === unique || name.startsWith(`${unique}-`)) return true;
   return false;
 }
@@ -144,6 +167,12 @@ export async function setupCluster(): Promise<TestCluster> {
     workDir,
     sandbox,
     async newNamespace(prefix = 'e2e') {
+      if (sharedNamespace) {
+        throw new Error(
+          `newNamespace: LEASECTL_TEST_NAMESPACE confines the suite to namespace "${sharedNamespace}", whose user may not create another; ` +
+            'use cluster.namespace with cluster.selector, or skip the test with BEYOND_ONE_NAMESPACE when oneNamespace',
+        );
+      }
       const name = uniqueName(`leasectl-${prefix}`);
       if (sandbox) {
         sandbox.createNamespace(name);
@@ -153,6 +182,11 @@ export async function setupCluster(): Promise<TestCluster> {
       }
       created.push(name);
       return name;
+    },
+    async scope(prefix) {
+      const namespace = sharedNamespace ?? (await cluster.newNamespace(prefix));
+      const unique = uniqueName(prefix);
+      return { namespace, prefix: unique, labels: { [scopeLabel]: unique }, selector: `${scopeLabel}=${unique}` };
     },
     leasectl: (args, options = {}) => run(LEASECTL_BIN, args, { kubeconfig, ...options }),
     spawnLeasectl: (args, options = {}) =>

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiserverLeaseName, legacyApiserverLeaseName } from '../../src/lease/apiserver-identity.js';
 import { formatMicroTime } from '../../src/lease/time.js';
-import { hasKubectl, KUBECTL_MISSING, setupCluster, type TestCluster } from './harness.js';
+import { BEYOND_ONE_NAMESPACE, hasKubectl, KUBECTL_MISSING, oneNamespace, setupCluster, type TestCluster } from './harness.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -120,7 +120,9 @@ describe.skipIf(!hasKubectl)(`leasectl identity (${hasKubectl ? 'kubectl creates
     expect(result.stderr).toMatch(/^could not check which of these exists in the cluster: /);
   });
 
-  it('exits 1 with a clear message when no apiserver is live', async () => {
+  // identity reads every identity lease in a namespace (it has no -l): one with none live, or none at all, cannot
+  // be the shared namespace, where this file's live fixtures are.
+  it.skipIf(oneNamespace)(`exits 1 with a clear message when no apiserver is live${oneNamespace ? ` (${BEYOND_ONE_NAMESPACE})` : ''}`, async () => {
     const allExpired = await cluster.newNamespace('identity-dead');
     await createLeases(allExpired, [identityManifest('master-9', 2 * HOUR, 'current')]);
     const result = await cluster.leasectl(['identity', '-n', allExpired]);

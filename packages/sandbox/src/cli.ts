@@ -6,12 +6,14 @@ import { parseArgs } from 'node:util';
 import { FeatureGateError, type FeatureGates, parseFeatureGates } from './feature-gates.js';
 import { startSandbox } from './index.js';
 
-const usage = `usage: sandbox [--port N] [--kubeconfig PATH] [--namespace NS]... [--feature-gates CoordinatedLeaderElection=true]`;
+const usage = `usage: sandbox [--port N] [--kubeconfig PATH] [--namespace NS]... [--namespaced-kubeconfig PATH] [--feature-gates CoordinatedLeaderElection=true]`;
 
 interface CliOptions {
   port: number;
   kubeconfig: string;
   namespaces: string[];
+  /** A kubeconfig for the user whose RBAC allows only leases in the one --namespace. */
+  namespacedKubeconfig: string | undefined;
   featureGates: FeatureGates;
 }
 
@@ -26,6 +28,7 @@ function parseCommandLine(argv: string[]): CliOptions {
         port: { type: 'string' },
         kubeconfig: { type: 'string' },
         namespace: { type: 'string', multiple: true },
+        'namespaced-kubeconfig': { type: 'string' },
         'feature-gates': { type: 'string', multiple: true },
       },
       strict: true,
@@ -34,8 +37,13 @@ function parseCommandLine(argv: string[]): CliOptions {
   } catch (error) {
     throw new UsageError((error as Error).message.split('\n')[0]);
   }
-  const { port = '0', kubeconfig = '.sandbox/kubeconfig', namespace = [], 'feature-gates': featureGateFlags = [] } = parsed.values;
+  const {
+    port = '0', kubeconfig = '.sandbox/kubeconfig', namespace = [], 'namespaced-kubeconfig': namespacedKubeconfig, 'feature-gates': featureGateFlags = [],
+  } = parsed.values;
   if (!/^\d+$/.test(port) || Number(port) > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got "${port}"`);
+  if (namespacedKubeconfig !== undefined && namespace.length !== 1) {
+    throw new UsageError(`--namespaced-kubeconfig needs exactly one --namespace, the one its user may work in, got ${namespace.length}`);
+  }
   let featureGates: FeatureGates;
   try {
     // Repeating the flag adds to it, as kube-apiserver's does.
@@ -44,7 +52,10 @@ function parseCommandLine(argv: string[]): CliOptions {
     if (error instanceof FeatureGateError) throw new UsageError(`invalid argument "${featureGateFlags.join(',')}" for "--feature-gates" flag: ${error.message}`);
     throw error;
   }
-  return { port: Number(port), kubeconfig: resolve(kubeconfig), namespaces: namespace, featureGates };
+  return {
+    port: Number(port), kubeconfig: resolve(kubeconfig), namespaces: namespace,
+    namespacedKubeconfig: namespacedKubeconfig === undefined ? undefined : resolve(namespacedKubeconfig), featureGates,
+  };
 }
 
 /** `.sandbox/kubeconfig` → `.sandbox/kubeconfig-readonly`. */
@@ -63,6 +74,8 @@ async function main(): Promise<number> {
   const sandbox = await startSandbox({ port: options.port, namespaces: options.namespaces, featureGates: options.featureGates });
   const kubeconfig = await sandbox.writeKubeconfig(options.kubeconfig);
   const readOnlyKubeconfig = await sandbox.writeKubeconfig(readOnlyPath(options.kubeconfig), { readOnly: true });
+  const tenantNamespace = options.namespaces[0];
+  const namespacedKubeconfig = options.namespacedKubeconfig && (await sandbox.writeKubeconfig(options.namespacedKubeconfig, { onlyNamespace: tenantNamespace }));
   process.stdout.write(kubeconfig + '\n');
   process.stderr.write(
     [
@@ -71,6 +84,7 @@ async function main(): Promise<number> {
       `  read-only token: ${sandbox.tokens.readOnly} (user "viewer": get, list, watch)`,
       `  kubeconfig:      ${kubeconfig}`,
       `  read-only:       ${readOnlyKubeconfig}`,
+      ...(namespacedKubeconfig ? [`  namespaced:      ${namespacedKubeconfig} (user "tenant": leases in namespace "${tenantNamespace}" only)`] : []),
       `  try:             kubectl --kubeconfig ${kubeconfig} get leases -A`,
       `  faults:          curl --cacert <(kubectl --kubeconfig ${kubeconfig} config view --raw -o jsonpath='{.clusters[0].cluster.certificate-authority-data}' | base64 -d) \\`,
       `                     -H "Authorization: Bearer ${sandbox.tokens.admin}" -X PUT -d '{"latencyMs":500}' ${sandbox.url}/_sandbox/faults`,

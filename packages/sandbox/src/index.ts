@@ -36,9 +36,11 @@ export interface Sandbox {
   tokens: { admin: string; readOnly: string };
   /**
    * Writes a kubeconfig (cluster with certificate-authority-data, user with token, context `sandbox` with namespace
-   * `default`, current-context set). readOnly picks the viewer token. Returns the path.
+   * `default`, current-context set). readOnly picks the viewer token. onlyNamespace instead picks the token of user
+   * "tenant", whose RBAC allows only leases in that namespace (made if missing) and a get of it, as a Role would;
+   * the context's namespace is then that one. Returns the path.
    */
-  writeKubeconfig(path: string, opts?: { readOnly?: boolean; namespace?: string; contextName?: string }): Promise<string>;
+  writeKubeconfig(path: string, opts?: { readOnly?: boolean; onlyNamespace?: string; namespace?: string; contextName?: string }): Promise<string>;
   faults: FaultControl;
   createNamespace(name: string): void;
   /**
@@ -87,19 +89,35 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   faults.attach({ stopListening: () => server.stopListening(), startListening: () => server.startListening() });
   await server.startListening();
 
+  /** The token of the tenant of each namespace a kubeconfig was asked for. */
+  const tenantTokens = new Map<string, string>();
+  const tenantToken = (namespace: string) => {
+    let token = tenantTokens.get(namespace);
+    if (token === undefined) {
+      namespaces.ensure(namespace);
+      token = randomToken();
+      tenantTokens.set(namespace, token);
+      users.set(token, { name: 'tenant', canRead: true, canWrite: false, onlyNamespace: namespace });
+    }
+    return token;
+  };
+
   return {
     url: server.url,
     caPem: certificate.certPem,
     tokens,
-    writeKubeconfig: (path, opts = {}) =>
-      writeKubeconfigFile(path, {
+    writeKubeconfig: (path, opts = {}) => {
+      const { onlyNamespace } = opts;
+      const namespace = opts.namespace ?? onlyNamespace;
+      return writeKubeconfigFile(path, {
         server: server.url,
         caPem: certificate.certPem,
-        token: opts.readOnly ? tokens.readOnly : tokens.admin,
-        userName: opts.readOnly ? 'sandbox-viewer' : 'sandbox-admin',
+        token: onlyNamespace ? tenantToken(onlyNamespace) : opts.readOnly ? tokens.readOnly : tokens.admin,
+        userName: onlyNamespace ? 'sandbox-tenant' : opts.readOnly ? 'sandbox-viewer' : 'sandbox-admin',
         ...(opts.contextName ? { contextName: opts.contextName } : {}),
-        ...(opts.namespace ? { namespace: opts.namespace } : {}),
-      }),
+        ...(namespace ? { namespace } : {}),
+      });
+    },
     faults,
     createNamespace: (name) => {
       namespaces.ensure(name);

@@ -109,7 +109,7 @@ export class NamespaceRegistry {
   async handle(request: ApiRequest, name: string | undefined): Promise<ApiReply> {
     switch (request.method) {
       case 'GET':
-        authorize(request.user, name ? 'get' : 'list', namespacesResource, undefined, name);
+        authorize(request.user, name ? 'get' : 'list', namespacesResource, name, name);
         return name ? this.reply(request, [this.get(name)], false) : this.reply(request, this.select(request), true);
       case 'POST': {
         if (name) throw methodNotAllowed();
@@ -122,7 +122,7 @@ export class NamespaceRegistry {
       }
       case 'DELETE': {
         if (!name) throw methodNotAllowed();
-        authorize(request.user, 'delete', namespacesResource, undefined, name);
+        authorize(request.user, 'delete', namespacesResource, name, name);
         const namespace = this.get(name);
         if (undeletableNamespaces.has(name)) throw forbidden(namespacesResource, name, 'this namespace may not be deleted');
         this.removeLeases(name);

@@ -8,10 +8,12 @@ import type { TableRequest } from './table.js';
 
 export interface User {
   name: string;
-  /** The viewer may get, list and watch; anonymous requests may do none of these. */
+  /** The viewer may get, list and watch; anonymous requests may do none of these. Also: may read discovery. */
   canRead: boolean;
   /** Every verb; only the admin. */
   canWrite: boolean;
+  /** A tenant's: it may only work with leases in this namespace and get the namespace; canRead/canWrite do not apply. */
+  onlyNamespace?: string;
 }
 
 export interface ApiRequest {
