@@ -286,3 +286,22 @@ describe('finalizers', () => {
     expect((await harness.api.call('GET', leasesPath(ns(), 'finalized'))).status).toBe(404);
   });
 });
+
+describe("etcd's request limits", () => {
+  it("a lease over etcd's 1.5 MiB request limit is a 500 in etcd's words and is not stored", async () => {
+    const res = await harness.api.call('POST', leasesPath(ns()), { body: leaseBody('too-big-for-etcd', { holderIdentity: 'k'.repeat(1_700_000) }) });
+    expect(res.json).toEqual({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'etcdserver: request is too large', code: 500 });
+    expect((await harness.api.call('GET', leasesPath(ns(), 'too-big-for-etcd'))).status).toBe(404);
+  });
+
+  it("a lease over the gRPC client's 2 MiB send limit is a 500 naming the limit, and an update is refused alike", async () => {
+    const res = await harness.api.call('POST', leasesPath(ns()), { body: leaseBody('too-big-for-grpc', { holderIdentity: 'h'.repeat(2 * 1024 * 1024) }) });
+    expect(res.status).toBe(500);
+    expect(res.json.message).toMatch(/^rpc error: code = ResourceExhausted desc = trying to send message larger than max \(\d+ vs\. 2097152\)$/);
+    const small = (await harness.api.call('POST', leasesPath(ns()), { body: leaseBody('grows-too-big', { holderIdentity: 'a' }) })).json;
+    const grown = await harness.api.call('PUT', leasesPath(ns(), 'grows-too-big'), { body: { ...small, spec: { holderIdentity: 'k'.repeat(1_700_000) } } });
+    expect(grown.json.message).toBe('etcdserver: request is too large');
+    const stored = (await harness.api.call('GET', leasesPath(ns(), 'grows-too-big'))).json;
+    expect([stored.spec.holderIdentity, stored.metadata.resourceVersion]).toEqual(['a', small.metadata.resourceVersion]);
+  });
+});

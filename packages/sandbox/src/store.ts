@@ -3,6 +3,7 @@
 
 import type { Lease } from './lease-object.js';
 import { goJson } from './json.js';
+import { unclassifiedError } from './status.js';
 
 /** One stored version of a lease. Never mutated: a write stores a new record. */
 export interface LeaseRecord {
@@ -32,6 +33,20 @@ export function makeRecord(lease: Lease, resourceVersion: number): LeaseRecord {
   const namespace = lease.metadata.namespace ?? '';
   const name = lease.metadata.name;
   return { key: leaseKey(namespace, name), namespace, name, lease, resourceVersion, itemJson: goJson(lease) };
+}
+
+/** kube-apiserver's gRPC client sends etcd at most 2 MiB; etcd takes a request up to --max-request-bytes, 1.5 MiB. */
+const grpcSendLimitBytes = 2 * 1024 * 1024;
+const etcdMaxRequestBytes = 1.5 * 1024 * 1024;
+
+/** A write etcd would not take is a 500 without a reason, in the words of the gRPC client or of etcd. */
+function refuseOverEtcdLimits(record: LeaseRecord): void {
+  // The sandbox keeps JSON where etcd gets protobuf: the size is near the gRPC message's, not the same.
+  const bytes = Buffer.byteLength(record.key) + Buffer.byteLength(record.itemJson);
+  if (bytes > grpcSendLimitBytes) {
+    throw unclassifiedError(`rpc error: code = ResourceExhausted desc = trying to send message larger than max (${bytes} vs. ${grpcSendLimitBytes})`);
+  }
+  if (bytes > etcdMaxRequestBytes) throw unclassifiedError('etcdserver: request is too large');
 }
 
 /** The full object JSON (kind and apiVersion first, as the apiserver orders them) from a record's item JSON. */
@@ -94,8 +109,10 @@ export class LeaseStore {
 
   /** Stores `build(rv)` under the next resourceVersion and tells watchers. */
   put(build: (resourceVersion: number) => Lease): LeaseRecord {
-    const resourceVersion = ++this.revision;
+    const resourceVersion = this.revision + 1;
     const record = makeRecord(build(resourceVersion), resourceVersion);
+    refuseOverEtcdLimits(record);
+    this.revision = resourceVersion;
     const previous = this.leases.get(record.key);
     if (!previous) this.sortedKeys = undefined;
     this.leases.set(record.key, record);
