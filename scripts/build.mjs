@@ -23,9 +23,25 @@ const userlandPunycode = {
   },
 };
 
+// commander requires node:child_process when it loads, for executable subcommands, which leasectl never declares;
+// that brings net, dgram and Node's stream stack into every start, --help included (docs/performance.md). commander
+// is given a stand-in that requires the real module on its first spawn.
+const lazyChildProcessForCommander = {
+  name: 'lazy-child-process-for-commander',
+  setup(build) {
+    build.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-for-commander' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'lazy-for-commander' }, () => ({
+      contents: "module.exports = { spawn: (...args) => require('node:child_process').spawn(...args) };",
+      loader: 'js',
+    }));
+  },
+};
+
 const common = {
   bundle: true,
-  plugins: [userlandPunycode],
+  plugins: [userlandPunycode, lazyChildProcessForCommander],
   platform: 'node',
   target: 'node20',
   format: 'esm',

@@ -3,8 +3,6 @@
 // and for current-context, the FIRST file that sets it wins (client-node lets the last win, or throws on a
 // duplicate or a missing file). The files are read with `yaml` rather than client-node, which is only loaded
 // when a user entry needs its authenticators (see credentials.ts): that keeps every command's start-up small.
-import { existsSync, readFileSync } from 'node:fs';
-import { isIPv6 } from 'node:net';
 import { dirname, isAbsolute, join } from 'node:path';
 import { parse } from 'yaml';
 import type { KubeFlags } from '../context.js';
@@ -12,6 +10,11 @@ import { UsageError } from '../errors.js';
 import { KubeconfigError } from './errors.js';
 import { kubeconfigFiles } from './kubeconfig-files.js';
 import { namespaceSegmentProblem } from './path-segments.js';
+
+// Built-ins are taken with process.getBuiltinModule, not ES-module imports, whose namespaces read lazy getters
+// that load what nothing here uses (node:fs's promises, node:net's BlockList: docs/performance.md).
+const { existsSync, readFileSync } = process.getBuiltinModule('node:fs');
+const { isIPv6 } = process.getBuiltinModule('node:net');
 
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 

@@ -1,7 +1,6 @@
 // kube-apiserver identity leases (kube-system, one per apiserver). The lease name is a hash of the host's name,
 // so a name can be recomputed from the `kubernetes.io/hostname` label and a mismatch flagged.
 
-import { createHash } from 'node:crypto';
 import type { Lease } from './types.js';
 
 /** 1.27+ label; value `kube-apiserver`. The apiserver's GC only ever collects leases carrying it. */
@@ -74,6 +73,8 @@ export function expectedLeaseNameFor(lease: Lease): string | undefined {
 }
 
 function sha256(data: Buffer): Buffer {
+  // node:crypto only when a name is computed: every command's start would otherwise load it (docs/performance.md).
+  const { createHash } = process.getBuiltinModule('node:crypto');
   return createHash('sha256').update(data).digest();
 }
 
