@@ -39,9 +39,19 @@ const lazyChildProcessForCommander = {
   },
 };
 
+// yaml's `node` export is CommonJS: bundled, each of its ~70 modules is a closure that runs when the first is
+// required, and nothing can be left out. Its ES-module build (the same code; it differs only in logging warnings
+// with console.warn, and leasectl parses with warnings off) is hoisted and trimmed like our own code.
+const yamlAsEsModule = {
+  name: 'yaml-as-es-module',
+  setup(build) {
+    build.onResolve({ filter: /^yaml$/ }, () => ({ path: join(import.meta.dirname, '..', 'node_modules', 'yaml', 'browser', 'index.js') }));
+  },
+};
+
 const common = {
   bundle: true,
-  plugins: [userlandPunycode, lazyChildProcessForCommander],
+  plugins: [userlandPunycode, lazyChildProcessForCommander, yamlAsEsModule],
   platform: 'node',
   target: 'node20',
   format: 'esm',

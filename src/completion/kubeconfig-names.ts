@@ -28,7 +28,7 @@ export function readKubeconfigNames(files: readonly string[]): KubeconfigNames {
   for (const file of files) {
     let document: Record<string, unknown> | null;
     try {
-      document = parse(readFileSync(file, 'utf8')) as Record<string, unknown> | null;
+      document = parse(readFileSync(file, 'utf8'), { logLevel: 'error' }) as Record<string, unknown> | null;
     } catch {
       continue;
     }

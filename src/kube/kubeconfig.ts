@@ -68,7 +68,8 @@ function withAbsolutePaths(entry: KubeconfigEntry, kind: 'cluster' | 'user', dir
 
 function readKubeconfigFile(file: string): Record<string, unknown> {
   try {
-    const document = parse(readFileSync(file, 'utf8')) as unknown;
+    // Warnings off: yaml would print them with a stack (an unknown tag such as `!custom`), which kubectl ignores.
+    const document = parse(readFileSync(file, 'utf8'), { logLevel: 'error' }) as unknown;
     if (document === null || document === undefined) return {};
     if (typeof document !== 'object' || Array.isArray(document)) throw new Error('not a kubeconfig (expected a map)');
     return document as Record<string, unknown>;

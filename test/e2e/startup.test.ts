@@ -1,6 +1,8 @@
 // Startup at the runtime's floor: a command loads only the Node.js modules its own work needs. Each module named
 // here was once loaded on every start by an ES-module import of a built-in (whose namespace reads lazy getters),
 // by commander, or by touching process.stdin (docs/performance.md). Behaviour, not milliseconds: the bench times it.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { againstRealCluster, builtinsLoaded, SANDBOX_ONLY, setupCluster, uniqueName, type TestCluster } from './harness.js';
 
@@ -54,4 +56,16 @@ describe('what a start loads of Node.js itself', () => {
     expect(await loadedOf(['list', '-n', cluster.namespace], ['https'])).toEqual(['https']);
   });
 
+});
+
+describe('the kubeconfig read by the ES-module build of yaml', () => {
+  it('a kubeconfig with a YAML tag nobody defines is read without a warning or a stack, as kubectl reads it', async () => {
+    const kubeconfig = join(cluster.kubeconfig, '..', uniqueName('kubeconfig-tagged'));
+    writeFileSync(kubeconfig, `${readFileSync(cluster.kubeconfig, 'utf8').trimEnd()}\nx-leasectl-test: !custom []\n`);
+    for (const args of [['list', '-n', cluster.namespace], ['__complete', 'list', '--context', '']]) {
+      const result = await cluster.leasectl(args, { kubeconfig });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr, args.join(' ')).toBe('');
+    }
+  });
 });
