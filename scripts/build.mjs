@@ -23,9 +23,35 @@ const userlandPunycode = {
   },
 };
 
+// commander requires node:child_process when it loads, for executable subcommands, which leasectl never declares;
+// that brings net, dgram and Node's stream stack into every start, --help included (docs/performance.md). commander
+// is given a stand-in that requires the real module on its first spawn.
+const lazyChildProcessForCommander = {
+  name: 'lazy-child-process-for-commander',
+  setup(build) {
+    build.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-for-commander' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'lazy-for-commander' }, () => ({
+      contents: "module.exports = { spawn: (...args) => require('node:child_process').spawn(...args) };",
+      loader: 'js',
+    }));
+  },
+};
+
+// yaml's `node` export is CommonJS: bundled, each of its ~70 modules is a closure that runs when the first is
+// required, and nothing can be left out. Its ES-module build (the same code; it differs only in logging warnings
+// with console.warn, and leasectl parses with warnings off) is hoisted and trimmed like our own code.
+const yamlAsEsModule = {
+  name: 'yaml-as-es-module',
+  setup(build) {
+    build.onResolve({ filter: /^yaml$/ }, () => ({ path: join(import.meta.dirname, '..', 'node_modules', 'yaml', 'browser', 'index.js') }));
+  },
+};
+
 const common = {
   bundle: true,
-  plugins: [userlandPunycode],
+  plugins: [userlandPunycode, lazyChildProcessForCommander, yamlAsEsModule],
   platform: 'node',
   target: 'node20',
   format: 'esm',

@@ -1,5 +1,3 @@
-import { performance } from 'node:perf_hooks';
-
 /** Time as commands see it; injected so that tests can move it. */
 export interface Clock {
   /** Wall-clock time in epoch milliseconds (what is written into renewTime/acquireTime). */
@@ -10,6 +8,7 @@ export interface Clock {
 
 export const systemClock: Clock = {
   now: () => Date.now(),
+  // The global, not node:perf_hooks: importing that module loads its observers and histograms on every start.
   monotonic: () => performance.now(),
 };
 

@@ -21,7 +21,15 @@ process.stderr.on('error', () => {});
 
 const invokedAs = basename(process.argv[1] ?? 'leasectl');
 process.exitCode = await runCli(process.argv.slice(2), {
-  io: { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
+  io: {
+    // Node builds process.stdin on first use (a file stream loads fs streams and fs/promises; a terminal, tty and
+    // net): only a command that reads it pays for that (docs/performance.md).
+    get stdin() {
+      return process.stdin;
+    },
+    stdout: process.stdout,
+    stderr: process.stderr,
+  },
   clock: systemClock,
   env: process.env,
   signals: processSignals,

@@ -2,7 +2,6 @@
 // away (EPIPE), or the disk fills up (ENOSPC). Its first failed write becomes an abort signal, so that commands stop
 // streaming into nothing (a watch, list pages, gc's deletes) and the edge can say what happened in one line.
 import type { Writable } from 'node:stream';
-import { getSystemErrorMap } from 'node:util';
 import { OutputError } from './errors.js';
 
 const failures = new WeakMap<Writable, AbortSignal>();
@@ -17,6 +16,9 @@ export function stdoutFailure(stdout: Writable): AbortSignal {
   const controller = new AbortController();
   stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (controller.signal.aborted) return;
+    // Not an ES-module import of node:util: its namespace reads lazy getters that load Node's assertion diff and
+    // worker modules on every start (docs/performance.md).
+    const { getSystemErrorMap } = process.getBuiltinModule('node:util');
     const systemMessage = (error.errno !== undefined && getSystemErrorMap().get(error.errno)?.[1]) || error.message;
     controller.abort(new OutputError(error, systemMessage));
   });

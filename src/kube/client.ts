@@ -1,4 +1,3 @@
-import { createInterface } from 'node:readline';
 import type { Lease, LeaseList } from '../lease/types.js';
 import { LEASE_API_VERSION, LEASE_KIND } from '../lease/types.js';
 import { isExpired, KubeApiError, KubeInputError, KubeResponseError, KubeTransportError, type Status } from './errors.js';
@@ -154,6 +153,8 @@ export class HttpLeaseClient implements LeaseClient {
       if (signal.aborted) return;
       throw error;
     }
+    // node:readline only for a watch: an ES-module import would load it, and its promises API, on every start.
+    const { createInterface } = process.getBuiltinModule('node:readline');
     const lines = createInterface({ input: response, crlfDelay: Infinity });
     try {
       for await (const line of lines) {

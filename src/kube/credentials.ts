@@ -2,12 +2,16 @@
 // basic auth, impersonation) are applied here directly, exec plugins by exec-credentials.ts; auth providers
 // (oidc, azure, gcp) and proxies go through client-node's authenticators, loaded only for the users who need
 // them, because the client-node bundle costs every command tens of milliseconds of start-up (docs/performance.md).
-import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import type { KeyObject, X509Certificate } from 'node:crypto';
 import type { Agent, OutgoingHttpHeaders } from 'node:http';
 import { KubeconfigError } from './errors.js';
 import type { ExecEnvironment } from './exec-credentials.js';
 import type { KubeconfigEntry, ResolvedKubeconfig } from './kubeconfig.js';
+
+// Built-ins are taken with process.getBuiltinModule, not ES-module imports, whose namespaces read lazy getters
+// that load what nothing here uses (node:fs's promises, node:crypto's Web Crypto: docs/performance.md).
+const { readFileSync } = process.getBuiltinModule('node:fs');
+const nodeCrypto = process.getBuiltinModule('node:crypto');
 
 export interface TlsMaterial {
   ca?: Buffer;
@@ -89,7 +93,7 @@ function certificates(pem: Buffer): X509Certificate[] | undefined {
   const blocks = pem.toString('latin1').match(PEM_CERTIFICATE);
   if (!blocks) return undefined;
   try {
-    return blocks.map((block) => new X509Certificate(block));
+    return blocks.map((block) => new nodeCrypto.X509Certificate(block));
   } catch {
     return undefined;
   }
@@ -98,7 +102,7 @@ function certificates(pem: Buffer): X509Certificate[] | undefined {
 function privateKey(pem: Buffer): KeyObject | undefined {
   if (!PEM_PRIVATE_KEY.test(pem.toString('latin1'))) return undefined;
   try {
-    return createPrivateKey(pem);
+    return nodeCrypto.createPrivateKey(pem);
   } catch {
     return undefined;
   }

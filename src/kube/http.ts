@@ -1,6 +1,7 @@
 // The HTTP layer under LeaseClient. Raw requests (rather than client-node's generated API) keep every byte
 // of the server's JSON and Status bodies; authentication comes from credentials.ts.
 import type * as http from 'node:http';
+import type * as https from 'node:https';
 import type { Socket } from 'node:net';
 import { urlToHttpOptions } from 'node:url';
 import { sleep } from '../clock.js';
@@ -33,8 +34,10 @@ export interface HttpTransportOptions {
 
 // Not `import http from 'node:http'`: on Node 22 an ES-module import of node:http builds its namespace by
 // reading every export, lazy getters included, and one of them loads undici (~15 ms a run, docs/performance.md).
-const httpModule = process.getBuiltinModule('node:http');
-const httpsModule = process.getBuiltinModule('node:https');
+// And node:http only for an http:// server: node:https does not need it.
+function transportModule(server: URL): typeof http | typeof https {
+  return server.protocol === 'http:' ? process.getBuiltinModule('node:http') : process.getBuiltinModule('node:https');
+}
 
 const RETRY_AFTER_LIMIT = 5;
 
@@ -169,7 +172,7 @@ export class HttpTransport {
     // Keep-alive: gc and hold send many requests, and a TLS handshake per request would dominate.
     this.agent =
       credentials.agent ??
-      (this.server.protocol === 'http:' ? new httpModule.Agent({ keepAlive: true }) : new httpsModule.Agent({ keepAlive: true, ...credentials.tls }));
+      new (transportModule(this.server).Agent)({ keepAlive: true, ...(this.server.protocol === 'http:' ? {} : credentials.tls) });
   }
 
   /**
@@ -203,7 +206,7 @@ export class HttpTransport {
       headers['Content-Type'] = 'application/json';
       headers['Content-Length'] = Buffer.byteLength(payload);
     }
-    const transport = this.server.protocol === 'http:' ? httpModule : httpsModule;
+    const transport = transportModule(this.server);
     const target = { ...urlToHttpOptions(this.server), path: this.pathAndQuery(request) };
     return new Promise((resolve, reject) => {
       let timedOut = false;

@@ -1,7 +1,10 @@
 // Which kubeconfig files kubectl reads, in order (client-go clientcmd's precedence). Kept free of client-node so
 // that completion can read context names from the same files without loading the Kubernetes client.
-import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+
+// Built-ins are taken with process.getBuiltinModule, not ES-module imports, whose namespaces read lazy getters
+// that load what nothing here uses (node:fs's promises: docs/performance.md).
+const { existsSync } = process.getBuiltinModule('node:fs');
 
 export interface KubeconfigFiles {
   /** Files to merge, first wins. --kubeconfig is listed even when missing (the caller reports it). */

@@ -3,14 +3,17 @@
 // and for current-context, the FIRST file that sets it wins (client-node lets the last win, or throws on a
 // duplicate or a missing file). The files are read with `yaml` rather than client-node, which is only loaded
 // when a user entry needs its authenticators (see credentials.ts): that keeps every command's start-up small.
-import { existsSync, readFileSync } from 'node:fs';
-import { isIPv6 } from 'node:net';
 import { dirname, isAbsolute, join } from 'node:path';
 import { parse } from 'yaml';
 import type { KubeFlags } from './connection.js';
 import { KubeconfigError, KubeInputError } from './errors.js';
 import { kubeconfigFiles } from './kubeconfig-files.js';
 import { namespaceSegmentProblem } from './path-segments.js';
+
+// Built-ins are taken with process.getBuiltinModule, not ES-module imports, whose namespaces read lazy getters
+// that load what nothing here uses (node:fs's promises, node:net's BlockList: docs/performance.md).
+const { existsSync, readFileSync } = process.getBuiltinModule('node:fs');
+const { isIPv6 } = process.getBuiltinModule('node:net');
 
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
@@ -64,7 +67,8 @@ function withAbsolutePaths(entry: KubeconfigEntry, kind: 'cluster' | 'user', dir
 
 function readKubeconfigFile(file: string): Record<string, unknown> {
   try {
-    const document = parse(readFileSync(file, 'utf8')) as unknown;
+    // Warnings off: yaml would print them with a stack (an unknown tag such as `!custom`), which kubectl ignores.
+    const document = parse(readFileSync(file, 'utf8'), { logLevel: 'error' }) as unknown;
     if (document === null || document === undefined) return {};
     if (typeof document !== 'object' || Array.isArray(document)) throw new Error('not a kubeconfig (expected a map)');
     return document as Record<string, unknown>;

@@ -1,7 +1,6 @@
 // kube-apiserver identity leases (kube-system, one per apiserver). The lease name is a hash of the host's name,
 // so a name can be recomputed from the `kubernetes.io/hostname` label and a mismatch flagged.
 
-import { createHash } from 'node:crypto';
 import { expiredForMs } from './state.js';
 import type { Lease } from './types.js';
 
@@ -88,6 +87,8 @@ export function nameMatchesHostname(lease: Lease): boolean | undefined {
 }
 
 function sha256(data: Buffer): Buffer {
+  // node:crypto only when a name is computed: every command's start would otherwise load it (docs/performance.md).
+  const { createHash } = process.getBuiltinModule('node:crypto');
   return createHash('sha256').update(data).digest();
 }
 

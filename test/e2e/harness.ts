@@ -5,7 +5,7 @@
 // run in parallel and a real cluster is left as it was.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect } from '../../src/kube/connect.js';
@@ -44,6 +44,8 @@ export interface RunResult {
 export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   input?: string;
+  /** Stdin from /dev/null (a file, as under cron or `< /dev/null`) rather than a pipe; `input` is then ignored. */
+  stdinFromDevNull?: boolean;
   timeoutMs?: number;
   kubeconfig?: string;
   cwd?: string;
@@ -124,20 +126,37 @@ export function run(command: string, args: string[], options: RunOptions & { kub
     const child = spawn(command, args, {
       env: childEnv(options.kubeconfig, options.env),
       cwd: options.cwd,
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [options.stdinFromDevNull ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolvePromise({ code, signal, stdout, stderr });
     });
-    child.stdin.end(options.input ?? '');
+    child.stdin?.end(options.input ?? '');
   });
+}
+
+/**
+ * Node's own modules a run of the built leasectl loaded (process.moduleLoadList at exit), e.g. `NativeModule
+ * child_process`; the run must exit 0.
+ */
+export async function builtinsLoaded(args: string[], options: RunOptions & { kubeconfig: string }): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'leasectl-load-list-'));
+  try {
+    const list = join(dir, 'loaded');
+    writeFileSync(join(dir, 'record.cjs'), "process.on('exit', () => require('node:fs').writeFileSync(process.env.LOAD_LIST, process.moduleLoadList.join('\\n')));\n");
+    const result = await run(process.execPath, ['--require', join(dir, 'record.cjs'), LEASECTL_BIN, ...args], { ...options, env: { ...options.env, LOAD_LIST: list } });
+    if (result.code !== 0) throw new Error(`leasectl ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+    return readFileSync(list, 'utf8').split('\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export async function setupCluster(): Promise<TestCluster> {

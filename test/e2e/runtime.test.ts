@@ -3,12 +3,11 @@
 // catches on the floor runtime what users of the newer ones would see (CI runs it on 22 and 24 as well).
 import { createServer, type Server } from 'node:http';
 import { connect as connectTcp } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { againstRealCluster, LEASECTL_BIN, run, SANDBOX_ONLY, setupCluster, uniqueName, type TestCluster } from './harness.js';
+import { againstRealCluster, builtinsLoaded as loadedByLeasectl, SANDBOX_ONLY, setupCluster, uniqueName, type TestCluster } from './harness.js';
 
 let cluster: TestCluster;
 let proxy: Server;
@@ -75,20 +74,7 @@ describe('stderr holds only what leasectl says', () => {
 });
 
 describe('what a command loads of Node.js itself', () => {
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'leasectl-load-list-'));
-    writeFileSync(join(dir, 'record.cjs'), "process.on('exit', () => require('node:fs').writeFileSync(process.env.LOAD_LIST, process.moduleLoadList.join('\\n')));\n");
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  /** Node's internal modules a run of the built leasectl loaded (process.moduleLoadList at exit). */
-  async function builtinsLoaded(args: string[]): Promise<string[]> {
-    const list = join(dir, uniqueName('loaded'));
-    const result = await run(process.execPath, ['--require', join(dir, 'record.cjs'), LEASECTL_BIN, ...args], { kubeconfig: cluster.kubeconfig, env: { LOAD_LIST: list } });
-    expect(result.code, result.stderr).toBe(0);
-    return readFileSync(list, 'utf8').split('\n');
-  }
+  const builtinsLoaded = (args: string[]) => loadedByLeasectl(args, { kubeconfig: cluster.kubeconfig });
 
   // On Node 22 and 24 an ES-module import of node:http read its lazy WebSocket getters and so loaded undici.
   it('list and --help do not load undici (Node.js fetch), which nothing on their path uses', async () => {
