@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import type { CommandContext } from '../context.js';
-import type { KubeConnection } from '../kube/connection.js';
 import { describeError } from '../error-message.js';
 import { ExitCode, ExitError, UsageError } from '../errors.js';
+import type { KubeConnection } from '../kube/connection.js';
 import { isBadRequest, isNotFound, KubeApiError, KubeconfigError, KubeTransportError } from '../kube/errors.js';
 import type { LeaseClient } from '../kube/lease-client.js';
 import {
