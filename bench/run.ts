@@ -1,20 +1,22 @@
 // npm run bench: leasectl against kubectl on the same sandbox, in one run, so that the machine's noise hits
 // both alike. Figures are medians of whole-process wall time; ratios are leasectl / kubectl.
 // BENCH_QUICK=1 shortens every section (fewer runs, a 10 s hold instead of 60 s) for a smoke run.
-// `npm run bench -- startup hold` runs only the named sections (startup, large, hold, gc).
+// `npm run bench -- startup hold` runs only the named sections (startup, large, hold, gc, list-all, gc-large, watch).
+// list-all, gc-large and watch are the scale targets of issue 11: list -A of 100,000 leases, gc of 20,000 expired
+// ones, and list -w following 100 changes a second for a minute.
 // BENCH_NODE picks the Node.js that runs leasectl and the floor: a path to a node binary, or a major version
 // (22, 24) that .ci/node-runtime fetches from the npm registry as CI does. Unset, it is the node running the bench.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { formatMicroTime } from '../src/lease/time.js';
 import type { LeaseSpec } from '../src/lease/types.js';
 import { startSandbox, type Sandbox } from '@leasectl/sandbox';
-import { seedLeases } from '../scripts/seed-leases.js';
+import { leasesPath, sandboxWriter, seedLeases } from '../scripts/seed-leases.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
-const SECTIONS = ['startup', 'large', 'hold', 'gc'] as const;
+const SECTIONS = ['startup', 'large', 'hold', 'gc', 'list-all', 'gc-large', 'watch'] as const;
 const requested = process.argv.slice(2);
 for (const name of requested) {
   if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`unknown section "${name}": choose from ${SECTIONS.join(', ')}`);
@@ -47,13 +49,18 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** One whole process, timed from spawn to exit; max RSS from GNU time when it is installed. */
-function timeOnce(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Sample> {
+/**
+ * One whole process, timed from spawn to exit; max RSS from GNU time when it is installed. Its stdout goes to
+ * `stdoutFile` when given (to count what it printed), else nowhere.
+ */
+function timeOnce(command: string, args: string[], env: NodeJS.ProcessEnv, stdoutFile?: string): Promise<Sample> {
   const rssFile = join(tmpdir(), `leasectl-bench-rss-${process.pid}`);
   const [file, argv] = hasTime ? [TIME, ['-o', rssFile, '-f', '%M', command, ...args]] : [command, args];
+  const stdout = stdoutFile === undefined ? 'ignore' : openSync(stdoutFile, 'w');
   const started = performance.now();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(file, argv, { env, stdio: ['ignore', 'ignore', 'ignore'] });
+    const child = spawn(file, argv, { env, stdio: ['ignore', stdout, 'ignore'] });
+    if (typeof stdout === 'number') closeSync(stdout);
     child.on('error', reject);
     child.on('exit', (code) => {
       const ms = performance.now() - started;
@@ -269,11 +276,147 @@ async function gcSection({ sandbox, env, out }: Bench): Promise<void> {
   out(`  → kubectl for ${gcCount} at that rate: ${(projectedMs / 1000).toFixed(0)} s; leasectl gc is ${(projectedMs / gcMs).toFixed(0)}x faster`);
 }
 
+function percentile(values: number[], fraction: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? NaN;
+}
+
+const mib = (kib: number | undefined) => (kib === undefined ? 'n/a' : `${(kib / 1024).toFixed(0)} MiB`);
+const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
+
+/** list -A of 100,000 leases in 100 namespaces: pages stream through, so memory stays flat; kubectl holds its table. */
+async function listAllSection({ sandbox, env, out }: Bench): Promise<void> {
+  const namespaces = QUICK ? 20 : 100;
+  const perNamespace = 1000;
+  out(`\nlist -A of ${(namespaces * perNamespace).toLocaleString('en')} leases (${namespaces} namespaces), besides those other sections seeded`);
+  for (let index = 0; index < namespaces; index++) {
+    const namespace = `bench-all-${String(index).padStart(3, '0')}`;
+    sandbox.createNamespace(namespace);
+    await seedNumberedLeases(sandbox, namespace, perNamespace, freshLease);
+  }
+  // kubectl takes 30 s and more here (200 pages, throttled to 5 requests/s): few rounds, no warm-up.
+  const commands: Timed[] = [
+    ...(hasKubectl ? [{ label: 'kubectl get lease -A', command: 'kubectl', args: ['get', 'lease', '-A'] }] : []),
+    { label: 'leasectl list -A', command: NODE, args: [LEASECTL, 'list', '-A'] },
+  ];
+  const measured = await measureInterleaved(commands, env, QUICK ? 1 : 2, 0);
+  printAgainstKubectl(measured, out);
+  const leasectl = measured.find((measurement) => measurement.label.startsWith('leasectl'))!;
+  const kubectl = measured.find((measurement) => measurement.label.startsWith('kubectl'));
+  const rssMet = leasectl.maxRssMiB === undefined || leasectl.maxRssMiB <= 120;
+  out(`  target: peak RSS <= 120 MiB (${verdict(rssMet)})${kubectl ? `, time <= kubectl's (${verdict(leasectl.medianMs <= kubectl.medianMs)})` : ''}`);
+}
+
+/** gc of 20,000 expired leases, every one under confirmation at once (1 s lease durations keep the wait short). */
+async function gcLargeSection({ sandbox, env, out, work }: Bench): Promise<void> {
+  const count = QUICK ? 5000 : 20_000;
+  const namespace = 'bench-gc-large';
+  out(`\ngc of ${count.toLocaleString('en')} expired leases (leaseDurationSeconds 1: each confirmed for 1 s before its delete)`);
+  sandbox.createNamespace(namespace);
+  const expired = (index: number): LeaseSpec => ({ holderIdentity: `gone-${index}`, leaseDurationSeconds: 1, renewTime: formatMicroTime(Date.now() - 2 * 3600_000) });
+  const names = await seedNumberedLeases(sandbox, namespace, count, expired);
+  const printedFile = join(work, 'gc-large-names');
+  const gc = await timeOnce(NODE, [LEASECTL, 'gc', '-n', namespace, '-o', 'name'], env, printedFile);
+  if (gc.code !== 0) throw new Error(`leasectl gc -n ${namespace} exited ${gc.code}`);
+  const printed = new Set(readFileSync(printedFile, 'utf8').split('\n').filter(Boolean));
+  const notPrinted = names.filter((name) => !printed.has(`lease.coordination.k8s.io/${name}`)).length;
+  const left = spawnSync(NODE, [LEASECTL, 'list', '-n', namespace, '-o', 'name'], { env, encoding: 'utf8' }).stdout.split('\n').filter(Boolean).length;
+  out(`  leasectl gc -n ${namespace} -o name                   ${gc.ms.toFixed(0).padStart(7)} ms  max RSS ${mib(gc.maxRssKiB)}`);
+  out(`  printed as deleted: ${printed.size} of ${count} (${notPrinted} not printed); left in the namespace: ${left}`);
+  const accounted = printed.size === count && notPrinted === 0 && left === 0;
+  const rssMet = gc.maxRssKiB === undefined || gc.maxRssKiB / 1024 <= 150;
+  out(`  target: peak RSS <= 150 MiB (${verdict(rssMet)}), every lease accounted for (${verdict(accounted)})`);
+}
+
+/**
+ * list -w while this process changes leases 100 times a second for a minute: every change must be printed, the
+ * lag (from sending the change to reading its row) must not grow, nor the watcher's RSS.
+ */
+async function watchSection({ sandbox, env, out }: Bench): Promise<void> {
+  const namespace = 'bench-watch';
+  const leaseCount = 100;
+  const perSecond = 100;
+  const seconds = QUICK ? 15 : 60;
+  const total = perSecond * seconds;
+  out(`\nlist -w following ${perSecond} changes/s for ${seconds} s (${total.toLocaleString('en')} changes to ${leaseCount} leases)`);
+  sandbox.createNamespace(namespace);
+  const names = await seedNumberedLeases(sandbox, namespace, leaseCount, freshLease);
+
+  const watcher = spawn(NODE, [LEASECTL, 'list', '-w', '-n', namespace], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  watcher.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const sentAt: number[] = [];
+  const lagAt: { at: number; lag: number }[] = [];
+  const seen = new Set<number>();
+  let listed = 0;
+  let started = 0;
+  let startWriting!: () => void;
+  const listingPrinted = new Promise<void>((resolvePromise) => (startWriting = resolvePromise));
+  let pending = '';
+  watcher.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    const now = performance.now();
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop()!;
+    for (const line of lines) {
+      const seq = /\bw-(\d+)\b/.exec(line)?.[1];
+      if (seq === undefined) {
+        if (line.startsWith('lease-') && ++listed === leaseCount) startWriting();
+        continue;
+      }
+      seen.add(Number(seq));
+      lagAt.push({ at: now - started, lag: now - sentAt[Number(seq)]! });
+    }
+  });
+  await listingPrinted;
+  await new Promise((resolvePromise) => setTimeout(resolvePromise, 500)); // the watch is open once the listing is out
+
+  const rssSamples: { at: number; kib: number }[] = [];
+  const sampler = setInterval(() => rssSamples.push({ at: performance.now() - started, kib: procStat(watcher.pid!).rssKiB }), 1000);
+  const writer = sandboxWriter(sandbox);
+  const writes: Promise<void>[] = [];
+  started = performance.now();
+  for (let seq = 0; seq < total; ) {
+    const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * perSecond) + 1);
+    for (; seq < due; seq++) {
+      sentAt[seq] = performance.now();
+      const patch = { spec: { holderIdentity: `w-${seq}`, renewTime: formatMicroTime(Date.now()) } };
+      writes.push(writer.send('PATCH', `${leasesPath(namespace)}/${names[seq % leaseCount]}`, patch, 200, 'application/merge-patch+json'));
+    }
+    await new Promise((resolvePromise) => setTimeout(resolvePromise, 5));
+  }
+  await Promise.all(writes);
+  const writtenIn = (performance.now() - started) / 1000;
+  for (let waited = 0; seen.size < total && waited < 10_000; waited += 100) await new Promise((resolvePromise) => setTimeout(resolvePromise, 100));
+  clearInterval(sampler);
+  writer.close();
+  watcher.kill('SIGINT');
+  const code = await new Promise<number | null>((resolvePromise) => (watcher.exitCode !== null ? resolvePromise(watcher.exitCode) : watcher.on('exit', resolvePromise)));
+
+  const lags = lagAt.map((sample) => sample.lag);
+  const window = (from: number, to: number) => lagAt.filter((sample) => sample.at >= from * 1000 && sample.at < to * 1000).map((sample) => sample.lag);
+  const firstLags = window(0, 10);
+  const lastLags = window(seconds - 10, seconds + 10);
+  const rssIn = (from: number, to: number) => Math.max(0, ...rssSamples.filter((sample) => sample.at >= from * 1000 && sample.at < to * 1000).map((sample) => sample.kib));
+  const rssEarly = rssIn(5, 15);
+  const rssLate = rssIn(seconds - 10, seconds + 1);
+  out(`  written: ${total} in ${writtenIn.toFixed(1)} s (${(total / writtenIn).toFixed(0)}/s); printed: ${seen.size} (${total - seen.size} missing); watcher exit ${code}${stderr.trim() ? `, stderr: ${stderr.trim()}` : ''}`);
+  out(`  lag, send to row read: median ${median(lags).toFixed(1)} ms, p99 ${percentile(lags, 0.99).toFixed(1)} ms, max ${Math.max(...lags).toFixed(0)} ms`);
+  out(`  lag median, first 10 s ${median(firstLags).toFixed(1)} ms, last 10 s ${median(lastLags).toFixed(1)} ms`);
+  out(`  watcher RSS: peak ${mib(Math.max(...rssSamples.map((sample) => sample.kib)))}, peak in 5-15 s ${mib(rssEarly)}, in the last 10 s ${mib(rssLate)}`);
+  const allPrinted = seen.size === total && code === 0 && stderr.trim() === '';
+  const keptUp = percentile(lastLags, 0.5) <= Math.max(2 * percentile(firstLags, 0.5), 50) && Math.max(...lags) < 1000;
+  const flat = rssLate <= rssEarly * 1.1;
+  out(`  target: every change printed (${verdict(allPrinted)}), lag bounded (${verdict(keptUp)}), RSS not growing (${verdict(flat)})`);
+}
+
 const SECTION_RUNNERS: Record<(typeof SECTIONS)[number], (bench: Bench) => Promise<void>> = {
   startup: startupSection,
   large: largeSection,
   hold: holdSection,
   gc: gcSection,
+  'list-all': listAllSection,
+  'gc-large': gcLargeSection,
+  watch: watchSection,
 };
 
 async function main(): Promise<void> {

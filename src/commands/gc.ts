@@ -26,7 +26,7 @@ import {
   progressLine,
   skippedLine,
 } from '../printers/gc.js';
-import { serialize } from '../printers/index.js';
+import { forDisplay, serialize } from '../printers/index.js';
 import {
   allNamespacesOption,
   COMMON_EXIT_CODES,
@@ -81,7 +81,10 @@ async function listLeases(
   let resourceVersion: string | undefined;
   for await (const page of client.listPages({ ...query, fieldSelector, limit: LIST_PAGE_SIZE })) {
     resourceVersion ??= page.metadata?.resourceVersion;
-    leases.push(...(wanted.size === 0 ? page.items : page.items.filter((lease) => wanted.has(lease.metadata.name))));
+    const listed = wanted.size === 0 ? page.items : page.items.filter((lease) => wanted.has(lease.metadata.name));
+    // Every listed lease is held until the run ends, and managedFields are half of each (gc judges, deletes and
+    // reports by metadata and spec alone): 20,000 leases took gc past 200 MiB with them (docs/performance.md).
+    for (const lease of listed) leases.push(forDisplay(lease, false));
   }
   const found = new Set(leases.map((lease) => lease.metadata.name));
   let missing = false;

@@ -76,6 +76,25 @@ describe('ExpiryConfirmation', () => {
     run.close();
   });
 
+  it('a lease whose wait is already over is confirmed at once, with no timer to fire', async () => {
+    const listed = lease('long-dead', 1);
+    const run = confirmation([listed]);
+    vi.setSystemTime(5_000);
+    // No timers are advanced: a large run confirms most of its candidates after their wait has passed.
+    await expect(run.confirm(listed)).resolves.toEqual({ kind: 'confirmed', lease: listed });
+    run.close();
+  });
+
+  it('a change seen while a lease waited its turn keeps it, even once its wait is over', async () => {
+    const listed = lease('renewed-meanwhile', 1);
+    const run = confirmation([listed]);
+    const renewed = { ...listed, metadata: { ...listed.metadata, resourceVersion: '11' } };
+    emit({ type: 'MODIFIED', object: renewed });
+    vi.setSystemTime(5_000);
+    await expect(run.confirm(listed)).resolves.toEqual({ kind: 'changed', lease: renewed });
+    run.close();
+  });
+
   it('an interruption stops the wait', async () => {
     const stop = new AbortController();
     const listed = lease('waiting', 3600);
