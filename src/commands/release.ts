@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { ExitCode, ExitError } from '../errors.js';
-import { releaseLease } from '../hold/release.js';
+import { releaseLease } from '../election/release.js';
 import { KubeApiError } from '../kube/errors.js';
 import { describeHolding, isHeldBy } from '../lease/election.js';
 import type { Lease } from '../lease/types.js';

@@ -34,10 +34,10 @@ const VERB_OF_METHOD: Record<string, string> = {
   listPages: 'list',
 };
 
-/** The verbs hold's code calls the Lease API with, read from its source (src/hold/ and the command). */
+/** The verbs hold's code calls the Lease API with, read from its source (src/hold/, src/election/ and the command). */
 function verbsHoldUses(): Set<string> {
   const files = [
-    ...readdirSync(resolve(root, 'src/hold')).map((file) => resolve(root, 'src/hold', file)),
+    ...['src/hold', 'src/election'].flatMap((dir) => readdirSync(resolve(root, dir)).map((file) => resolve(root, dir, file))),
     resolve(root, 'src/commands/hold.ts'),
   ];
   const verbs = new Set<string>();

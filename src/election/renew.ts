@@ -10,7 +10,7 @@ import type { Lease } from '../lease/types.js';
 import type { LeaseClient } from '../kube/lease-client.js';
 import { describeError } from '../error-message.js';
 import { isConflictOrGone, isNotFound } from './api-errors.js';
-import type { HoldEvents } from './events.js';
+import type { ElectionEvents } from './events.js';
 import { sleep } from '../clock.js';
 import { withTimeout } from './timers.js';
 
@@ -27,7 +27,7 @@ export interface RenewerOptions {
   client: LeaseClient;
   clock: Clock;
   config: ElectionConfig;
-  events: HoldEvents;
+  events: ElectionEvents;
   /** The lease as the acquiring write returned it. */
   lease: Lease;
   /** Monotonic ms at which the acquiring write was sent. */

@@ -10,7 +10,7 @@ import type { LeaseClient } from '../kube/lease-client.js';
 import { KubeApiError } from '../kube/errors.js';
 import { describeError } from '../error-message.js';
 import { isAborted, isNotFound, isTransient } from './api-errors.js';
-import type { HoldEvents } from './events.js';
+import type { ElectionEvents } from './events.js';
 import { attemptTimeoutMs } from './renew.js';
 import { Wakeup, withTimeout } from './timers.js';
 
@@ -18,7 +18,7 @@ export interface AcquireOptions {
   client: LeaseClient;
   clock: Clock;
   config: ElectionConfig;
-  events: HoldEvents;
+  events: ElectionEvents;
   /** undefined: wait forever; 0: try once. */
   waitMs: number | undefined;
   /** How the user asked not to wait, for the message: `--no-wait`, `--wait 0`, `--wait 30s`. */
