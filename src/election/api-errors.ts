@@ -11,10 +11,6 @@ export function isTransient(error: unknown): boolean {
   return false;
 }
 
-export function isConflictOrGone(error: unknown): boolean {
-  return error instanceof KubeApiError && (error.isConflict || error.isNotFound);
-}
-
 export function isNotFound(error: unknown): boolean {
   return error instanceof KubeApiError && error.isNotFound;
 }
