@@ -7,6 +7,7 @@ import { looksExpired, observe, type Observation } from '../lease/expiry.js';
 import { formatDuration } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
 import type { LeaseClient } from '../kube/lease-client.js';
+import { listThenWatch } from '../kube/list-watch.js';
 import { describeError } from '../error-message.js';
 import { isAborted, isTransient } from './api-errors.js';
 import { compareAndSwap, type CasDecision } from './compare-and-swap.js';
@@ -272,8 +273,8 @@ function heldMessage(
 }
 
 /**
- * Watches one lease from a resourceVersion. When the stream ends or fails it says so (onBreak), and the next ensure
- * restarts it, at most once per retry period.
+ * Watches one lease from a resourceVersion, resuming as src/kube/list-watch.ts does. When the stream breaks, or the
+ * watch gives up, it says so (onBreak); after giving up, the next ensure restarts it, at most once per retry period.
  */
 class LeaseWatcher {
   private controller: AbortController | undefined;
@@ -293,15 +294,18 @@ class LeaseWatcher {
     this.lastStart = monotonicNow;
     const controller = new AbortController();
     this.controller = controller;
-    this.client
-      .watch(
-        { namespace: this.ref.namespace, fieldSelector: `metadata.name=${this.ref.name}`, resourceVersion },
-        (event) => {
-          if (event.type === 'BOOKMARK' || event.object?.metadata?.name !== this.ref.name) return;
-          this.onChange(event.type === 'DELETED' ? undefined : event.object);
-        },
-        controller.signal,
-      )
+    const { name } = this.ref;
+    listThenWatch(this.client, {
+      query: { namespace: this.ref.namespace, fieldSelector: `metadata.name=${name}` },
+      resourceVersion,
+      signal: controller.signal,
+      onList: (leases) => this.onChange(leases.find((lease) => lease.metadata.name === name)),
+      onChange: (event) => {
+        if (event.object?.metadata?.name === name) this.onChange(event.type === 'DELETED' ? undefined : event.object);
+      },
+      // Read now rather than at the next poll: a release may have happened while the stream was down.
+      onInterrupted: () => this.onBreak(),
+    })
       .catch(() => undefined) // polling carries on; the next wait re-watches
       .finally(() => {
         if (this.controller !== controller) return; // closed
