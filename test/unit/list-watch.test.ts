@@ -61,7 +61,7 @@ describe('listThenWatch', () => {
     expect(watchedFrom).toEqual(['5', '9']);
   });
 
-  it('says a broken stream was interrupted and resumes from where it was; other errors are the caller\'s', async () => {
+  it("says a broken stream was interrupted and resumes from where it was; other errors are the caller's", async () => {
     const broken = scripted([], [{ events: [{ type: 'ADDED', object: lease('b', '21') }], end: new KubeTransportError('connection reset') }]);
     const interruptions: string[] = [];
     await listThenWatch(broken.client, { query: {}, resourceVersion: '20', signal: broken.stop.signal, onList: () => {}, onChange: () => {}, onInterrupted: (error) => interruptions.push(error.message) });
