@@ -299,6 +299,11 @@ class LeaseWatcher {
       query: { namespace: this.ref.namespace, fieldSelector: `metadata.name=${name}` },
       resourceVersion,
       signal: controller.signal,
+      // A get, as before the watch: a 404 ends the watch, and the loop's own read then decides.
+      list: async (signal) => {
+        const lease = await this.client.get(this.ref, { signal });
+        return { leases: [lease], resourceVersion: lease.metadata.resourceVersion ?? '0' };
+      },
       onList: (leases) => this.onChange(leases.find((lease) => lease.metadata.name === name)),
       onChange: (event) => {
         if (event.object?.metadata?.name === name) this.onChange(event.type === 'DELETED' ? undefined : event.object);

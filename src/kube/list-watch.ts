@@ -24,6 +24,8 @@ export interface ListWatchOptions {
   onChange(event: WatchEvent): void;
   /** The stream broke without an answer from the server; it is resumed after a pause. */
   onInterrupted?(error: KubeTransportError): void;
+  /** How to list (default: every page of `query`); one lease's watcher reads it with a get, needing no list verb. */
+  list?(signal: AbortSignal): Promise<{ leases: Lease[]; resourceVersion: string }>;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function listThenWatch(client: LeaseClient, options: ListWatchOptio
   while (!signal.aborted) {
     try {
       if (resourceVersion === undefined) {
-        const list = await consistentList(client, query, signal);
+        const list = await (options.list ? options.list(signal) : consistentList(client, query, signal));
         if (signal.aborted) return;
         options.onList(list.leases);
         resourceVersion = list.resourceVersion;
