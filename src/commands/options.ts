@@ -93,6 +93,16 @@ export function holderIdentityOption(): Option {
   return new Option('--identity <identity>', 'the holder identity (default: $LEASECTL_IDENTITY)');
 }
 
+/** --identity, else $LEASECTL_IDENTITY (set by hold for its command); never empty. */
+export function requireIdentity(flag: string | undefined, env: NodeJS.ProcessEnv, verb: string): string {
+  const identity = flag ?? env.LEASECTL_IDENTITY;
+  if (identity === undefined) {
+    throw new UsageError(`${verb} needs the holder's identity: give --identity, or set LEASECTL_IDENTITY (hold sets it for its command)`);
+  }
+  if (identity === '') throw new UsageError(`--identity must not be empty`);
+  return identity;
+}
+
 /** Reads "Exit codes:" help text from a table, so --help and README say the same thing. */
 export function exitCodesHelp(codes: readonly (readonly [number | string, string])[]): string {
   const width = Math.max(...codes.map(([code]) => String(code).length));

@@ -1,14 +1,14 @@
 import { Command } from 'commander';
 import type { CommandContext } from '../context.js';
 import { ExitCode, ExitError } from '../errors.js';
-import { releaseLease } from '../hold/release.js';
+import { notOursMessage } from '../election/heartbeat.js';
+import { releaseLease } from '../election/release.js';
 import { KubeApiError } from '../kube/errors.js';
 import { isHeldBy } from '../lease/election.js';
+import { describeHolding } from '../printers/lease-descriptions.js';
 import type { Lease } from '../lease/types.js';
 import { escapeTerminal, NAME_PREFIX, printObjects } from '../printers/index.js';
-import { describeHolding } from '../printers/lease-descriptions.js';
-import { examplesHelp, exitCodesHelp, holderIdentityOption, leaseNameArgument, outputOption } from './options.js';
-import { notOursMessage, requireIdentity } from './renew.js';
+import { examplesHelp, exitCodesHelp, holderIdentityOption, leaseNameArgument, outputOption, requireIdentity } from './options.js';
 
 interface ReleaseFlags {
   identity?: string;

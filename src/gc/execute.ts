@@ -1,8 +1,8 @@
 // Deletes the planned leases with bounded concurrency, each once its expiry is confirmed by observation
 // (confirm.ts). Every delete carries the uid and resourceVersion observed, so a lease renewed (or replaced) after
 // the last look is never deleted: the apiserver answers 409 and the lease is kept.
-import { isConflict, isNotFound } from '../kube/errors.js';
-import type { DeletePreconditions, LeaseClient, LeaseRef } from '../kube/lease-client.js';
+import { compareAndSwap, type CasDecision } from '../election/compare-and-swap.js';
+import type { LeaseClient, LeaseRef } from '../kube/lease-client.js';
 import type { Lease } from '../lease/types.js';
 import type { Confirmation } from './confirm.js';
 
@@ -40,29 +40,22 @@ function refOf(lease: Lease): LeaseRef {
   return { namespace: lease.metadata.namespace ?? '', name: lease.metadata.name };
 }
 
-function preconditionsOf(lease: Lease): DeletePreconditions {
-  return { uid: lease.metadata.uid, resourceVersion: lease.metadata.resourceVersion };
-}
-
 /**
  * One confirmed lease: delete it with the observed uid and resourceVersion. A conflict means it changed after the
- * last look, so it is kept (never re-judged and retried: a change is a sign of life); the re-read says how.
+ * last look, so it is re-read and judged again, and kept (never deleted on a second look: a change is a sign of life).
  */
 async function collectOne(client: Pick<LeaseClient, 'get' | 'delete'>, lease: Lease): Promise<GcOutcome> {
-  const ref = refOf(lease);
   try {
-    await client.delete(ref, preconditionsOf(lease));
-    return { kind: 'deleted', lease };
+    return await compareAndSwap({
+      client,
+      ref: refOf(lease),
+      known: { lease },
+      decide: (current): CasDecision<GcOutcome, 'delete'> =>
+        current !== undefined && current.metadata.uid === lease.metadata.uid && current.metadata.resourceVersion === lease.metadata.resourceVersion
+          ? { write: { verb: 'delete', lease: current }, outcome: () => ({ kind: 'deleted', lease }) }
+          : { done: changedOutcome(lease, current) },
+    });
   } catch (error) {
-    if (isNotFound(error)) return { kind: 'kept', lease, reason: KEPT_GONE };
-    if (!isConflict(error)) return { kind: 'failed', lease, error };
-  }
-  try {
-    const current = await client.get(ref);
-    if (current.metadata.uid !== lease.metadata.uid) return { kind: 'kept', lease, reason: KEPT_REPLACED };
-    return { kind: 'kept', lease: current, reason: KEPT_RENEWED };
-  } catch (error) {
-    if (isNotFound(error)) return { kind: 'kept', lease, reason: KEPT_GONE };
     return { kind: 'failed', lease, error };
   }
 }

@@ -3,29 +3,13 @@
 
 import type { Clock } from '../clock.js';
 import type { OutputStream } from '../context.js';
+import type { ElectionEventName, EventFields } from '../election/events.js';
 import { formatMicroTime } from '../lease/time.js';
 import { escapeTerminal } from '../printers/terminal.js';
 
 export const EVENTS_SCHEMA_VERSION = 1;
 
-export type HoldEventName =
-  | 'waiting'
-  | 'confirming_expiry'
-  | 'not_acquired'
-  | 'acquire_failed'
-  | 'acquired'
-  | 'child_started'
-  | 'renewed'
-  | 'renew_failed'
-  | 'lost'
-  | 'signal_sent'
-  | 'signal_ignored'
-  | 'child_exited'
-  | 'released'
-  | 'release_failed'
-  | 'api_error';
-
-export type EventFields = Record<string, string | number | boolean | null | undefined>;
+export type HoldEventName = ElectionEventName | 'acquired' | 'child_started' | 'signal_sent' | 'signal_ignored' | 'child_exited' | 'released' | 'release_failed';
 
 export interface HoldEvents {
   /** An event; `human` is its -v line. */

@@ -7,13 +7,13 @@ import { ExitError } from '../errors.js';
 import { isHeldBy, type ElectionConfig } from '../lease/election.js';
 import type { Lease } from '../lease/types.js';
 import type { LeaseClient } from '../kube/lease-client.js';
-import { acquire, AcquireError } from './acquire.js';
+import { acquire, AcquireError } from '../election/acquire.js';
 import { describeError } from '../error-message.js';
 import type { LaunchedChild, ProcessLauncher } from './child.js';
 import type { HoldEvents } from './events.js';
 import { HoldExitCode, signalExitCode } from './exit-codes.js';
-import { releaseLease } from './release.js';
-import { attemptTimeoutMs, LeaseRenewer } from './renew.js';
+import { releaseLease } from '../election/release.js';
+import { attemptTimeoutMs, LeaseRenewer } from '../election/renew.js';
 import { IGNORED_SIGNALS, PASS_THROUGH_SIGNALS, SHUTDOWN_SIGNALS, supervise, type Supervision } from './supervisor.js';
 
 export interface HoldRequest {

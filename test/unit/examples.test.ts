@@ -34,18 +34,28 @@ const VERB_OF_METHOD: Record<string, string> = {
   listPages: 'list',
 };
 
-/** The verbs hold's code calls the Lease API with, read from its source (src/hold/ and the command). */
+/**
+ * The verbs hold's code calls the Lease API with, read from its source (src/hold/, src/election/ and the command):
+ * its direct calls, the writes its compare-and-swap decisions name (each compare-and-swap also reads: get), and the
+ * watch of its waiter (list-then-watch, which it relists with a get). The compare-and-swap's own file serves gc too.
+ */
 function verbsHoldUses(): Set<string> {
   const files = [
-    ...readdirSync(resolve(root, 'src/hold')).map((file) => resolve(root, 'src/hold', file)),
+    ...['src/hold', 'src/election'].flatMap((dir) => readdirSync(resolve(root, dir)).map((file) => resolve(root, dir, file))),
     resolve(root, 'src/commands/hold.ts'),
-  ];
+  ].filter((file) => !file.endsWith('compare-and-swap.ts'));
   const verbs = new Set<string>();
   for (const file of files) {
-    for (const match of readFileSync(file, 'utf8').matchAll(/\bclient\s*\.\s*(\w+)\s*\(/g)) {
+    const source = readFileSync(file, 'utf8');
+    for (const match of source.matchAll(/\bclient\s*\.\s*(\w+)\s*\(/g)) {
       const verb = VERB_OF_METHOD[match[1] ?? ''];
       if (verb) verbs.add(verb);
     }
+    for (const match of source.matchAll(/\bverb: '(create|update|delete)'|\bverb: created \? '(create)' : '(update)'/g)) {
+      for (const verb of match.slice(1)) if (verb) verbs.add(verb);
+    }
+    if (/\bcompareAndSwap\(/.test(source)) verbs.add('get');
+    if (/\blistThenWatch\(/.test(source)) verbs.add('watch');
   }
   return verbs;
 }

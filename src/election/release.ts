@@ -1,11 +1,13 @@
 // Releasing: a compare-and-swap of client-go's release record, only while the lease is still held as `mayRelease`
-// requires; a conflict means re-read and decide again, bounded in time (client-go 1.37's tryRelease).
+// requires; a conflict means re-read and decide again (compare-and-swap.ts), transient errors retried for a bounded
+// time (client-go 1.37's tryRelease).
 
 import type { Clock } from '../clock.js';
 import { releasedLease, type LeaseName } from '../lease/election.js';
 import type { Lease } from '../lease/types.js';
 import type { LeaseClient } from '../kube/lease-client.js';
-import { isConflict, isNotFound, isTransient } from '../kube/errors.js';
+import { isTransient } from '../kube/errors.js';
+import { compareAndSwap, type CasDecision } from './compare-and-swap.js';
 import { sleep } from '../clock.js';
 import { withTimeout } from './timers.js';
 
@@ -33,26 +35,23 @@ export interface ReleaseOptions {
 export async function releaseLease(options: ReleaseOptions): Promise<ReleaseOutcome> {
   const { client, clock, ref } = options;
   const giveUpAt = clock.monotonic() + options.timeoutMs;
-  let known = options.known;
+  let known = options.known === undefined ? undefined : { lease: options.known };
   for (;;) {
     try {
-      if (known === undefined) {
-        try {
-          known = await withTimeout((signal) => client.get(ref, { signal }), budget());
-        } catch (error) {
-          if (isNotFound(error)) return { kind: 'not-held', lease: undefined };
-          throw error;
-        }
-      }
-      if (!options.mayRelease(known)) return { kind: 'not-held', lease: known };
-      const previousHolder = known.spec?.holderIdentity ?? '';
-      const released = await withTimeout((signal) => client.update(releasedLease(known as Lease, clock.now()), { signal }), budget());
-      return { kind: 'released', lease: released, previousHolder };
+      return await compareAndSwap({
+        client,
+        ref,
+        known,
+        send: (call) => withTimeout(call, budget()),
+        decide: (lease): CasDecision<ReleaseOutcome, 'update'> => {
+          if (lease === undefined || !options.mayRelease(lease)) return { done: { kind: 'not-held', lease } };
+          const previousHolder = lease.spec?.holderIdentity ?? '';
+          return { write: { verb: 'update', lease: releasedLease(lease, clock.now()) }, outcome: (released) => ({ kind: 'released', lease: released, previousHolder }) };
+        },
+      });
     } catch (error) {
       known = undefined;
-      if (clock.monotonic() >= giveUpAt) throw error;
-      if (isConflict(error) || isNotFound(error)) continue;
-      if (!isTransient(error)) throw error;
+      if (clock.monotonic() >= giveUpAt || !isTransient(error)) throw error;
       await sleep(Math.min(options.retryDelayMs, giveUpAt - clock.monotonic()));
     }
   }

@@ -3,14 +3,16 @@
 
 import type { Clock } from '../clock.js';
 import { decideAcquire, isHeldBy, type AcquireDecision, type ElectionConfig } from '../lease/election.js';
+import { describeHolding } from '../printers/lease-descriptions.js';
 import { looksExpired, observe, type Observation } from '../lease/expiry.js';
 import { formatDuration } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
 import type { LeaseClient } from '../kube/lease-client.js';
-import { isAlreadyExists, isConflict, isNotFound, isTransient } from '../kube/errors.js';
+import { listThenWatch } from '../kube/list-watch.js';
 import { describeError } from '../error-message.js';
-import { describeHolding } from '../printers/lease-descriptions.js';
-import type { HoldEvents } from './events.js';
+import { isTransient } from '../kube/errors.js';
+import { compareAndSwap, type CasDecision } from './compare-and-swap.js';
+import type { ElectionEvents } from './events.js';
 import { attemptTimeoutMs } from './renew.js';
 import { AbortedError, Wakeup, withTimeout } from './timers.js';
 
@@ -18,7 +20,7 @@ export interface AcquireOptions {
   client: LeaseClient;
   clock: Clock;
   config: ElectionConfig;
-  events: HoldEvents;
+  events: ElectionEvents;
   /** undefined: wait forever; 0: try once. */
   waitMs: number | undefined;
   /** How the user asked not to wait, for the message: `--no-wait`, `--wait 0`, `--wait 30s`. */
@@ -66,6 +68,11 @@ interface PendingWrite {
   startedAt: number;
 }
 
+/** One compare-and-swap's answer: ours, or held by someone alive (wait, or give up). */
+type AcquireStep =
+  | Extract<AcquireOutcome, { kind: 'acquired' }>
+  | { kind: 'held'; lease: Lease; decision: Extract<AcquireDecision, { kind: 'wait' | 'conflict-self' }> };
+
 export async function acquire(options: AcquireOptions): Promise<AcquireOutcome> {
   const { client, clock, config, events, abort } = options;
   const ref = config.lease;
@@ -108,124 +115,124 @@ export async function acquire(options: AcquireOptions): Promise<AcquireOutcome> 
     events.warn('api_error', { error: text }, `${text}; retrying every ${config.retryPeriodMs} ms`);
   };
 
+  let lastRequest = 'read' as 'read' | 'write';
+  /** A write that timed out or failed in transit may have landed: remembered as `uncertain`. */
+  let pending: PendingWrite | undefined;
+  const send = async <R>(call: (signal: AbortSignal | undefined) => Promise<R>, kind: 'read' | 'write'): Promise<R> => {
+    lastRequest = kind;
+    if (kind === 'read') {
+      // A read that hangs (a server that never answers) must not outlast --wait by much; near its end a read still
+      // gets a second, so that a healthy server's answer decides (not acquired: 124) rather than our own timeout.
+      const readTimeout = tryOnce ? requestTimeout : Math.min(requestTimeout, Math.max(1_000, Math.ceil(giveUpAt - clock.monotonic())));
+      return withTimeout(call, readTimeout, abort);
+    }
+    try {
+      // Not raced against `abort`: abandoning a write could leave us holding a lease we do not know about.
+      return await withTimeout(call, requestTimeout);
+    } catch (error) {
+      if (isTransient(error)) uncertain = pending;
+      throw error;
+    }
+  };
+  const decide = (lease: Lease | undefined): CasDecision<AcquireStep, 'create' | 'update'> => {
+    // A write that timed out may have landed: if the lease carries exactly what we wrote, it is ours.
+    if (uncertain !== undefined && isHeldBy(lease, config.identity) && lease?.spec?.renewTime === uncertain.lease.spec?.renewTime) {
+      return { done: { kind: 'acquired', lease: lease as Lease, writeStartedAt: uncertain.startedAt, created: false } };
+    }
+    const now = clock.monotonic();
+    observation = observe(observation, lease, now);
+    const decision = decideAcquire(lease, observation, config, now, clock.now());
+    switch (decision.kind) {
+      case 'create':
+      case 'take': {
+        const write: PendingWrite = { lease: decision.lease, startedAt: clock.monotonic() };
+        pending = write;
+        const created = decision.kind === 'create';
+        return {
+          write: { verb: created ? 'create' : 'update', lease: decision.lease },
+          outcome: (written) => ({ kind: 'acquired', lease: written, writeStartedAt: write.startedAt, created }),
+        };
+      }
+      case 'conflict-coordinated':
+        throw new AcquireError(
+          `lease ${leaseName} is managed by coordinated leader election (spec.strategy ${decision.strategy}${decision.holder ? `, held by ${decision.holder}` : ''}): the apiserver picks its holder, so leasectl will not take it over; use another lease, or --force to take it anyway`,
+        );
+      case 'transitions-exhausted':
+        events.emit('acquire_failed', { reason: 'transitions-exhausted', transitions: decision.transitions }, `not acquired: lease ${leaseName} has run out of transitions`);
+        throw new AcquireError(transitionsExhaustedMessage(ref, decision.transitions, 'hold'));
+      case 'wait':
+      case 'conflict-self':
+        return { done: { kind: 'held', lease: lease as Lease, decision } }; // held, so there is a lease
+    }
+  };
+
   try {
     for (;;) {
       if (abort.aborted) return { kind: 'aborted', uncertain: uncertain?.lease };
-      if (known === undefined) {
-        try {
-          // A read that hangs (a server that never answers) must not outlast --wait by much; near its end a read still
-          // gets a second, so that a healthy server's answer decides (not acquired: 124) rather than our own timeout.
-          const readTimeout = tryOnce ? requestTimeout : Math.min(requestTimeout, Math.max(1_000, Math.ceil(giveUpAt - clock.monotonic())));
-          known = { lease: await withTimeout((signal) => client.get(ref, { signal }), readTimeout, abort) };
-        } catch (error) {
-          if (isNotFound(error)) {
-            known = { lease: undefined };
-          } else if (error instanceof AbortedError) {
-            continue;
-          } else if (isTransient(error) && mayRetry()) {
-            reportTransient(error);
-            await wakeup.wait(Math.min(config.retryPeriodMs, giveUpAt - clock.monotonic()), abort);
-            continue;
-          } else {
-            throw AcquireError.from(error);
-          }
-        }
-      }
-      const lease = known.lease;
+      const decideOn = known;
       known = undefined; // decide on each read once
-
-      // A write that timed out may have landed: if the lease carries exactly what we wrote, it is ours.
-      if (uncertain !== undefined && isHeldBy(lease, config.identity) && lease?.spec?.renewTime === uncertain.lease.spec?.renewTime) {
-        return { kind: 'acquired', lease: lease as Lease, writeStartedAt: uncertain.startedAt, created: false };
+      let step: AcquireStep;
+      try {
+        step = await compareAndSwap({ client, ref, known: decideOn, send, decide });
+      } catch (error) {
+        if (error instanceof AbortedError) continue;
+        if (error instanceof AcquireError) throw error;
+        if (!isTransient(error) || !mayRetry()) throw AcquireError.from(error);
+        reportTransient(error);
+        await wakeup.wait(lastRequest === 'write' ? config.retryPeriodMs : Math.min(config.retryPeriodMs, giveUpAt - clock.monotonic()), abort);
+        continue;
       }
-
-      const now = clock.monotonic();
-      observation = observe(observation, lease, now);
-      const decision = decideAcquire(lease, observation, config, now, clock.now());
-      switch (decision.kind) {
-        case 'create':
-        case 'take': {
-          const write: PendingWrite = { lease: decision.lease, startedAt: clock.monotonic() };
-          try {
-            // Not raced against `abort`: abandoning a write could leave us holding a lease we do not know about.
-            const written = await withTimeout(
-              (signal) => (decision.kind === 'create' ? client.create(ref.namespace, decision.lease, { signal }) : client.update(decision.lease, { signal })),
-              requestTimeout,
-            );
-            return { kind: 'acquired', lease: written, writeStartedAt: write.startedAt, created: decision.kind === 'create' };
-          } catch (error) {
-            if (isConflict(error) || isAlreadyExists(error) || (isNotFound(error) && decision.kind !== 'create')) {
-              continue; // someone else wrote first: read again and decide again
-            }
-            if (!isTransient(error)) throw AcquireError.from(error);
-            uncertain = write;
-            if (!mayRetry()) throw AcquireError.from(error);
-            reportTransient(error);
-            await wakeup.wait(config.retryPeriodMs, abort);
-            continue;
-          }
-        }
-        case 'conflict-coordinated':
-          throw new AcquireError(
-            `lease ${leaseName} is managed by coordinated leader election (spec.strategy ${decision.strategy}${decision.holder ? `, held by ${decision.holder}` : ''}): the apiserver picks its holder, so leasectl will not take it over; use another lease, or --force to take it anyway`,
-          );
-        case 'transitions-exhausted':
-          events.emit('acquire_failed', { reason: 'transitions-exhausted', transitions: decision.transitions }, `not acquired: lease ${leaseName} has run out of transitions`);
-          throw new AcquireError(transitionsExhaustedMessage(ref, decision.transitions, 'hold'));
-        case 'wait':
-        case 'conflict-self': {
-          const nowMono = clock.monotonic();
-          const waitRanOut = tryOnce || nowMono >= giveUpAt;
-          if (waitRanOut && confirming === undefined && looksExpired(lease as Lease, clock.now())) {
-            confirming = observation;
-            giveUpAt = Math.max(giveUpAt, decision.until);
-            events.emit(
-              'confirming_expiry',
-              { holder: decision.holder.holder, renew_time: decision.holder.renewTime ?? null, confirm_in_ms: Math.round(Math.max(0, decision.until - nowMono)) },
-              `lease ${leaseName} looks expired by its renewTime; watching it for ${formatDuration(decision.holder.leaseDurationMs)}: it is taken if nothing renews it`,
-            );
-          }
-          const renewedWhileConfirming = confirming !== undefined && confirming !== observation;
-          if (renewedWhileConfirming || (waitRanOut && confirming === undefined)) {
-            // cron's most common outcome: --events json must say so, and who is in the way.
-            events.emit(
-              'not_acquired',
-              {
-                holder: decision.holder.holder,
-                renew_time: decision.holder.renewTime ?? null,
-                expires_in_ms: Math.round(Math.max(0, decision.until - nowMono)),
-                own_identity: decision.kind === 'conflict-self',
-                wait: options.waitFlag,
-              },
-              `not acquired: ${describeHolder(leaseName, lease as Lease, decision, clock.now())}`,
-            );
-            return {
-              kind: 'not-acquired',
-              message: heldMessage(leaseName, lease as Lease, decision, clock.now(), options.waitFlag, tryOnce, renewedWhileConfirming),
-              uncertain: uncertain?.lease,
-            };
-          }
-          const waitingKey = `${decision.kind}/${decision.holder.holder}`;
-          if (waitingKey !== lastWaitingKey) {
-            lastWaitingKey = waitingKey;
-            const acquirableIn = Math.max(0, decision.until - nowMono);
-            events.emit(
-              'waiting',
-              {
-                holder: decision.holder.holder,
-                renew_time: decision.holder.renewTime ?? null,
-                acquirable_in_ms: Math.round(acquirableIn),
-                own_identity: decision.kind === 'conflict-self',
-              },
-              `waiting: ${describeHolder(leaseName, lease as Lease, decision, clock.now())}; it may be taken over in ${(acquirableIn / 1000).toFixed(1)}s if it is not renewed`,
-            );
-          }
-          watcher.ensure(lease?.metadata.resourceVersion, nowMono, config.retryPeriodMs);
-          const sleepMs = Math.max(0, Math.min(decision.until, giveUpAt, nowMono + config.retryPeriodMs) - nowMono);
-          await wakeup.wait(sleepMs, abort);
-          break;
-        }
+      if (step.kind === 'acquired') return step;
+      const { lease, decision } = step;
+      const nowMono = clock.monotonic();
+      const waitRanOut = tryOnce || nowMono >= giveUpAt;
+      if (waitRanOut && confirming === undefined && looksExpired(lease, clock.now())) {
+        confirming = observation;
+        giveUpAt = Math.max(giveUpAt, decision.until);
+        events.emit(
+          'confirming_expiry',
+          { holder: decision.holder.holder, renew_time: decision.holder.renewTime ?? null, confirm_in_ms: Math.round(Math.max(0, decision.until - nowMono)) },
+          `lease ${leaseName} looks expired by its renewTime; watching it for ${formatDuration(decision.holder.leaseDurationMs)}: it is taken if nothing renews it`,
+        );
       }
+      const renewedWhileConfirming = confirming !== undefined && confirming !== observation;
+      if (renewedWhileConfirming || (waitRanOut && confirming === undefined)) {
+        // cron's most common outcome: --events json must say so, and who is in the way.
+        events.emit(
+          'not_acquired',
+          {
+            holder: decision.holder.holder,
+            renew_time: decision.holder.renewTime ?? null,
+            expires_in_ms: Math.round(Math.max(0, decision.until - nowMono)),
+            own_identity: decision.kind === 'conflict-self',
+            wait: options.waitFlag,
+          },
+          `not acquired: ${describeHolder(leaseName, lease, decision, clock.now())}`,
+        );
+        return {
+          kind: 'not-acquired',
+          message: heldMessage(leaseName, lease, decision, clock.now(), options.waitFlag, tryOnce, renewedWhileConfirming),
+          uncertain: uncertain?.lease,
+        };
+      }
+      const waitingKey = `${decision.kind}/${decision.holder.holder}`;
+      if (waitingKey !== lastWaitingKey) {
+        lastWaitingKey = waitingKey;
+        const acquirableIn = Math.max(0, decision.until - nowMono);
+        events.emit(
+          'waiting',
+          {
+            holder: decision.holder.holder,
+            renew_time: decision.holder.renewTime ?? null,
+            acquirable_in_ms: Math.round(acquirableIn),
+            own_identity: decision.kind === 'conflict-self',
+          },
+          `waiting: ${describeHolder(leaseName, lease, decision, clock.now())}; it may be taken over in ${(acquirableIn / 1000).toFixed(1)}s if it is not renewed`,
+        );
+      }
+      watcher.ensure(lease.metadata.resourceVersion, nowMono, config.retryPeriodMs);
+      const sleepMs = Math.max(0, Math.min(decision.until, giveUpAt, nowMono + config.retryPeriodMs) - nowMono);
+      await wakeup.wait(sleepMs, abort);
     }
   } catch (error) {
     if (error instanceof AcquireError) error.uncertain = uncertain?.lease;
@@ -270,8 +277,8 @@ function heldMessage(
 }
 
 /**
- * Watches one lease from a resourceVersion. When the stream ends or fails it says so (onBreak), and the next ensure
- * restarts it, at most once per retry period.
+ * Watches one lease from a resourceVersion, resuming as src/kube/list-watch.ts does. When the stream breaks, or the
+ * watch gives up, it says so (onBreak); after giving up, the next ensure restarts it, at most once per retry period.
  */
 class LeaseWatcher {
   private controller: AbortController | undefined;
@@ -291,15 +298,23 @@ class LeaseWatcher {
     this.lastStart = monotonicNow;
     const controller = new AbortController();
     this.controller = controller;
-    this.client
-      .watch(
-        { namespace: this.ref.namespace, fieldSelector: `metadata.name=${this.ref.name}`, resourceVersion },
-        (event) => {
-          if (event.type === 'BOOKMARK' || event.object?.metadata?.name !== this.ref.name) return;
-          this.onChange(event.type === 'DELETED' ? undefined : event.object);
-        },
-        controller.signal,
-      )
+    const { name } = this.ref;
+    listThenWatch(this.client, {
+      query: { namespace: this.ref.namespace, fieldSelector: `metadata.name=${name}` },
+      resourceVersion,
+      signal: controller.signal,
+      // A get, as before the watch: a 404 ends the watch, and the loop's own read then decides.
+      list: async (signal) => {
+        const lease = await this.client.get(this.ref, { signal });
+        return { leases: [lease], resourceVersion: lease.metadata.resourceVersion ?? '0' };
+      },
+      onList: (leases) => this.onChange(leases.find((lease) => lease.metadata.name === name)),
+      onChange: (event) => {
+        if (event.object?.metadata?.name === name) this.onChange(event.type === 'DELETED' ? undefined : event.object);
+      },
+      // Read now rather than at the next poll: a release may have happened while the stream was down.
+      onInterrupted: () => this.onBreak(),
+    })
       .catch(() => undefined) // polling carries on; the next wait re-watches
       .finally(() => {
         if (this.controller !== controller) return; // closed

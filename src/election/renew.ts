@@ -9,8 +9,8 @@ import { formatDuration } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
 import type { LeaseClient } from '../kube/lease-client.js';
 import { describeError } from '../error-message.js';
-import { isConflict, isNotFound } from '../kube/errors.js';
-import type { HoldEvents } from './events.js';
+import { compareAndSwap, type CasDecision } from './compare-and-swap.js';
+import type { ElectionEvents } from './events.js';
 import { sleep } from '../clock.js';
 import { withTimeout } from './timers.js';
 
@@ -27,7 +27,7 @@ export interface RenewerOptions {
   client: LeaseClient;
   clock: Clock;
   config: ElectionConfig;
-  events: HoldEvents;
+  events: ElectionEvents;
   /** The lease as the acquiring write returned it. */
   lease: Lease;
   /** Monotonic ms at which the acquiring write was sent. */
@@ -38,9 +38,6 @@ export interface RenewerOptions {
 export function attemptTimeoutMs(renewDeadlineMs: number): number {
   return Math.max(1_000, renewDeadlineMs / 2);
 }
-
-/** Conflicts resolved by a re-read within one attempt before waiting for the next. */
-const MAX_CONFLICTS_PER_ATTEMPT = 3;
 
 export class LeaseRenewer {
   /** Settles (never rejects) when the lease is lost; never settles if stop() comes first. */
@@ -135,33 +132,25 @@ export class LeaseRenewer {
     }
   }
 
-  /** One renewal: CAS on our last resourceVersion; on a conflict re-read, and retry only if the lease is still ours. */
-  private async attempt(signal: AbortSignal): Promise<Lease | undefined> {
+  /** One renewal: a compare-and-swap from our last copy; after a conflict, renewed again only if still ours. */
+  private attempt(signal: AbortSignal): Promise<Lease | undefined> {
     const { client, clock, config } = this.options;
-    let base = this.current;
-    for (let conflicts = 0; ; conflicts++) {
-      try {
-        const updated = await client.update(renewedLease(base, config, clock.now()), { signal });
-        const verdict = checkHolding(updated, config.identity);
-        if (verdict.held) return updated;
-        this.declareLost(lossFrom(verdict));
-        return undefined;
-      } catch (error) {
-        if (!(isConflict(error) || isNotFound(error)) || conflicts >= MAX_CONFLICTS_PER_ATTEMPT) throw error;
-      }
-      let fresh: Lease | undefined;
-      try {
-        fresh = await client.get(config.lease, { signal });
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
-      }
-      const verdict = checkHolding(fresh, config.identity);
-      if (!verdict.held) {
-        this.declareLost(lossFrom(verdict));
-        return undefined;
-      }
-      base = fresh as Lease;
-    }
+    /** Ours to keep renewing, or the loss is declared (and undefined returned). */
+    const stillHeld = (lease: Lease | undefined): lease is Lease => {
+      const verdict = checkHolding(lease, config.identity);
+      if (!verdict.held) this.declareLost(lossFrom(verdict));
+      return verdict.held;
+    };
+    return compareAndSwap({
+      client,
+      ref: config.lease,
+      known: { lease: this.current },
+      send: (call) => call(signal),
+      decide: (lease): CasDecision<Lease | undefined, 'update'> =>
+        stillHeld(lease)
+          ? { write: { verb: 'update', lease: renewedLease(lease, config, clock.now()) }, outcome: (updated) => (stillHeld(updated) ? updated : undefined) }
+          : { done: undefined },
+    });
   }
 }
 

@@ -1,0 +1,13 @@
+// What the election loops report as they go. hold's emitter (src/hold/events.ts) is one; the loops know only this.
+
+/** The events the acquire and renew loops emit; hold adds its child's. */
+export type ElectionEventName = 'waiting' | 'confirming_expiry' | 'not_acquired' | 'acquire_failed' | 'renewed' | 'renew_failed' | 'lost' | 'api_error';
+
+export type EventFields = Record<string, string | number | boolean | null | undefined>;
+
+export interface ElectionEvents {
+  /** An event; `human` is its -v line. */
+  emit(event: ElectionEventName, fields: EventFields, human: string): void;
+  /** An event that is also worth a line without -v (a problem the user should see). */
+  warn(event: ElectionEventName, fields: EventFields, human: string): void;
+}
