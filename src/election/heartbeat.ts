@@ -1,5 +1,5 @@
 // `leasectl renew`: one heartbeat, as a compare-and-swap; with `acquire`, also the taking of a missing, free or
-// expired lease (judged by its renewTime: a one-shot command cannot watch it for a lease duration as hold does).
+// expired lease (the command confirms a lease another holder seems to have abandoned first, by watching it).
 
 import { ExitCode, ExitError } from '../errors.js';
 import type { LeaseClient } from '../kube/lease-client.js';

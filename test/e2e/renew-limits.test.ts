@@ -42,7 +42,7 @@ describe('leaseTransitions at the int32 maximum', () => {
   it('renew --acquire of an expired lease at the maximum is refused the same way, not with the raw int32 overflow', async () => {
     const name = uniqueName('exhausted-expired');
     const longAgo = formatMicroTime(Date.now() - 3_600_000);
-    await createLease(name, { holderIdentity: 'dead-host_1', leaseDurationSeconds: 15, renewTime: longAgo, acquireTime: longAgo, leaseTransitions: 2_147_483_647 });
+    await createLease(name, { holderIdentity: 'dead-host_1', leaseDurationSeconds: 2, renewTime: longAgo, acquireTime: longAgo, leaseTransitions: 2_147_483_647 });
     const result = await cluster.leasectl(['renew', '-n', cluster.namespace, name, '--identity', 'next_1', '--acquire']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^error: lease \S+ has counted 2147483647 changes of holder, .* and renew --acquire creates it afresh\n$/);
