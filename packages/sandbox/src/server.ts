@@ -92,7 +92,26 @@ export class ApiServer {
     this.server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
       // net/http's answer to a request line and headers over its limit, body included.
       if (error.code === 'HPE_HEADER_OVERFLOW' && socket.writable) {
-        socket.end('HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n431 Request Header Fields Too Large');
+        // Answer once the client has sent what it is sending (its input idle for a moment), reading and dropping it
+        // meanwhile: closing with unread input, or while the client still writes, resets the connection and the
+        // client loses the answer (seen on Node 24). net/http likewise reads on before it closes.
+        let idle: NodeJS.Timeout | undefined;
+        let answered = false;
+        const answer = () => {
+          answered = true;
+          socket.end('HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n431 Request Header Fields Too Large');
+          setTimeout(() => socket.destroy(), 2_000).unref();
+        };
+        const rearm = () => {
+          clearTimeout(idle);
+          if (!answered) idle = setTimeout(answer, 50);
+        };
+        socket.on('data', rearm);
+        socket.on('error', () => {});
+        socket.resume();
+        rearm();
+        // A client that never stops sending is cut off all the same.
+        setTimeout(() => socket.destroy(), 10_000).unref();
       } else {
         socket.destroy();
       }
