@@ -30,9 +30,13 @@ function compareKeysLikeGoYaml(a: string, b: string): number {
  */
 function readsAsSomethingElse(text: string): boolean {
   if (!/^[-+.0-9yYnNtTfFoO~<]/.test(text)) return false;
-  // The yaml library reads a lone "." as NaN under 1.1; go-yaml takes only .nan, .NaN and .NAN for NaN.
+  // The yaml library reads a lone "." as NaN under 1.1; go-yaml takes only .nan, .NaN and .NAN for NaN. A number too
+  // large for a float64 (1e999, a hex label like 5145273e0338) fails Go's ParseFloat, so go-yaml keeps it a string;
+  // the yaml library reads it as Infinity, which only .inf spellings are.
+  const isNumber = (value: number) =>
+    Number.isNaN(value) ? /^\.(nan|NaN|NAN)$/.test(text) : Number.isFinite(value) || /^[-+]?\.(inf|Inf|INF)$/.test(text);
   const nonString = (value: unknown) =>
-    value === null || (typeof value === 'number' && (!Number.isNaN(value) || /^\.(nan|NaN|NAN)$/.test(text))) || ['boolean', 'bigint'].includes(typeof value) || value instanceof Date;
+    value === null || (typeof value === 'number' && isNumber(value)) || ['boolean', 'bigint'].includes(typeof value) || value instanceof Date;
   try {
     return nonString(YAML.parse(text, { logLevel: 'silent' })) || nonString(YAML.parse(text, { version: '1.1', logLevel: 'silent' }));
   } catch {

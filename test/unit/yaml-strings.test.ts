@@ -43,6 +43,11 @@ const STRINGS: Record<string, string> = {
   merge: '<<',
   bang: '!!int 5',
   float: '1e3',
+  // Too large for a float64: Go's ParseFloat fails, so go-yaml keeps these plain strings (a random hex label can be one).
+  overflowingFloat: '1e999',
+  hexLikeOverflow: '5145273e0338',
+  inf: '.inf',
+  negativeInf: '-.Inf',
   literalLongLine: `first\n${words('long', 40)}`,
   spaceBeforeBreak: 'a \nb',
   spaceAfterBreak: 'a\n b',
