@@ -79,8 +79,11 @@ export class WatchHub {
     const stopResumeListener = this.gate.onResume(() => {
       for (const text of held.splice(0)) if (open()) response.write(text);
     });
+    // A bookmark that falls due as a timeout ends the watch is not sent: the timeout wins, as on kube-apiserver,
+    // whose watch of 10 s with bookmarks sends one (recording 123), never one racing the end.
+    const endsAt = watch.timeoutSeconds === undefined ? undefined : Date.now() + watch.timeoutSeconds * 1000;
     const bookmarkTimer = watch.bookmarks
-      ? setInterval(() => send(`{"type":"BOOKMARK","object":{"kind":"Lease","apiVersion":"coordination.k8s.io/v1","metadata":{"resourceVersion":"${this.store.resourceVersion}","creationTimestamp":null},"spec":{}}}\n`), this.bookmarkIntervalMs)
+      ? setInterval(() => endsAt !== undefined && endsAt - Date.now() < this.bookmarkIntervalMs / 2 ? undefined : send(`{"type":"BOOKMARK","object":{"kind":"Lease","apiVersion":"coordination.k8s.io/v1","metadata":{"resourceVersion":"${this.store.resourceVersion}","creationTimestamp":null},"spec":{}}}\n`), this.bookmarkIntervalMs)
       : undefined;
     // Everything the watch holds is let go the moment it ends, whichever way: its timeout, the client going away,
     // or a failed write. 'close' alone comes too late: it waits for the end to be flushed.
