@@ -28,6 +28,8 @@ export interface World {
   signals: SignalSource;
   /** leasectl, or `kubectl lease` when run as a kubectl plugin. */
   programName: string;
+  /** How commands reach a cluster; by default the kubeconfig's, through src/kube (tests give an in-memory one). */
+  connect?: ConnectionFactory;
 }
 
 interface GlobalFlags extends KubeFlags {
@@ -52,8 +54,7 @@ export function createProgram(world: World): { program: Command; connections: Ku
   const connections: KubeConnection[] = [];
   // Commands and completion reach the cluster through this one factory; it loads the Kubernetes client on first use.
   const connect: ConnectionFactory = async (flags) => {
-    const kube = await import('./kube/connect.js');
-    const connection = await kube.connect(flags, world.env);
+    const connection = world.connect ? await world.connect(flags) : await (await import('./kube/connect.js')).connect(flags, world.env);
     connections.push(connection);
     return connection;
   };
