@@ -1,27 +1,23 @@
-// Renders docs/commands.md from the commander tree that --help renders (`npm run docs`), so the reference cannot
-// drift from the declarations; test/unit/docs.test.ts fails when the file is stale.
-import type { EventEmitter } from 'node:events';
+// Renders docs/commands.md from the command declarations (`npm run docs`): prose, examples and exit codes from the
+// data, usage and flag spellings from the commander tree built from it, so the reference cannot drift from --help;
+// test/unit/docs.test.ts fails when the file is stale.
 import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Argument, Command, Option } from 'commander';
 import { createProgram } from '../src/cli.js';
+import type { Example } from '../src/commands/declaration.js';
+import { COMMANDS } from '../src/commands/index.js';
+import { PROGRAM } from '../src/commands/program.js';
 import { systemClock } from '../src/clock.js';
 
 export const COMMANDS_DOC = 'docs/commands.md';
 
-export interface Example {
-  comment: string;
-  command: string;
-}
-
-/** A command's after-help text (`addHelpText('after', …)`), split into its titled sections. */
+/** A command's examples and exit codes, from its declaration (the same data its --help renders). */
 export interface HelpSections {
-  examples: Example[];
+  examples: readonly Example[];
   exitCodes: { code: string; meaning: string }[];
-  /** Sections other than Examples and Exit codes, by title, as written. */
-  other: { title: string; body: string }[];
 }
 
 /** The program as leasectl builds it, with inert streams: nothing is run, only declarations are read. */
@@ -41,39 +37,11 @@ export function visibleCommands(program: Command): Command[] {
   return program.createHelp().visibleCommands(program);
 }
 
-function afterHelpText(command: Command): string {
-  let text = '';
-  // addHelpText registers a listener on the command (an EventEmitter, though commander's types do not say so).
-  (command as unknown as EventEmitter).emit('afterHelp', { error: false, command, write: (chunk: string) => (text += chunk) });
-  return text;
-}
-
-/** Parses the after-help text that options.ts's examplesHelp and exitCodesHelp write. */
+/** The declaration behind a command of the program (the root's for the program itself). */
 export function helpSections(command: Command): HelpSections {
-  const sections: { title: string; lines: string[] }[] = [];
-  for (const line of afterHelpText(command).split('\n')) {
-    const title = /^(\S[^:]*):$/.exec(line)?.[1];
-    if (title) sections.push({ title, lines: [] });
-    else sections[sections.length - 1]?.lines.push(line);
-  }
-  const result: HelpSections = { examples: [], exitCodes: [], other: [] };
-  for (const { title, lines } of sections) {
-    if (title === 'Examples') {
-      let comment = '';
-      for (const line of lines.map((text) => text.trim()).filter(Boolean)) {
-        if (line.startsWith('#')) comment = line.replace(/^#\s*/, '');
-        else result.examples.push({ comment, command: line });
-      }
-    } else if (title === 'Exit codes') {
-      for (const line of lines) {
-        const match = /^\s+(\S+)\s{2,}(.*)$/.exec(line);
-        if (match) result.exitCodes.push({ code: match[1] ?? '', meaning: match[2] ?? '' });
-      }
-    } else {
-      result.other.push({ title, body: lines.join('\n').replace(/^\n+|\n+$/g, '') });
-    }
-  }
-  return result;
+  const declared = command.parent ? COMMANDS.find((declaration) => declaration.name === command.name()) : PROGRAM;
+  if (!declared) throw new Error(`no declaration for command ${command.name()}`);
+  return { examples: declared.examples, exitCodes: declared.exitCodes.map(([code, meaning]) => ({ code: String(code), meaning })) };
 }
 
 /** Escapes markup in prose but leaves `code spans` alone (descriptions say things like <unset>). */
@@ -148,7 +116,6 @@ function renderSections(sections: HelpSections, heading: string): string[] {
     });
     lines.push('```', '');
   }
-  for (const { title, body } of sections.other) lines.push(`${heading} ${title}`, '', '```', body, '```', '');
   if (sections.exitCodes.length > 0) {
     lines.push(`${heading} Exit codes`, '', '| Code | Meaning |', '| --- | --- |');
     for (const { code: exitCode, meaning } of sections.exitCodes) lines.push(`| ${exitCode} | ${cell(meaning)} |`);

@@ -1,23 +1,18 @@
 // The commander program: global flags declared once, every command registered, errors turned into exit codes.
-import { Command, Option, type ErrorOptions } from 'commander';
+import { Argument, Command, CommanderError, Option, type ErrorOptions } from 'commander';
 import type { Clock } from './clock.js';
-import { completionCommand } from './commands/completion.js';
-import { gcCommand } from './commands/gc.js';
-import { holdCommand } from './commands/hold.js';
-import { identityCommand } from './commands/identity.js';
-import { inspectCommand } from './commands/inspect.js';
-import { listCommand } from './commands/list.js';
-import { releaseCommand } from './commands/release.js';
-import { renewCommand } from './commands/renew.js';
-import { COMMON_EXIT_CODES, examplesHelp, exitCodesHelp, requestTimeoutArgument } from './commands/options.js';
+import { COMMANDS } from './commands/index.js';
+import type { AnyCommandDeclaration, ArgumentDeclaration, Example, ExitCodeRow, FlagDeclaration } from './commands/declaration.js';
+import { PROGRAM, type GlobalFlags } from './commands/program.js';
 import { complete, formatCompletion } from './completion/complete.js';
 import type { CommandContext, IOStreams, SignalSource } from './context.js';
-import { describeError } from './error-message.js';
+import { describeError, errorClause } from './error-message.js';
 import { OutputError } from './errors.js';
 import { withPflagShortValues } from './flag-spellings.js';
-import type { ConnectionFactory, KubeConnection, KubeFlags } from './kube/connection.js';
+import type { ConnectionFactory, KubeConnection } from './kube/connection.js';
 import { stdoutFailure } from './output.js';
 import { allowsColor } from './printers/colour.js';
+import { chooseOutput } from './printers/resource-printer.js';
 import { CLIENT_NODE_VERSION, LEASECTL_VERSION } from './version.js';
 
 /** What the process edge (or a test) provides. */
@@ -30,11 +25,6 @@ export interface World {
   programName: string;
   /** How commands reach a cluster; by default the kubeconfig's, through src/kube (tests give an in-memory one). */
   connect?: ConnectionFactory;
-}
-
-interface GlobalFlags extends KubeFlags {
-  verbose: number;
-  color: boolean;
 }
 
 /** Unknown commands that name what other commands do, and what to say instead of commander's spelling guess. */
@@ -50,7 +40,58 @@ class Program extends Command {
   }
 }
 
-export function createProgram(world: World): { program: Command; connections: KubeConnection[]; connect: ConnectionFactory } {
+function optionFrom(flag: FlagDeclaration): Option {
+  const option = new Option(flag.spelling, flag.description);
+  if (flag.choices) option.choices([...flag.choices]);
+  if (flag.parse) option.argParser(flag.parse);
+  if (flag.default) option.default(flag.default.value, flag.default.shown);
+  if (flag.preset !== undefined) option.preset(flag.preset);
+  if (flag.conflicts) option.conflicts([...flag.conflicts]);
+  if (flag.key) {
+    // Commander keeps --wait and --no-wait in one value; a key of its own keeps them apart.
+    const key = flag.key;
+    option.attributeName = () => key;
+  }
+  return option;
+}
+
+function argumentFrom(declared: ArgumentDeclaration): Argument {
+  const argument = new Argument(declared.spelling, declared.description);
+  if (declared.choices) argument.choices([...declared.choices]);
+  if (declared.parse) argument.argParser(declared.parse);
+  return argument;
+}
+
+/** The "Examples:" and "Exit codes:" sections after a command's help. */
+function afterHelp(examples: readonly Example[], exitCodes: readonly ExitCodeRow[]): string {
+  const width = Math.max(...exitCodes.map(([code]) => String(code).length));
+  const exampleText = examples.map(({ comment, command }) => `  # ${comment}\n  ${command}`).join('\n\n');
+  const codeText = exitCodes.map(([code, meaning]) => `  ${String(code).padEnd(width)}  ${meaning}`).join('\n');
+  return `\nExamples:\n${exampleText}\n\nExit codes:\n${codeText}\n`;
+}
+
+/** A commander command built from its declaration; running it loads the body and records its exit code. */
+function commandFrom(declaration: AnyCommandDeclaration, ctx: CommandContext, exit: { code: number }): Command {
+  const command = new Command(declaration.name).summary(declaration.summary).description(declaration.description);
+  for (const alias of declaration.aliases ?? []) command.alias(alias);
+  if (declaration.usage) command.usage(declaration.usage);
+  for (const argument of declaration.arguments) command.addArgument(argumentFrom(argument));
+  for (const flag of declaration.flags) command.addOption(optionFrom(flag));
+  command.addHelpText('after', afterHelp(declaration.examples, declaration.exitCodes));
+  command.action(async (...values: unknown[]) => {
+    const options: Record<string, unknown> = { ...(values[declaration.arguments.length] as object) };
+    declaration.arguments.forEach((argument, index) => (options[argument.key] = values[index]));
+    // The printer is chosen here, once, from -o: commands receive it rather than branching on the flag.
+    if (declaration.flags.some((flag) => flag.spelling.startsWith('-o, --output'))) {
+      options.output = await chooseOutput(options.output as string | undefined, { showManagedFields: Boolean(options.showManagedFields) });
+    }
+    const run = await declaration.load();
+    exit.code = await run(ctx, { options, argv: (command.parent as Command & { rawArgs?: string[] }).rawArgs ?? [] });
+  });
+  return command;
+}
+
+export function createProgram(world: World): { program: Command; connections: KubeConnection[]; connect: ConnectionFactory; exit: { code: number } } {
   const connections: KubeConnection[] = [];
   // Commands and completion reach the cluster through this one factory; it loads the Kubernetes client on first use.
   const connect: ConnectionFactory = async (flags) => {
@@ -69,29 +110,9 @@ export function createProgram(world: World): { program: Command; connections: Ku
     .configureHelp({ showGlobalOptions: true })
     .helpCommand(false)
     .version(`leasectl ${LEASECTL_VERSION} (@kubernetes/client-node ${CLIENT_NODE_VERSION}, coordination.k8s.io/v1)`, '--version')
-    .description('Inspect and use Kubernetes coordination.k8s.io/v1 Leases: who holds what, since when, and a lease as a cluster-wide lock.')
-    .option('-n, --namespace <namespace>', "namespace (default: the context's namespace, else default)")
-    .option('--kubeconfig <path>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster)')
-    .option('--context <name>', 'kubeconfig context to use')
-    .option('--cluster <name>', 'kubeconfig cluster to use')
-    .option('--user <name>', 'kubeconfig user to use')
-    .addOption(new Option('--request-timeout <duration>', 'give up on a request after this long (e.g. 5s; 0: never)').argParser(requestTimeoutArgument))
-    .option('--insecure-skip-tls-verify', "don't verify the server's certificate (insecure)")
-    .addOption(new Option('-v, --verbose', 'more detail on errors (repeat for more)').argParser((_: string, previous: number) => previous + 1).default(0))
-    .option('--no-color', 'never colour output (also: NO_COLOR set, TERM=dumb, or not a terminal)')
-    .addHelpText(
-      'after',
-      examplesHelp([
-        ['Which kube-apiservers are alive (their identity leases)', 'leasectl list -n kube-system -l apiserver.kubernetes.io/identity=kube-apiserver'],
-        ['Run a job only while holding a lease, so two copies never overlap', 'leasectl hold example-foo -- ./job.sh'],
-        ['Who holds a lease, since when, and is it expired', 'leasectl inspect -n kube-system kube-scheduler'],
-        ['Complete commands, flags, namespaces and lease names in bash', 'source <(leasectl completion bash)'],
-      ]) +
-        exitCodesHelp([
-          ...COMMON_EXIT_CODES,
-          ['other', "hold: the command's own exit code, or hold's codes for losing or never getting the lease (see hold --help)"],
-        ]),
-    );
+    .description(PROGRAM.description);
+  for (const flag of PROGRAM.flags) program.addOption(optionFrom(flag));
+  program.addHelpText('after', afterHelp(PROGRAM.examples, PROGRAM.exitCodes));
 
   const globals = () => program.opts<GlobalFlags>();
   const ctx: CommandContext = {
@@ -107,23 +128,23 @@ export function createProgram(world: World): { program: Command; connections: Ku
       return globals().verbose;
     },
     connect: () => connect(globals()),
+    describeError: errorClause,
   };
 
-  const commands = [
-    listCommand(ctx),
-    inspectCommand(ctx),
-    holdCommand(ctx),
-    renewCommand(ctx),
-    releaseCommand(ctx),
-    identityCommand(ctx),
-    gcCommand(ctx),
-    completionCommand(ctx),
-  ];
-  for (const command of commands) {
+  const exit = { code: 0 };
+  for (const declaration of COMMANDS) {
     // addCommand does not pass on exitOverride, output routing or help settings by itself.
-    program.addCommand(command.copyInheritedSettings(program));
+    const command = commandFrom(declaration, ctx, exit).copyInheritedSettings(program);
+    const usageExitCode = declaration.usageExitCode;
+    if (usageExitCode !== undefined) {
+      command.exitOverride((error: CommanderError) => {
+        if (error.exitCode === 0) throw error; // --help
+        throw new CommanderError(usageExitCode, error.code, error.message); // printed already; the edge keeps the code
+      });
+    }
+    program.addCommand(command);
   }
-  return { program, connections, connect };
+  return { program, connections, connect, exit };
 }
 
 /**
@@ -155,7 +176,7 @@ export async function runCli(argv: string[], world: World): Promise<number> {
 }
 
 async function runProgram(argv: string[], world: World): Promise<number> {
-  const { program, connections, connect } = createProgram(world);
+  const { program, connections, connect, exit } = createProgram(world);
   if (argv[0] === COMPLETE_COMMAND) {
     // Answered before commander parses: the words are a half-typed command line, not arguments for us.
     const valueSource = () => import('./completion/sources.js').then((module) => module.createValueSource(world.env, () => world.clock.now(), connect));
@@ -169,7 +190,7 @@ async function runProgram(argv: string[], world: World): Promise<number> {
   }
   try {
     await program.parseAsync(withPflagShortValues(program, argv), { from: 'user' });
-    return 0;
+    return exit.code;
   } catch (error) {
     const verbosity = (program.opts<GlobalFlags>().verbose as number | undefined) ?? 0;
     const { message, exitCode } = describeError(error, verbosity);

@@ -36,6 +36,11 @@ export interface CommandContext {
   verbosity: number;
   /** Signals sent to leasectl itself; injected so that hold's signal handling runs in-process in tests. */
   signals: SignalSource;
+  /**
+   * An error as a clause for a diagnostic that goes on (a warning, a hold event): the edge's words for it, so that
+   * commands and loops never word errors themselves.
+   */
+  describeError(error: unknown): string;
   /** The name the program was invoked by (leasectl, or kubectl lease as a plugin), for help and messages. */
   programName: string;
 }

@@ -1,6 +1,6 @@
 // The one place errors become text, in kubectl's words (kubectl pkg/cmd/util/helpers.go StandardErrorMessage).
 import { CommanderError } from 'commander';
-import { ExitCode, ExitError, OutputError, UsageError } from './errors.js';
+import { ExitCode, Failure, Failures, LeaseNotFound, OutputError, UsageError } from './errors.js';
 import {
   KubeApiError,
   KubeconfigError,
@@ -47,32 +47,70 @@ function escapedStack(error: Error): string {
 }
 
 /**
- * The message is one line, escaped (printers/terminal.ts): errors quote what the server sent (a Status message, a
- * holderIdentity). Only -v adds lines, the stack.
+ * The message is one line per failure, escaped (printers/terminal.ts): errors quote what the server sent (a Status
+ * message, a holderIdentity). Only -v adds lines, the stack.
  */
 export function describeError(error: unknown, verbosity = 0): DescribedError {
-  const withStack = (message: string) =>
-    verbosity > 0 && error instanceof Error && error.stack ? `${escapeTerminal(message)}\n${escapedStack(error)}` : escapeTerminal(message);
-  if (error instanceof ExitError) {
-    if (!error.message && error.cause !== undefined) return { message: describeError(error.cause, verbosity).message, exitCode: error.exitCode };
-    return { message: error.message ? escapeTerminal(`error: ${error.message}`) : '', exitCode: error.exitCode };
+  if (error instanceof Failures) {
+    const lines = error.failures.map((failure) => describeError(failure, verbosity).message).filter(Boolean);
+    return { message: lines.join('\n'), exitCode: error.exitCode };
   }
-  if (error instanceof UsageError || error instanceof KubeInputError) return { message: escapeTerminal(`error: ${error.message}`), exitCode: ExitCode.usage };
-  if (error instanceof OutputError) return { message: withStack(`error: ${error.message}`), exitCode: ExitCode.error };
-  if (error instanceof KubeApiError) return { message: withStack(describeApiError(error)), exitCode: ExitCode.error };
-  if (error instanceof KubeTransportError) return { message: withStack(error.message), exitCode: ExitCode.error };
-  if (error instanceof KubeResponseError) return { message: withStack(`error: ${error.message}`), exitCode: ExitCode.error };
-  if (error instanceof KubeconfigError) return { message: withStack(`error: ${error.message}`), exitCode: ExitCode.error };
+  if (error instanceof Failure) {
+    if (!error.message) return { message: describeError(error.cause, verbosity).message, exitCode: error.exitCode };
+    return { message: escapeTerminal(`error: ${error.message}`), exitCode: error.exitCode };
+  }
   if (error instanceof CommanderError) {
-    // Commander has already printed its message; help and --version end with 0, everything else is usage.
-    return { message: '', exitCode: error.exitCode === 0 ? ExitCode.ok : ExitCode.usage };
+    // Commander has already printed its message. Help and --version end with 0; its own errors (code 1) are
+    // kubectl's usage errors, 2; a command that reports bad flags otherwise (hold: 125) has set its code.
+    return { message: '', exitCode: error.exitCode === 1 ? ExitCode.usage : error.exitCode };
+  }
+  const { sentence, marked } = describeSentence(error);
+  const exitCode = error instanceof UsageError || error instanceof KubeInputError ? ExitCode.usage : ExitCode.error;
+  const message = marked ? `error: ${sentence}` : sentence;
+  if (verbosity > 0 && error instanceof Error && error.stack && !(error instanceof UsageError || error instanceof KubeInputError || error instanceof Failure)) {
+    return { message: isKnown(error) ? `${escapeTerminal(message)}\n${escapedStack(error)}` : `error: ${escapedStack(error)}`, exitCode };
+  }
+  return { message: escapeTerminal(message), exitCode };
+}
+
+/**
+ * The error as a clause for another sentence (`could not release the lease (…)`, a hold event's `error` field):
+ * kubectl's words, one line, escaped, without the leading `error: `.
+ */
+export function errorClause(error: unknown): string {
+  return escapeTerminal(describeSentence(error).sentence);
+}
+
+function isKnown(error: Error): boolean {
+  return (
+    error instanceof OutputError ||
+    error instanceof KubeApiError ||
+    error instanceof KubeTransportError ||
+    error instanceof KubeResponseError ||
+    error instanceof KubeconfigError ||
+    error instanceof LeaseNotFound
+  );
+}
+
+/** What the error says, and whether kubectl marks it with `error: ` (its own errors) or not (the server's). */
+function describeSentence(error: unknown): { sentence: string; marked: boolean } {
+  if (error instanceof Failure && error.message === '' && error.cause !== undefined) return describeSentence(error.cause);
+  if (error instanceof KubeApiError) return { sentence: describeApiError(error), marked: false };
+  if (error instanceof KubeTransportError) return { sentence: error.message, marked: false };
+  if (error instanceof LeaseNotFound) {
+    const unmatched = error.labelSelector ? ` (or it does not match -l ${error.labelSelector})` : '';
+    return { sentence: `Error from server (NotFound): ${error.message}${unmatched}`, marked: false };
+  }
+  if (
+    error instanceof UsageError ||
+    error instanceof KubeInputError ||
+    error instanceof OutputError ||
+    error instanceof KubeResponseError ||
+    error instanceof KubeconfigError ||
+    error instanceof Failure
+  ) {
+    return { sentence: error.message, marked: true };
   }
   const text = error instanceof Error ? error.message : String(error);
-  return {
-    message:
-      verbosity > 0 && error instanceof Error && error.stack
-        ? `error: ${escapedStack(error)}`
-        : escapeTerminal(`error: ${text} (run again with -v for details)`),
-    exitCode: ExitCode.error,
-  };
+  return { sentence: `${text} (run again with -v for details)`, marked: true };
 }

@@ -18,17 +18,46 @@ export class UsageError extends Error {
 }
 
 /**
- * A failure already explained to the user (or needing only `message`), ending with a specific exit code. With an
- * empty message and a `cause`, the cause is described as any other error would be (kubectl's wording for an API
- * error), under this exit code.
+ * A failure that ends the command with `exitCode`: with its own message, or (given `cause`) described as the edge
+ * describes any error (an API error in kubectl's words) but under this exit code — hold reports an API error as its
+ * own failure, 125.
  */
-export class ExitError extends Error {
+export class Failure extends Error {
   readonly exitCode: number;
 
-  constructor(exitCode: number, message = '', options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ExitError';
+  constructor(exitCode: number, reason: string | { cause: unknown }) {
+    super(typeof reason === 'string' ? reason : '', typeof reason === 'string' ? undefined : reason);
+    this.name = 'Failure';
     this.exitCode = exitCode;
+  }
+}
+
+/**
+ * Several failures of one command, one per item (a lease that was not found, a delete that was refused), reported
+ * together after the command's output, one line each, as kubectl's aggregate errors are.
+ */
+export class Failures extends Error {
+  readonly failures: readonly unknown[];
+  readonly exitCode: number;
+
+  constructor(failures: readonly unknown[], exitCode: number = ExitCode.error) {
+    super(`${failures.length} failures`);
+    this.name = 'Failures';
+    this.failures = failures;
+    this.exitCode = exitCode;
+  }
+}
+
+/** A named lease that is not there (or not among those the selector matched): kubectl get's NotFound line. */
+export class LeaseNotFound extends Error {
+  readonly leaseName: string;
+  readonly labelSelector: string | undefined;
+
+  constructor(leaseName: string, labelSelector?: string) {
+    super(`leases.coordination.k8s.io "${leaseName}" not found`);
+    this.name = 'LeaseNotFound';
+    this.leaseName = leaseName;
+    this.labelSelector = labelSelector;
   }
 }
 

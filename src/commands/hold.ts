@@ -1,17 +1,15 @@
-import { hostname } from 'node:os';
-import { Command, CommanderError, Option } from 'commander';
-import type { CommandContext } from '../context.js';
-import { ExitError } from '../errors.js';
-import { createHoldEvents } from '../hold/events.js';
-import { HoldExitCode } from '../hold/exit-codes.js';
-import { defaultGracePeriodMs, MIN_RETRY_PERIOD_MS, validateHoldTimings } from '../hold/timing.js';
-import type { ElectionConfig } from '../lease/election.js';
-import { defaultHolderIdentity } from '../lease/holder.js';
-import { CLOCK_SKEW_ALLOWANCE_MS } from '../lease/expiry.js';
 import { formatDuration } from '../lease/time.js';
-import { examplesHelp, exitCodesHelp, parseLeaseName, timerDurationArgument } from './options.js';
+import { CLOCK_SKEW_ALLOWANCE_MS } from '../lease/expiry.js';
+import { HoldExitCode } from '../hold/exit-codes.js';
+import { MIN_RETRY_PERIOD_MS } from '../hold/timing.js';
+import { Failure } from '../errors.js';
+import type { CommandDeclaration, ExitCodeRow } from './declaration.js';
+import { parseLeaseName, timerDurationArgument } from './options.js';
 
-interface HoldFlags {
+export interface HoldOptions {
+  name: string;
+  /** The command and its arguments, after `--`. */
+  commandArgs: string[];
   identity?: string;
   leaseDuration: number;
   renewDeadline: number;
@@ -28,7 +26,7 @@ interface HoldFlags {
   reentrant?: boolean;
 }
 
-export const HOLD_EXIT_CODES = [
+export const HOLD_EXIT_CODES: readonly ExitCodeRow[] = [
   ['0-255', "the command's own exit status"],
   [HoldExitCode.lost, 'the lease was lost while the command ran (renewals failed for --renew-deadline, or another holder took it); the command was stopped'],
   [HoldExitCode.notAcquired, 'not acquired: --wait ran out, or --no-wait (--wait 0) found the lease held (one that looked expired changed while watched); the message names the holder and how to proceed if it is dead'],
@@ -36,35 +34,19 @@ export const HOLD_EXIT_CODES = [
   [HoldExitCode.notExecutable, 'the command was found but could not be executed (checked before acquiring: the lease is left untouched)'],
   [HoldExitCode.notFound, 'the command was not found (checked before acquiring: the lease is left untouched)'],
   ['128+N', 'the command was killed by signal N (143 for SIGTERM); also when signal N stopped the wait before the command started'],
-] as const;
+];
 
-/**
- * --no-wait under a name of its own. Commander stores --wait and --no-wait in one value, so it could not tell them
- * apart; kept apart, `conflicts` refuses the two together instead of letting the last one win.
- */
-class NoWaitOption extends Option {
-  override attributeName(): string {
-    return 'noWait';
-  }
+/** A bad NAME is refused before anything is sent, as leasectl's own error (125). */
+function holdLeaseNameArgument(argument: string): string {
+  const parsed = parseLeaseName(argument);
+  if (parsed.problem !== undefined) throw new Failure(HoldExitCode.failed, parsed.problem);
+  return parsed.name;
 }
 
-/** Bad flags and arguments are leasectl's own errors, which hold reports as 125 (like timeout(1)), not 2. */
-class HoldCommand extends Command {
-  override copyInheritedSettings(parent: Command): this {
-    super.copyInheritedSettings(parent);
-    return this.exitOverride((error: CommanderError) => {
-      if (error.exitCode === 0) throw error; // --help
-      throw new ExitError(HoldExitCode.failed); // commander has printed the message
-    });
-  }
-}
-
-export function holdCommand(ctx: CommandContext): Command {
-  const program = ctx.programName;
-  return new HoldCommand('hold')
-    .summary('run a command while holding a lease: a cluster-wide lock for cron jobs, CI steps and migrations')
-    .description(
-      [
+export const holdCommand: CommandDeclaration<HoldOptions> = {
+  name: 'hold',
+  summary: 'run a command while holding a lease: a cluster-wide lock for cron jobs, CI steps and migrations',
+  description: [
         'Acquire the lease NAME, run COMMAND while renewing it, and release it once COMMAND and every process it left behind have exited. At most one holder runs at a time, cluster-wide. That assumes the machines\' clocks run at the same rate (they need not agree on the time of day). If leasectl itself dies, even by SIGKILL or a crash, a watchdog process kills COMMAND\'s process group at once. A machine that freezes (a suspended VM) freezes COMMAND with it; after it wakes, COMMAND may run beside a new holder for up to about --retry-period + --grace-period, until hold finds the lease lost and stops it.',
         '',
         'Acquiring works like client-go leader election: a missing lease is created (labelled app.kubernetes.io/managed-by=leasectl), a released one (empty holder) is taken at once, and a held one only after its leaseDurationSeconds has passed, by this machine\'s clock, since the lease last changed; its renewTime alone is never trusted (clock skew). A release is seen at once through a watch. Leases under coordinated leader election (spec.strategy) are never taken over.',
@@ -81,145 +63,57 @@ export function holdCommand(ctx: CommandContext): Command {
         '',
         'Quiet by default (like flock): only errors and warnings go to stderr; -v adds one line per step, --events json one JSON object per line ({"v":1,"event":…,"time":…,"lease":…,"identity":…}) for waiting, confirming_expiry, not_acquired (before exit 124), acquire_failed, acquired, child_started, renewed, renew_failed, lost, signal_sent, signal_ignored, child_exited, released, release_failed and api_error.',
       ].join('\n'),
-    )
-    .usage('[flags] NAME -- COMMAND [ARGS...]  |  hold [flags] NAME -c STRING')
-    .argument('<name>', 'lease name', holdLeaseNameArgument)
-    .argument('[command...]', 'the command and its arguments, after --')
-    .option('--identity <identity>', 'holder identity (default: <hostname>_<uuid>, new for every run)')
-    .addOption(new Option('--lease-duration <duration>', 'how long others wait after the last renewal they saw before taking the lease (whole seconds)').argParser(timerDurationArgument).default(15_000, '15s'))
-    .addOption(new Option('--renew-deadline <duration>', 'the lease is lost when no renewal succeeds for this long').argParser(timerDurationArgument).default(10_000, '10s'))
-    .addOption(new Option('--retry-period <duration>', `time between renewals, and between attempts while waiting (at least ${formatDuration(MIN_RETRY_PERIOD_MS)})`).argParser(timerDurationArgument).default(2_000, '2s'))
-    .addOption(new Option('--wait <duration>', 'give up (exit 124) if not acquired within this long; 0 tries once (default: wait forever)').argParser(timerDurationArgument))
-    .addOption(new NoWaitOption('--no-wait', 'try once; exit 124 if the lease is held (same as --wait 0)').preset(true).conflicts('wait'))
-    .addOption(
-      new Option('--grace-period <duration>', 'between the stop signal and SIGKILL (default: 10s, or 80% of lease-duration − renew-deadline if less)').argParser(
-        timerDurationArgument,
-      ),
-    )
-    .option('-c, --command <string>', 'run STRING with the shell instead of a command after --')
-    .option('--shell <path>', 'the shell for -c', '/bin/sh')
-    .addOption(new Option('--events <format>', 'machine-readable events on stderr, one JSON object per line').choices(['json']))
-    .option('--keep', 'do not release the lease afterwards; it expires by itself after lease-duration')
-    .option('--force', 'take over a lease under coordinated leader election (spec.strategy) too')
-    .option(
-      '--reentrant',
-      'a live lease already held under our --identity is ours (default: a conflict, as another process uses that identity). Holds sharing an identity share the lease, and the first of them to finish releases the lease; use it only when one process re-enters its own lock',
-    )
-    .addHelpText(
-      'after',
-      examplesHelp([
-        ['Run a migration at most once at a time, cluster-wide', `${program} hold db-migrate -- ./migrate.sh --to latest`],
-        ['From cron: skip this run (exit 124) if another host is still running it', `${program} hold -n batch --no-wait nightly-report -- ./report.sh`],
-        ['Wait at most 5 minutes, with a shell pipeline', `${program} hold --wait 5m deploy -c 'make deploy | tee deploy.log'`],
-        ['Short lease for fast failover, JSON events for the log shipper', `${program} hold --lease-duration 6s --renew-deadline 4s --retry-period 1s --events json sync -- ./sync`],
-      ]) + exitCodesHelp(HOLD_EXIT_CODES),
-    )
-    .action(async (name: string, commandArgs: string[], flags: HoldFlags, command: Command) => {
-      const argv = resolveCommand(name, commandArgs, flags, rawArgs(command));
-      // Loaded here rather than at start-up: child_process and crypto cost every other command ~6 ms.
-      const [{ randomUUID }, { nodeProcessLauncher }, { runHold }] = await Promise.all([
-        import('node:crypto'),
-        import('../hold/child.js'),
-        import('../hold/run.js'),
-      ]);
-      const identity = flags.identity ?? defaultHolderIdentity(hostname(), randomUUID());
-      if (identity === '') throw new ExitError(HoldExitCode.failed, '--identity must not be empty: leave it out for a unique <hostname>_<uuid>');
-      const gracePeriodMs = flags.gracePeriod ?? defaultGracePeriodMs(flags.leaseDuration, flags.renewDeadline);
-      const unsafe = validateHoldTimings({
-        leaseDurationMs: flags.leaseDuration,
-        renewDeadlineMs: flags.renewDeadline,
-        retryPeriodMs: flags.retryPeriod,
-        gracePeriodMs,
-      });
-      if (unsafe !== undefined) throw new ExitError(HoldExitCode.failed, unsafe);
-
-      let connection;
-      try {
-        connection = await ctx.connect();
-      } catch (error) {
-        throw new ExitError(HoldExitCode.failed, '', { cause: error }); // described by the edge, in kubectl's words
-      }
-      const config: ElectionConfig = {
-        lease: { namespace: connection.namespace, name },
-        identity,
-        leaseDurationMs: flags.leaseDuration,
-        renewDeadlineMs: flags.renewDeadline,
-        retryPeriodMs: flags.retryPeriod,
-        reentrant: Boolean(flags.reentrant),
-        force: Boolean(flags.force),
-      };
-      const events = createHoldEvents({
-        format: flags.events === 'json' ? 'json' : 'human',
-        verbosity: ctx.verbosity,
-        stderr: ctx.io.stderr,
-        clock: ctx.clock,
-        lease: `${config.lease.namespace}/${name}`,
-        identity,
-        programName: ctx.programName,
-      });
-      const waitMs = flags.noWait ? 0 : flags.wait;
-      const waitFlag = flags.noWait ? '--no-wait' : `--wait ${formatDuration(flags.wait ?? 0)}`;
-      let code: number;
-      try {
-        code = await runHold(
-          { client: connection.client, clock: ctx.clock, signals: ctx.signals, events, launcher: nodeProcessLauncher, env: ctx.env },
-          { config, gracePeriodMs, waitMs, waitFlag, command: argv[0] as string, args: argv.slice(1), keep: Boolean(flags.keep) },
-        );
-      } catch (error) {
-        if (error instanceof ExitError) throw error;
-        throw new ExitError(HoldExitCode.failed, '', { cause: error });
-      }
-      if (code !== 0) throw new ExitError(code);
-    });
-}
-
-/** A bad NAME is refused before anything is sent, as leasectl's own error (125). */
-function holdLeaseNameArgument(argument: string): string {
-  const parsed = parseLeaseName(argument);
-  if (parsed.problem !== undefined) throw new ExitError(HoldExitCode.failed, parsed.problem);
-  return parsed.name;
-}
-
-/** The root program's argv as given (commander keeps it on the command that parsed it). */
-function rawArgs(command: Command): readonly string[] {
-  let root = command;
-  while (root.parent) root = root.parent;
-  return (root as Command & { rawArgs?: string[] }).rawArgs ?? [];
-}
-
-/**
- * The argv to run. It must follow a `--` so that nothing in it is ever read as a flag (consul#1063): commander
- * drops the `--`, so the raw argv tells whether the user wrote it.
- */
-export function resolveCommand(name: string, commandArgs: readonly string[], flags: Pick<HoldFlags, 'command' | 'shell'>, raw: readonly string[]): string[] {
-  const separator = raw.indexOf('--');
-  if (flags.command !== undefined) {
-    if (commandArgs.length > 0) {
-      throw new ExitError(HoldExitCode.failed, `give either -c STRING or a command after --, not both: hold ${name} -c 'STRING' or hold ${name} -- COMMAND`);
-    }
-    if (flags.shell === '') throw new ExitError(HoldExitCode.failed, `--shell must not be empty: leave it out for /bin/sh, or name a shell such as --shell /bin/bash`);
-    if (flags.command === '') {
-      throw new ExitError(HoldExitCode.failed, `-c STRING must not be empty: write hold ${name} -c 'STRING', or hold ${name} -- COMMAND [ARGS...]`);
-    }
-    return [flags.shell, '-c', flags.command];
-  }
-  if (commandArgs.length === 0) {
-    throw new ExitError(HoldExitCode.failed, `no command to run: write hold ${name} -- COMMAND [ARGS...] or hold ${name} -c 'STRING'`);
-  }
-  const afterSeparator = separator === -1 ? [] : raw.slice(separator + 1);
-  const sameArgs = afterSeparator.length === commandArgs.length && afterSeparator.every((arg, i) => arg === commandArgs[i]);
-  if (!sameArgs) {
-    // `hold -- NAME -- CMD`: everything after the first -- is an argument, the name and the second -- too.
-    const nameAfterSeparator = afterSeparator.length === commandArgs.length + 1 && afterSeparator[0] === name;
-    const command = (nameAfterSeparator && commandArgs[0] === '--' ? commandArgs.slice(1) : commandArgs).join(' ') || 'COMMAND [ARGS...]';
-    if (nameAfterSeparator && name.startsWith('-')) {
-      throw new ExitError(HoldExitCode.failed, `"${name}" after -- was read as the lease name, and a lease name cannot start with '-': write hold NAME -- ${command}`);
-    }
-    if (nameAfterSeparator) throw new ExitError(HoldExitCode.failed, `the lease name goes before --: write hold ${name} -- ${command}`);
-    throw new ExitError(HoldExitCode.failed, `the command must follow --, so that none of its arguments is read as a flag: write hold ${name} -- ${command}`);
-  }
-  if (commandArgs[0] === '') {
-    throw new ExitError(HoldExitCode.failed, `the command must not be empty: write hold ${name} -- COMMAND [ARGS...], or hold ${name} -c 'STRING' for a shell string`);
-  }
-  return [...commandArgs];
-}
+  usage: '[flags] NAME -- COMMAND [ARGS...]  |  hold [flags] NAME -c STRING',
+  arguments: [
+    { spelling: '<name>', key: 'name', description: 'lease name', parse: holdLeaseNameArgument },
+    { spelling: '[command...]', key: 'commandArgs', description: 'the command and its arguments, after --' },
+  ],
+  flags: [
+    { spelling: '--identity <identity>', description: 'holder identity (default: <hostname>_<uuid>, new for every run)' },
+    {
+      spelling: '--lease-duration <duration>',
+      description: 'how long others wait after the last renewal they saw before taking the lease (whole seconds)',
+      parse: timerDurationArgument,
+      default: { value: 15_000, shown: '15s' },
+    },
+    { spelling: '--renew-deadline <duration>', description: 'the lease is lost when no renewal succeeds for this long', parse: timerDurationArgument, default: { value: 10_000, shown: '10s' } },
+    {
+      spelling: '--retry-period <duration>',
+      description: `time between renewals, and between attempts while waiting (at least ${formatDuration(MIN_RETRY_PERIOD_MS)})`,
+      parse: timerDurationArgument,
+      default: { value: 2_000, shown: '2s' },
+    },
+    { spelling: '--wait <duration>', description: 'give up (exit 124) if not acquired within this long; 0 tries once (default: wait forever)', parse: timerDurationArgument },
+    // Commander stores --wait and --no-wait in one value, so it could not tell them apart; kept apart, `conflicts`
+    // refuses the two together instead of letting the last one win.
+    { spelling: '--no-wait', description: 'try once; exit 124 if the lease is held (same as --wait 0)', preset: true, conflicts: ['wait'], key: 'noWait' },
+    {
+      spelling: '--grace-period <duration>',
+      description: 'between the stop signal and SIGKILL (default: 10s, or 80% of lease-duration − renew-deadline if less)',
+      parse: timerDurationArgument,
+    },
+    { spelling: '-c, --command <string>', description: 'run STRING with the shell instead of a command after --' },
+    { spelling: '--shell <path>', description: 'the shell for -c', default: { value: '/bin/sh' } },
+    { spelling: '--events <format>', description: 'machine-readable events on stderr, one JSON object per line', choices: ['json'] },
+    { spelling: '--keep', description: 'do not release the lease afterwards; it expires by itself after lease-duration' },
+    { spelling: '--force', description: 'take over a lease under coordinated leader election (spec.strategy) too' },
+    {
+      spelling: '--reentrant',
+      description:
+        'a live lease already held under our --identity is ours (default: a conflict, as another process uses that identity). Holds sharing an identity share the lease, and the first of them to finish releases the lease; use it only when one process re-enters its own lock',
+    },
+  ],
+  examples: [
+    { comment: 'Run a migration at most once at a time, cluster-wide', command: 'leasectl hold db-migrate -- ./migrate.sh --to latest' },
+    { comment: 'From cron: skip this run (exit 124) if another host is still running it', command: 'leasectl hold -n batch --no-wait nightly-report -- ./report.sh' },
+    { comment: 'Wait at most 5 minutes, with a shell pipeline', command: "leasectl hold --wait 5m deploy -c 'make deploy | tee deploy.log'" },
+    {
+      comment: 'Short lease for fast failover, JSON events for the log shipper',
+      command: 'leasectl hold --lease-duration 6s --renew-deadline 4s --retry-period 1s --events json sync -- ./sync',
+    },
+  ],
+  exitCodes: HOLD_EXIT_CODES,
+  // Bad flags and arguments are leasectl's own errors, which hold reports as 125 (like timeout(1)), not 2.
+  usageExitCode: HoldExitCode.failed,
+  load: async () => (await import('./run/hold.js')).runHold,
+};

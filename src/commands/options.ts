@@ -1,5 +1,6 @@
-// Option declarations shared by several commands, declared once so help, completion and README agree.
-import { InvalidArgumentError, Option } from 'commander';
+// Flag declarations and value parsers shared by several commands, declared once so help, completion and README agree.
+import { InvalidArgumentError } from 'commander';
+import type { ExitCodeRow, FlagDeclaration } from './declaration.js';
 import { UsageError } from '../errors.js';
 import { nameSegmentProblem } from '../kube/path-segments.js';
 import { durationLimitMessage, formatDuration, InvalidDurationError, parseDuration } from '../lease/time.js';
@@ -64,34 +65,22 @@ export function leaseNamesArgument(name: string, previous: string[] = []): strin
   return [...previous, leaseNameArgument(name)];
 }
 
-export function outputOption(formats: readonly string[]): Option {
-  return new Option('-o, --output <format>', 'output format').choices([...formats]);
+export function outputFlag(formats: readonly string[]): FlagDeclaration {
+  return { spelling: '-o, --output <format>', description: 'output format', choices: formats };
 }
 
-export function allNamespacesOption(): Option {
-  return new Option('-A, --all-namespaces', 'across all namespaces (adds a NAMESPACE column)');
-}
+export const ALL_NAMESPACES_FLAG: FlagDeclaration = { spelling: '-A, --all-namespaces', description: 'across all namespaces (adds a NAMESPACE column)' };
 
-export function selectorOption(): Option {
-  return new Option('-l, --selector <selector>', "label selector, e.g. -l 'app=web,tier in (a,b),!canary'");
-}
+export const SELECTOR_FLAG: FlagDeclaration = { spelling: '-l, --selector <selector>', description: "label selector, e.g. -l 'app=web,tier in (a,b),!canary'" };
 
-export function noHeadersOption(): Option {
-  return new Option('--no-headers', 'omit the header row of tables');
-}
+export const NO_HEADERS_FLAG: FlagDeclaration = { spelling: '--no-headers', description: 'omit the header row of tables' };
 
-export function showManagedFieldsOption(): Option {
-  return new Option('--show-managed-fields', 'keep metadata.managedFields in -o yaml|json');
-}
+export const SHOW_MANAGED_FIELDS_FLAG: FlagDeclaration = { spelling: '--show-managed-fields', description: 'keep metadata.managedFields in -o yaml|json' };
 
-export function watchOption(): Option {
-  return new Option('-w, --watch', 'after listing, print changes as they happen (until interrupted)');
-}
+export const WATCH_FLAG: FlagDeclaration = { spelling: '-w, --watch', description: 'after listing, print changes as they happen (until interrupted)' };
 
 /** renew's and release's --identity, which falls back to $LEASECTL_IDENTITY (requireIdentity); hold's differs: it makes a fresh one. */
-export function holderIdentityOption(): Option {
-  return new Option('--identity <identity>', 'the holder identity (default: $LEASECTL_IDENTITY)');
-}
+export const HOLDER_IDENTITY_FLAG: FlagDeclaration = { spelling: '--identity <identity>', description: 'the holder identity (default: $LEASECTL_IDENTITY)' };
 
 /** --identity, else $LEASECTL_IDENTITY (set by hold for its command); never empty. */
 export function requireIdentity(flag: string | undefined, env: NodeJS.ProcessEnv, verb: string): string {
@@ -103,18 +92,8 @@ export function requireIdentity(flag: string | undefined, env: NodeJS.ProcessEnv
   return identity;
 }
 
-/** Reads "Exit codes:" help text from a table, so --help and README say the same thing. */
-export function exitCodesHelp(codes: readonly (readonly [number | string, string])[]): string {
-  const width = Math.max(...codes.map(([code]) => String(code).length));
-  return `\nExit codes:\n${codes.map(([code, meaning]) => `  ${String(code).padEnd(width)}  ${meaning}`).join('\n')}\n`;
-}
-
-export function examplesHelp(examples: readonly (readonly [string, string])[]): string {
-  return `\nExamples:\n${examples.map(([comment, command]) => `  # ${comment}\n  ${command}`).join('\n\n')}\n`;
-}
-
-export const COMMON_EXIT_CODES = [
+export const COMMON_EXIT_CODES: readonly ExitCodeRow[] = [
   [0, 'success'],
   [1, 'an API, connection or kubeconfig error (the message says which, in kubectl\'s words)'],
   [2, 'bad flags or arguments'],
-] as const;
+];

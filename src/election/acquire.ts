@@ -9,7 +9,6 @@ import { formatDuration } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
 import type { LeaseClient } from '../kube/lease-client.js';
 import { listThenWatch } from '../kube/list-watch.js';
-import { describeError } from '../error-message.js';
 import { isTransient } from '../kube/errors.js';
 import { compareAndSwap, type CasDecision } from './compare-and-swap.js';
 import type { ElectionEvents } from './events.js';
@@ -59,7 +58,7 @@ export class AcquireError extends Error {
   }
 
   static from(error: unknown): AcquireError {
-    return new AcquireError(describeError(error).message, { cause: error });
+    return new AcquireError(error instanceof Error ? error.message : String(error), { cause: error });
   }
 }
 
@@ -109,7 +108,7 @@ export async function acquire(options: AcquireOptions): Promise<AcquireOutcome> 
   );
 
   const reportTransient = (error: unknown): void => {
-    const text = describeError(error).message;
+    const text = events.describe(error);
     if (text === lastReportedError) return;
     lastReportedError = text;
     events.warn('api_error', { error: text }, `${text}; retrying every ${config.retryPeriodMs} ms`);

@@ -10,4 +10,6 @@ export interface ElectionEvents {
   emit(event: ElectionEventName, fields: EventFields, human: string): void;
   /** An event that is also worth a line without -v (a problem the user should see). */
   warn(event: ElectionEventName, fields: EventFields, human: string): void;
+  /** An error in the edge's words, for an event's text: the loops hand errors on and never word them. */
+  describe(error: unknown): string;
 }

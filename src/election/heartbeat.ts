@@ -1,7 +1,7 @@
 // `leasectl renew`: one heartbeat, as a compare-and-swap; with `acquire`, also the taking of a missing, free or
 // expired lease (the command confirms a lease another holder seems to have abandoned first, by watching it).
 
-import { ExitCode, ExitError } from '../errors.js';
+import { ExitCode, Failure } from '../errors.js';
 import type { LeaseClient } from '../kube/lease-client.js';
 import { createdLease, decideRenewOnce, type LeaseName } from '../lease/election.js';
 import { describeHolding } from '../printers/lease-descriptions.js';
@@ -20,7 +20,7 @@ export interface HeartbeatOptions {
 
 const DEFAULT_LEASE_DURATION_MS = 15_000;
 
-/** Renews (or takes) the lease, or refuses with ExitError (exit 1) saying who holds it. `summary` is for the user. */
+/** Renews (or takes) the lease, or refuses with a Failure (exit 1) saying who holds it. `summary` is for the user. */
 export async function renewOnce(
   client: Pick<LeaseClient, 'get' | 'create' | 'update'>,
   ref: LeaseName,
@@ -52,14 +52,14 @@ export async function renewOnce(
           return { write: { verb: 'update', lease: decision.lease }, outcome: (taken) => ({ lease: taken, summary: `acquired (holder ${identity}, ${expires(taken)}${was})` }) };
         }
         case 'coordinated':
-          throw new ExitError(
+          throw new Failure(
             ExitCode.error,
             `lease ${ref.namespace}/${ref.name} is managed by coordinated leader election (spec.strategy ${decision.strategy}): the apiserver picks its holder, so leasectl will not take it`,
           );
         case 'transitions-exhausted':
-          throw new ExitError(ExitCode.error, transitionsExhaustedMessage(ref, decision.transitions, 'renew --acquire'));
+          throw new Failure(ExitCode.error, transitionsExhaustedMessage(ref, decision.transitions, 'renew --acquire'));
         case 'held':
-          throw new ExitError(ExitCode.error, notOursMessage(current, ref, identity, now(), acquire ? '' : '; --acquire takes it when it is free or expired'));
+          throw new Failure(ExitCode.error, notOursMessage(current, ref, identity, now(), acquire ? '' : '; --acquire takes it when it is free or expired'));
       }
     },
   });

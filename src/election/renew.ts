@@ -8,7 +8,6 @@ import { checkHolding, renewedLease, type ElectionConfig } from '../lease/electi
 import { formatDuration } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
 import type { LeaseClient } from '../kube/lease-client.js';
-import { describeError } from '../error-message.js';
 import { compareAndSwap, type CasDecision } from './compare-and-swap.js';
 import type { ElectionEvents } from './events.js';
 import { sleep } from '../clock.js';
@@ -122,7 +121,7 @@ export class LeaseRenewer {
       } catch (error) {
         if (stopSignal.aborted) return;
         const left = Math.max(0, this.lastSuccessStart + config.renewDeadlineMs - clock.monotonic());
-        const text = describeError(error).message;
+        const text = events.describe(error);
         events.warn(
           'renew_failed',
           { error: text, deadline_in_ms: Math.round(left) },

@@ -16,6 +16,8 @@ export interface HoldEvents {
   emit(event: HoldEventName, fields: EventFields, human: string): void;
   /** An event that is also worth a line without -v (a problem the user should see). */
   warn(event: HoldEventName, fields: EventFields, human: string): void;
+  /** An error in the edge's words, for an event's text. */
+  describe(error: unknown): string;
 }
 
 export interface HoldEventsOptions {
@@ -27,6 +29,8 @@ export interface HoldEventsOptions {
   lease: string;
   identity: string;
   programName: string;
+  /** The edge's words for an error (CommandContext.describeError). */
+  describeError(error: unknown): string;
 }
 
 export function createHoldEvents(options: HoldEventsOptions): HoldEvents {
@@ -49,8 +53,9 @@ export function createHoldEvents(options: HoldEventsOptions): HoldEvents {
       if (options.format === 'json') json(event, fields);
       else human(text);
     },
+    describe: options.describeError,
   };
 }
 
 /** Events for tests and for code paths that have nowhere to report. */
-export const silentEvents: HoldEvents = { emit() {}, warn() {} };
+export const silentEvents: HoldEvents = { emit() {}, warn() {}, describe: String };

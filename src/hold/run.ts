@@ -3,12 +3,11 @@
 
 import type { Clock } from '../clock.js';
 import type { SignalSource } from '../context.js';
-import { ExitError } from '../errors.js';
+import { Failure } from '../errors.js';
 import { isHeldBy, type ElectionConfig } from '../lease/election.js';
 import type { Lease } from '../lease/types.js';
 import type { LeaseClient } from '../kube/lease-client.js';
 import { acquire, AcquireError } from '../election/acquire.js';
-import { describeError } from '../error-message.js';
 import type { LaunchedChild, ProcessLauncher } from './child.js';
 import type { HoldEvents } from './events.js';
 import { HoldExitCode, signalExitCode } from './exit-codes.js';
@@ -59,14 +58,14 @@ export function childEnvironment(base: NodeJS.ProcessEnv, config: ElectionConfig
 
 /**
  * Resolves with hold's exit code: the child's own, 128+N for a child killed by signal N (or a signal that stopped
- * the wait). Rejects with ExitError for 75 (lost while running), 124 (not acquired), 125, 126 and 127.
+ * the wait). Rejects with Failure for 75 (lost while running), 124 (not acquired), 125, 126 and 127.
  */
-export async function runHold(deps: HoldDeps, request: HoldRequest): Promise<number> {
+export async function holdLease(deps: HoldDeps, request: HoldRequest): Promise<number> {
   const { client, clock, events } = deps;
   const config = request.config;
   // A command that cannot run must not take the lease (nor bump its fencing token) on its way to 126/127.
   const resolved = deps.launcher.resolve(request.command, deps.env);
-  if (!resolved.ok) throw new ExitError(resolved.exitCode, resolved.message);
+  if (!resolved.ok) throw new Failure(resolved.exitCode, resolved.message);
   const shutdown = new AbortController();
   let shutdownSignal: NodeJS.Signals | undefined;
   let supervision: Supervision | undefined;
@@ -106,7 +105,7 @@ export async function runHold(deps: HoldDeps, request: HoldRequest): Promise<num
         events.emit('release_failed', { reason: 'not-held', holder: holder || null }, `not released: the lease is no longer ours${holder ? ` (held by ${holder})` : ''}`);
       }
     } catch (error) {
-      const text = describeError(error).message;
+      const text = events.describe(error);
       events.warn('release_failed', { reason: 'error', error: text }, `could not release the lease (${text}); it expires by itself`);
     }
   };
@@ -125,11 +124,11 @@ export async function runHold(deps: HoldDeps, request: HoldRequest): Promise<num
       if (!(error instanceof AcquireError)) throw error;
       await releaseUncertain(error.uncertain);
       // With a cause, the edge describes it (an API error in kubectl's words) under our exit code.
-      throw error.cause === undefined ? new ExitError(HoldExitCode.failed, error.message) : new ExitError(HoldExitCode.failed, '', { cause: error.cause });
+      throw new Failure(HoldExitCode.failed, error.cause === undefined ? error.message : { cause: error.cause });
     }
     if (outcome.kind === 'not-acquired') {
       await releaseUncertain(outcome.uncertain);
-      throw new ExitError(HoldExitCode.notAcquired, outcome.message);
+      throw new Failure(HoldExitCode.notAcquired, outcome.message);
     }
     if (outcome.kind === 'aborted') {
       await releaseUncertain(outcome.uncertain);
@@ -158,7 +157,7 @@ export async function runHold(deps: HoldDeps, request: HoldRequest): Promise<num
       // A shutdown signal that came while the acquiring write was in flight: the child must never start.
       if (shutdownSignal !== undefined) return signalExitCode(shutdownSignal);
       const launched = await deps.launcher.launch(resolved.executable, request.args, childEnvironment(deps.env, config, acquired));
-      if (!launched.ok) throw new ExitError(launched.exitCode, launched.message);
+      if (!launched.ok) throw new Failure(launched.exitCode, launched.message);
       child = launched.child;
       releaseAfter = false; // until its whole group is known to be gone
       events.emit('child_started', { pid: child.pid, command: request.command }, `started ${request.command} (pid ${child.pid})`);
@@ -191,7 +190,7 @@ export async function runHold(deps: HoldDeps, request: HoldRequest): Promise<num
       // (unless --keep). A lease found taken, released or deleted is not ours to release.
       releaseAfter = result.groupGone && !request.keep && (loss === undefined || loss.reason === 'deadline');
       if (loss !== undefined) {
-        throw new ExitError(
+        throw new Failure(
           HoldExitCode.lost,
           `lost lease ${config.lease.namespace}/${config.lease.name} while the command ran (${loss.message}); the command was stopped`,
         );

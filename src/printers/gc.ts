@@ -1,6 +1,5 @@
 // What `gc` prints: the dry-run table, kubectl-delete-style lines for what it deleted (stdout, one per lease so
 // scripts can read them), reasons for what it kept, failed or skipped (stderr), the summary, and -o json|yaml data.
-import { describeError } from '../error-message.js';
 import type { GcExecution } from '../gc/execute.js';
 import type { GcCandidate, GcPlan, SkippedLease } from '../gc/plan.js';
 import { DEFAULT_LEASE_DURATION_MS, recordDurationMs } from '../lease/expiry.js';
@@ -54,11 +53,6 @@ export function keptLine(lease: Lease, reason: string): string {
 
 export function skippedLine(skipped: SkippedLease): string {
   return `${RESOURCE} "${escapeCell(skipped.lease.metadata.name)}" skipped in ${skipped.lease.metadata.namespace ?? ''} namespace: ${escapeTerminal(skipped.explanation)}`;
-}
-
-/** kubectl's wording for the API error (it names the lease: `… "x" is forbidden: …`). */
-export function failedLine(error: unknown): string {
-  return describeError(error).message;
 }
 
 function skippedNote(skipped: number, verbose: boolean): string {
@@ -122,13 +116,13 @@ export function gcPlanReport(plan: GcPlan) {
   return { dryRun: true, wouldDelete, skipped: skippedEntries(plan) };
 }
 
-/** -o json|yaml of a real run: every listed expired lease lands in exactly one list. */
-export function gcExecutionReport(plan: GcPlan, execution: GcExecution) {
+/** -o json|yaml of a real run: every listed expired lease lands in exactly one list; `describe` words the failures (the edge's words). */
+export function gcExecutionReport(plan: GcPlan, execution: GcExecution, describe: (error: unknown) => string) {
   return {
     dryRun: false,
     deleted: execution.deleted.map(entry),
     kept: execution.kept.map(({ lease, reason }) => ({ ...entry(lease), reason })),
-    failed: execution.failed.map(({ lease, error }) => ({ ...entry(lease), error: failedLine(error) })),
+    failed: execution.failed.map(({ lease, error }) => ({ ...entry(lease), error: describe(error) })),
     notAttempted: execution.notAttempted.map(entry),
     skipped: skippedEntries(plan),
   };

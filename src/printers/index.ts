@@ -1,5 +1,7 @@
-export { createLeasePrinter, printObjects, leaseRow, tableHeader, NAME_PREFIX, OUTPUT_FORMATS } from './leases.js';
-export type { LeasePrinter, LeasePrinterOptions, OutputFormat } from './leases.js';
+export { createLeasePrinter, leaseRow, tableHeader, NAME_PREFIX } from './leases.js';
+export type { LeasePrinter, LeasePrinterOptions } from './leases.js';
+export { chooseOutput, OUTPUT_FORMATS } from './resource-printer.js';
+export type { Output, OutputFormat, ResourcePrinter } from './resource-printer.js';
 export { escapeCell, TableWriter } from './table.js';
 export { escapeTerminal } from './terminal.js';
 export { serialize, serializerFor, toKubectlJson, asList, forDisplay } from './serialize.js';

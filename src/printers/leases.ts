@@ -1,5 +1,5 @@
-// Output for lists of leases, chosen by -o. Rows stream page by page (or event by event with -w); yaml and
-// json collect everything and print one object or a v1 List at the end, as kubectl does.
+// Output for lists of leases, by the printer -o chose. Rows stream page by page (or event by event with -w); yaml
+// and json collect everything and print one object or a v1 List at the end, as kubectl does.
 import type { ChalkInstance } from 'chalk';
 import type { OutputStream } from '../context.js';
 import { leaseState, type LeaseState } from '../lease/state.js';
@@ -7,20 +7,17 @@ import { formatDuration, parseKubeTime } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
 import { humanDuration } from './human-duration.js';
 import { describeExpiry } from './lease-descriptions.js';
-import { asList, forDisplay, serializerFor, type ObjectFormat } from './serialize.js';
+import type { Output } from './resource-printer.js';
+import { asList } from './serialize.js';
 import { escapeCell, TableWriter } from './table.js';
-
-export const OUTPUT_FORMATS = ['wide', 'yaml', 'json', 'name'] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export interface LeasePrinterOptions {
   out: OutputStream;
-  format: OutputFormat | undefined;
+  output: Output;
   withNamespace: boolean;
   noHeaders: boolean;
   /** Colours expired and released rows; undefined prints plain text (see colourer()). */
   chalk: ChalkInstance | undefined;
-  showManagedFields: boolean;
   /** The result is one named object: yaml/json print it bare instead of in a List. */
   singleObject: boolean;
   /**
@@ -81,42 +78,39 @@ export function leaseRow(lease: Lease, options: { withNamespace: boolean; wide: 
   return escaped.map((cell) => (state.status === 'expired' ? chalk.red(cell) : chalk.dim(cell)));
 }
 
-export async function createLeasePrinter(options: LeasePrinterOptions): Promise<LeasePrinter> {
-  const { out, format } = options;
+export function createLeasePrinter(options: LeasePrinterOptions): LeasePrinter {
+  const { out, output } = options;
   let printed = 0;
 
-  if (format === 'yaml' || format === 'json') {
-    const objectFormat: ObjectFormat = format;
-    const toText = await serializerFor(objectFormat);
+  const resources = output.resources;
+  if (resources && output.format === 'name') {
+    const printNames = (leases: Lease[]) => {
+      out.write(resources.print(asList(leases)));
+      printed += leases.length;
+    };
+    return { print: printNames, printWatched: (lease) => printNames([lease]), finish: () => printed };
+  }
+  if (resources) {
     const collected: Lease[] = [];
     const printOne = (lease: Lease) => {
-      const text = toText(forDisplay(lease, options.showManagedFields));
-      out.write(objectFormat === 'yaml' && printed > 0 ? `---\n${text}` : text);
+      out.write(printed > 0 ? `${resources.separator}${resources.print(lease)}` : resources.print(lease));
       printed++;
     };
     return {
       print(leases) {
         if (options.streaming) leases.forEach(printOne);
-        else collected.push(...leases.map((lease) => forDisplay(lease, options.showManagedFields)));
+        else collected.push(...leases);
       },
       printWatched: printOne,
       finish() {
         if (options.streaming) return printed;
-        out.write(toText(options.singleObject && collected.length === 1 ? collected[0] : asList(collected)));
+        out.write(resources.print(options.singleObject && collected.length === 1 ? collected[0] : asList(collected)));
         return collected.length;
       },
     };
   }
 
-  if (format === 'name') {
-    const printNames = (leases: Lease[]) => {
-      for (const lease of leases) out.write(`${NAME_PREFIX}${escapeCell(lease.metadata.name)}\n`);
-      printed += leases.length;
-    };
-    return { print: printNames, printWatched: (lease) => printNames([lease]), finish: () => printed };
-  }
-
-  const wide = format === 'wide';
+  const { wide } = output;
   const { chalk } = options;
   const table = new TableWriter(out, tableHeader(options.withNamespace, wide), !options.noHeaders);
   const printRows = (leases: Lease[]) => {
@@ -125,11 +119,4 @@ export async function createLeasePrinter(options: LeasePrinterOptions): Promise<
     printed += leases.length;
   };
   return { print: printRows, printWatched: (lease) => printRows([lease]), finish: () => printed };
-}
-
-/** For commands that print the object(s) they wrote (renew, release): yaml/json as kubectl would. */
-export async function printObjects(leases: Lease[], format: ObjectFormat, out: OutputStream): Promise<void> {
-  const shown = leases.map((lease) => forDisplay(lease, false));
-  const toText = await serializerFor(format);
-  out.write(toText(shown.length === 1 ? shown[0] : asList(shown)));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { allowsColor, colourer } from '../../src/printers/colour.js';
-import { createLeasePrinter } from '../../src/printers/index.js';
+import { chooseOutput, createLeasePrinter } from '../../src/printers/index.js';
 import { textCapture } from '../support/streams.js';
 
 describe('colour follows kubectl\'s rule', () => {
@@ -21,11 +21,10 @@ describe('colour follows kubectl\'s rule', () => {
     const out = textCapture(true);
     const printer = await createLeasePrinter({
       out,
-      format: undefined,
+      output: await chooseOutput(undefined, { showManagedFields: false }),
       withNamespace: false,
       noHeaders: true,
       chalk: await colourer(true),
-      showManagedFields: false,
       singleObject: false,
       streaming: false,
       now: () => now,

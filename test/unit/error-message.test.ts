@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeError } from '../../src/error-message.js';
-import { ExitError, UsageError } from '../../src/errors.js';
+import { describeError, errorClause } from '../../src/error-message.js';
+import { Failure, Failures, LeaseNotFound, UsageError } from '../../src/errors.js';
 import { KubeApiError, KubeconfigError, KubeInputError, KubeTransportError } from '../../src/kube/errors.js';
 import { parseStatus } from '../../src/kube/http.js';
 
@@ -47,11 +47,11 @@ describe('errors in kubectl\'s words', () => {
     expect(describeError(new KubeInputError(`invalid namespace "..": [may not be '..']`))).toEqual({ message: `error: invalid namespace "..": [may not be '..']`, exitCode: 2 });
   });
 
-  it('usage errors exit 2, ExitError keeps its code, everything else exits 1 without a stack unless -v', () => {
+  it('usage errors exit 2, a Failure keeps its code, everything else exits 1 without a stack unless -v', () => {
     expect(describeError(new UsageError('bad'))).toEqual({ message: 'error: bad', exitCode: 2 });
-    expect(describeError(new ExitError(75, ''))).toEqual({ message: '', exitCode: 75 });
+    expect(describeError(new Failure(124, 'not acquired'))).toEqual({ message: 'error: not acquired', exitCode: 124 });
     const forbidden = new KubeApiError({ reason: 'Forbidden', code: 403, message: 'leases.coordination.k8s.io "x" is forbidden' }, 403);
-    expect(describeError(new ExitError(125, '', { cause: forbidden }))).toEqual({
+    expect(describeError(new Failure(125, { cause: forbidden }))).toEqual({
       message: 'Error from server (Forbidden): leases.coordination.k8s.io "x" is forbidden',
       exitCode: 125,
     });
@@ -61,5 +61,22 @@ describe('errors in kubectl\'s words', () => {
     expect(describeError(transport, 1).message).toMatch(/\n\s+at /);
     const unexpected = describeError(new TypeError('boom'));
     expect(unexpected).toEqual({ message: 'error: boom (run again with -v for details)', exitCode: 1 });
+  });
+
+  it('an aggregate prints one line per failure, in kubectl\'s words, after the output', () => {
+    const forbidden = new KubeApiError({ reason: 'Forbidden', code: 403, message: 'leases.coordination.k8s.io "a" is forbidden' }, 403);
+    expect(describeError(new Failures([new LeaseNotFound('x'), new LeaseNotFound('y', 'app=web'), forbidden]))).toEqual({
+      message: [
+        'Error from server (NotFound): leases.coordination.k8s.io "x" not found',
+        'Error from server (NotFound): leases.coordination.k8s.io "y" not found (or it does not match -l app=web)',
+        'Error from server (Forbidden): leases.coordination.k8s.io "a" is forbidden',
+      ].join('\n'),
+      exitCode: 1,
+    });
+  });
+
+  it('errorClause words an error for another sentence, without the leading error:', () => {
+    expect(errorClause(new KubeconfigError('no kubeconfig found'))).toBe('no kubeconfig found');
+    expect(errorClause(new KubeTransportError('dial tcp: refused\u001b[2J'))).toBe('dial tcp: refused^[[2J');
   });
 });

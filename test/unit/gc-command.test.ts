@@ -1,7 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { gcCommand } from '../../src/commands/gc.js';
-import type { CommandContext } from '../../src/context.js';
-import { describeError } from '../../src/error-message.js';
+import { runCli, type World } from '../../src/cli.js';
 import { KubeApiError } from '../../src/kube/errors.js';
 import type { LeaseClient, ListOptions } from '../../src/kube/lease-client.js';
 import { formatMicroTime } from '../../src/lease/time.js';
@@ -38,27 +36,18 @@ async function runGc(args: string[], leases: Lease[], options: { tty?: boolean; 
     watch: (_options, _onEvent, signal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve())),
   };
   vi.useFakeTimers({ now: 0 }); // gc watches each candidate for its lease duration before deleting it
-  const ctx: CommandContext = {
+  const world: World = {
     io: { stdin: process.stdin, stdout, stderr },
     clock: { now: () => NOW, monotonic: () => Date.now() },
     env: {},
     connect: async () => ({ client: client as LeaseClient, namespace: 'apps', namespaceFromFlag: true, namespaceNames: async () => [], close: () => {} }),
-    color: false,
-    verbosity: args.includes('-v') ? 1 : 0,
     signals: { subscribe: () => () => {} },
     programName: 'leasectl',
   };
   let exitCode = 0;
   let done = false;
-  const run = gcCommand(ctx)
-    .exitOverride()
-    .configureOutput({ writeErr: (text) => stderr.write(text) })
-    .parseAsync(args.filter((arg) => arg !== '-v'), { from: 'user' })
-    .catch((error: unknown) => {
-      const described = describeError(error);
-      exitCode = described.exitCode;
-      if (described.message) stderr.write(`${described.message}\n`);
-    })
+  const run = runCli(['gc', ...args], world)
+    .then((code) => (exitCode = code))
     .finally(() => (done = true));
   try {
     while (!done) await vi.advanceTimersByTimeAsync(1_000);

@@ -1,11 +1,11 @@
 // hold's command line: the `--` rule, -c, and bad flags as leasectl's own error (125).
-import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { holdCommand, resolveCommand } from '../../src/commands/hold.js';
-import type { CommandContext } from '../../src/context.js';
-import { ExitError } from '../../src/errors.js';
+import { runCli, type World } from '../../src/cli.js';
+import { resolveCommand } from '../../src/commands/run/hold.js';
+import { Failure } from '../../src/errors.js';
 import { systemClock } from '../../src/clock.js';
 import { PassThrough } from 'node:stream';
+import { textCapture } from '../support/streams.js';
 
 const shell = { command: undefined, shell: '/bin/sh' };
 
@@ -24,7 +24,7 @@ describe('resolveCommand', () => {
     );
   });
   it('refuses a lease name after -- (hold -- NAME COMMAND)', () => {
-    expect(() => resolveCommand('job', ['./run'], shell, ['hold', '--', 'job', './run'])).toThrow(ExitError);
+    expect(() => resolveCommand('job', ['./run'], shell, ['hold', '--', 'job', './run'])).toThrow(Failure);
   });
   it('-c runs the string with the shell', () => {
     expect(resolveCommand('job', [], { command: 'echo hi | wc', shell: '/bin/bash' }, ['hold', 'job', '-c', 'echo hi | wc'])).toEqual(['/bin/bash', '-c', 'echo hi | wc']);
@@ -45,22 +45,20 @@ describe('resolveCommand', () => {
 });
 
 describe('hold flags', () => {
-  function program(): { root: Command; stderr: PassThrough } {
-    const stderr = new PassThrough();
-    const ctx: CommandContext = {
-      io: { stdin: new PassThrough(), stdout: new PassThrough(), stderr },
+  /** Runs leasectl in-process; hold must fail before it would connect. */
+  async function run(argv: string[]) {
+    const stdout = textCapture();
+    const stderr = textCapture();
+    const world: World = {
+      io: { stdin: new PassThrough(), stdout, stderr },
       clock: systemClock,
       env: {},
       connect: () => Promise.reject(new Error('must not connect')),
-      color: false,
-      verbosity: 0,
       programName: 'leasectl',
       signals: { subscribe: () => () => undefined },
     };
-    const root = new Command('leasectl').exitOverride().configureOutput({ writeErr: (text) => stderr.write(text), writeOut: () => undefined });
-    root.option('-n, --namespace <ns>');
-    root.addCommand(holdCommand(ctx).copyInheritedSettings(root));
-    return { root, stderr };
+    const exitCode = await runCli(argv, world);
+    return { exitCode, stdout: stdout.text, stderr: stderr.text };
   }
 
   it.each([
@@ -74,28 +72,21 @@ describe('hold flags', () => {
     [['hold', 'job', '--wait', '5s', '--no-wait', '--', 'true'], /option '--no-wait' cannot be used with option '--wait <duration>'/],
     [['hold', 'job', '--no-wait', '--wait', '5s', '--', 'true'], /option '--no-wait' cannot be used with option '--wait <duration>'/],
   ])('%j exits 125', async (argv, message) => {
-    const { root, stderr } = program();
-    const error = await root.parseAsync(argv, { from: 'user' }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ExitError);
-    expect((error as ExitError).exitCode).toBe(125);
-    expect(`${(error as ExitError).message}${stderr.read() ?? ''}`).toMatch(message);
+    const result = await run(argv);
+    expect(result.exitCode).toBe(125);
+    expect(result.stderr).toMatch(message);
   });
 
   it('--help documents every exit code and exits 0', async () => {
-    const { root } = program();
-    let help = '';
-    root.commands[0]?.configureOutput({ writeOut: (text) => (help += text) });
-    await expect(root.parseAsync(['hold', '--help'], { from: 'user' })).rejects.toMatchObject({ exitCode: 0 });
+    const { exitCode, stdout: help } = await run(['hold', '--help']);
+    expect(exitCode).toBe(0);
     expect(help).toContain('Exit codes:');
     for (const code of ['0-255', '75', '124', '125', '126', '127', '128+N']) expect(help).toMatch(new RegExp(`^  ${code.replace('+', '\\+')}\\s`, 'm'));
     expect(help).toContain('--no-wait');
   });
 
   it('--help states what "at most one holder" assumes, and that COMMAND has its own session without a terminal', async () => {
-    const { root } = program();
-    let help = '';
-    root.commands[0]?.configureOutput({ writeOut: (text) => (help += text) });
-    await root.parseAsync(['hold', '--help'], { from: 'user' }).catch(() => undefined);
+    const { stdout: help } = await run(['hold', '--help']);
     const text = help.replace(/\s+/g, ' ');
     expect(text).toContain('At most one holder runs at a time');
     expect(text).toContain("clocks run at the same rate");
@@ -106,10 +97,7 @@ describe('hold flags', () => {
   });
 
   it('--help warns that --reentrant holds share the lease and the first to finish releases it', async () => {
-    const { root } = program();
-    let help = '';
-    root.commands[0]?.configureOutput({ writeOut: (text) => (help += text) });
-    await root.parseAsync(['hold', '--help'], { from: 'user' }).catch(() => undefined);
+    const { stdout: help } = await run(['hold', '--help']);
     const reentrant = help.slice(help.indexOf('--reentrant'), help.indexOf('\n  -', help.indexOf('--reentrant'))).replace(/\s+/g, ' ');
     expect(reentrant).toContain('the first of them to finish releases the lease; use it only when one process re-enters its own lock');
   });

@@ -1,8 +1,8 @@
-// The hold loops (acquire, renew, release) and runHold, with an in-memory LeaseClient and fake timers.
+// The hold loops (acquire, renew, release) and holdLease, with an in-memory LeaseClient and fake timers.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Clock } from '../../src/clock.js';
 import type { SignalSource } from '../../src/context.js';
-import { ExitError } from '../../src/errors.js';
+import { Failure } from '../../src/errors.js';
 import { describeError } from '../../src/error-message.js';
 import { acquire, AcquireError } from '../../src/election/acquire.js';
 import type { ChildExit, LaunchedChild, ProcessLauncher, SignalDelivery } from '../../src/hold/child.js';
@@ -10,7 +10,7 @@ import type { EventFields } from '../../src/election/events.js';
 import type { HoldEventName, HoldEvents } from '../../src/hold/events.js';
 import { releaseLease } from '../../src/election/release.js';
 import { LeaseRenewer } from '../../src/election/renew.js';
-import { runHold, type HoldRequest } from '../../src/hold/run.js';
+import { holdLease, type HoldRequest } from '../../src/hold/run.js';
 import { validateHoldTimings, defaultGracePeriodMs } from '../../src/hold/timing.js';
 import { KubeApiError, KubeTransportError } from '../../src/kube/errors.js';
 import type { LeaseClient, LeaseRef, RequestOptions, WatchEvent, WatchOptions } from '../../src/kube/lease-client.js';
@@ -143,6 +143,9 @@ class RecordingEvents implements HoldEvents {
   }
   warn(event: HoldEventName, fields: EventFields): void {
     this.emit(event, fields);
+  }
+  describe(error: unknown): string {
+    return String(error);
   }
   names(): HoldEventName[] {
     return this.log.map((entry) => entry.event);
@@ -477,7 +480,7 @@ describe('validateHoldTimings', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------------
-// runHold with a fake child process.
+// holdLease with a fake child process.
 
 class FakeChild implements LaunchedChild {
   readonly pid = 4242;
@@ -509,7 +512,7 @@ class FakeChild implements LaunchedChild {
   }
 }
 
-/** Delivers only the signals runHold subscribed to; the others would take their default action (kill, stop). */
+/** Delivers only the signals holdLease subscribed to; the others would take their default action (kill, stop). */
 class FakeSignals implements SignalSource {
   private handler: ((signal: NodeJS.Signals) => void) | undefined;
   private subscribed: readonly NodeJS.Signals[] = [];
@@ -528,7 +531,7 @@ class FakeSignals implements SignalSource {
   }
 }
 
-describe('runHold', () => {
+describe('holdLease', () => {
   let child: FakeChild;
   let signals: FakeSignals;
   let launched: { command: string; args: readonly string[]; env: NodeJS.ProcessEnv } | undefined;
@@ -541,7 +544,7 @@ describe('runHold', () => {
   };
   const request: HoldRequest = { config, gracePeriodMs: 4_000, waitMs: undefined, waitFlag: '', command: 'job', args: ['a b', ''], keep: false };
   const hold = (overrides: Partial<HoldRequest> = {}, env: NodeJS.ProcessEnv = {}) =>
-    runHold({ client: api, clock, signals, events, launcher, env }, { ...request, ...overrides });
+    holdLease({ client: api, clock, signals, events, launcher, env }, { ...request, ...overrides });
 
   beforeEach(() => {
     child = new FakeChild();
@@ -572,8 +575,9 @@ describe('runHold', () => {
         if (event === 'child_started') throw new Error('events bug');
       },
       warn() {},
+      describe: String,
     };
-    const result = runHold({ client: api, clock, signals, events: failing, launcher, env: {} }, request);
+    const result = holdLease({ client: api, clock, signals, events: failing, launcher, env: {} }, request);
     const settled = result.catch((error: unknown) => error);
     await vi.advanceTimersByTimeAsync(100);
     expect(await settled).toMatchObject({ message: 'events bug' });
@@ -615,7 +619,7 @@ describe('runHold', () => {
     // Others saw the t=2000 renewal no earlier than t=2000, so may take over from t=17000 on.
     expect(16_000).toBeLessThan(2_000 + config.leaseDurationMs);
     const error = await outcome;
-    expect(error).toBeInstanceOf(ExitError);
+    expect(error).toBeInstanceOf(Failure);
     expect(error).toMatchObject({ exitCode: 75, message: expect.stringContaining('lost lease default/job') });
   });
 
@@ -743,7 +747,7 @@ describe('runHold', () => {
 
   it('a command that cannot be found: its 127 before any API call, and nothing launched', async () => {
     const unresolvable: ProcessLauncher = { ...launcher, resolve: () => ({ ok: false, exitCode: 127, message: 'nope: command not found' }) };
-    const result = runHold({ client: api, clock, signals, events, launcher: unresolvable, env: {} }, request);
+    const result = holdLease({ client: api, clock, signals, events, launcher: unresolvable, env: {} }, request);
     await expect(result).rejects.toMatchObject({ exitCode: 127, message: 'nope: command not found' });
     expect(api.calls).toEqual([]);
     expect(launched).toBeUndefined();
@@ -752,7 +756,7 @@ describe('runHold', () => {
 
   it('a command found but failing to start (it changed meanwhile): its 126/127, and the lease is released', async () => {
     const failing: ProcessLauncher = { ...launcher, launch: async () => ({ ok: false, exitCode: 127, message: 'nope: command not found' }) };
-    const result = runHold({ client: api, clock, signals, events, launcher: failing, env: {} }, request);
+    const result = holdLease({ client: api, clock, signals, events, launcher: failing, env: {} }, request);
     const settled = result.catch((error: unknown) => error);
     await vi.advanceTimersByTimeAsync(100);
     expect(await settled).toMatchObject({ exitCode: 127, message: 'nope: command not found' });
@@ -766,7 +770,7 @@ describe('runHold', () => {
         throw new Error('launcher bug');
       },
     };
-    const result = runHold({ client: api, clock, signals, events, launcher: throwing, env: {} }, request);
+    const result = holdLease({ client: api, clock, signals, events, launcher: throwing, env: {} }, request);
     const settled = result.catch((error: unknown) => error);
     await vi.advanceTimersByTimeAsync(100);
     expect(await settled).toMatchObject({ message: 'launcher bug' });

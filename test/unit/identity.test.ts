@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { hostnameLeaseNames, identityCommand, IDENTITY_SELECTORS, mergeIdentityLeases } from '../../src/commands/identity.js';
+import { runCli, type World } from '../../src/cli.js';
+import { hostnameLeaseNames, IDENTITY_SELECTORS, mergeIdentityLeases } from '../../src/commands/run/identity.js';
 import { isApiserverIdentityLease } from '../../src/lease/apiserver-identity.js';
-import type { CommandContext } from '../../src/context.js';
 import type { KubeConnection } from '../../src/kube/connection.js';
-import { describeError } from '../../src/error-message.js';
 import { KubeApiError, KubeTransportError } from '../../src/kube/errors.js';
 import type { LeaseClient, LeaseRef, ListOptions } from '../../src/kube/lease-client.js';
 import { apiserverLeaseName, apiserverStatus, legacyApiserverLeaseName } from '../../src/lease/apiserver-identity.js';
@@ -179,24 +178,15 @@ async function runIdentity(args: string[], leases: Lease[], options: { namespace
     namespaceNames: async () => [],
     close: () => {},
   };
-  const ctx: CommandContext = {
+  const world: World = {
     io: { stdin: process.stdin, stdout, stderr },
     clock: { now: () => NOW, monotonic: () => 0 },
     env: {},
     connect: async () => connection,
-    color: false,
-    verbosity: 0,
     signals: { subscribe: () => () => {} },
     programName: 'leasectl',
   };
-  let exitCode = 0;
-  try {
-    await identityCommand(ctx).exitOverride().parseAsync(args, { from: 'user' });
-  } catch (error) {
-    const described = describeError(error);
-    exitCode = described.exitCode;
-    if (described.message) stderr.write(`${described.message}\n`);
-  }
+  const exitCode = await runCli(['identity', ...args], world);
   return { stdout: stdout.text, stderr: stderr.text, exitCode };
 }
 

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { createLeasePrinter, escapeCell, TableWriter, toKubectlJson, type OutputFormat } from '../../src/printers/index.js';
+import { chooseOutput, createLeasePrinter, escapeCell, TableWriter, toKubectlJson, type OutputFormat } from '../../src/printers/index.js';
 import { toKubectlYaml } from '../../src/printers/yaml.js';
 import { describeLease } from '../../src/printers/describe.js';
 import type { Lease } from '../../src/lease/types.js';
@@ -30,11 +30,10 @@ async function print(leases: Lease[], format: OutputFormat | undefined, options:
   const out = textCapture();
   const printer = await createLeasePrinter({
     out,
-    format,
+    output: await chooseOutput(format, { showManagedFields: false }),
     withNamespace: options.withNamespace ?? false,
     noHeaders: options.noHeaders ?? false,
     chalk: undefined,
-    showManagedFields: false,
     singleObject: options.singleObject ?? false,
     streaming: options.streaming ?? false,
     now: () => NOW,

@@ -1,12 +1,12 @@
 // -w for list-like commands: after the listing, print each change as kubectl get -w does. The watch resumes as
 // src/kube/list-watch.ts does; after a relist (410 Expired) it prints what changed in the gap, so that the stream
 // stays true.
-import type { CommandContext } from '../context.js';
-import type { LeaseClient, ListOptions } from '../kube/lease-client.js';
-import { listThenWatch } from '../kube/list-watch.js';
-import type { Lease } from '../lease/types.js';
-import { stdoutFailure } from '../output.js';
-import { escapeTerminal, type LeasePrinter } from '../printers/index.js';
+import type { CommandContext } from '../../context.js';
+import type { LeaseClient, ListOptions } from '../../kube/lease-client.js';
+import { listThenWatch } from '../../kube/list-watch.js';
+import type { Lease } from '../../lease/types.js';
+import { stdoutFailure } from '../../output.js';
+import type { LeasePrinter } from '../../printers/index.js';
 
 export interface WatchRequest {
   /** What to watch; `limit` is the page size of a relist (default 500, 0 for one request). */
@@ -64,7 +64,7 @@ export async function watchLeases(ctx: CommandContext, client: LeaseClient, requ
         request.printer.printWatched(event.object);
       },
       onInterrupted: (error) => {
-        if (ctx.verbosity > 0) ctx.io.stderr.write(`watch interrupted (${escapeTerminal(error.message)}); reconnecting\n`);
+        if (ctx.verbosity > 0) ctx.io.stderr.write(`watch interrupted (${ctx.describeError(error)}); reconnecting\n`);
       },
     });
   } finally {

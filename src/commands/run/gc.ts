@@ -1,0 +1,147 @@
+import type { CommandContext } from '../../context.js';
+import { ExitCode, Failures, LeaseNotFound, UsageError } from '../../errors.js';
+import { ExpiryConfirmation } from '../../gc/confirm.js';
+import { executeGarbageCollection, type GcOutcome } from '../../gc/execute.js';
+import { planGarbageCollection, type GcPlanOptions } from '../../gc/plan.js';
+import type { LeaseClient, ListOptions } from '../../kube/lease-client.js';
+import type { Lease } from '../../lease/types.js';
+import { stdoutFailure } from '../../output.js';
+import {
+  CLEAR_LINE,
+  confirmingLine,
+  deletedLine,
+  dryRunSummary,
+  gcExecutionReport,
+  gcPlanReport,
+  gcSummary,
+  keptLine,
+  leaseName,
+  printGcPlanTable,
+  progressLine,
+  skippedLine,
+} from '../../printers/gc.js';
+import { forDisplay } from '../../printers/serialize.js';
+import type { RunInput } from '../declaration.js';
+import type { GcOptions } from '../gc.js';
+
+const LIST_PAGE_SIZE = 500;
+/** Below this many deletes a progress line would only flicker. */
+const PROGRESS_MIN_LEASES = 50;
+const PROGRESS_INTERVAL_MS = 100;
+
+/**
+ * Lists the leases gc looks at, with the listing's resourceVersion (the first page's: later pages continue its
+ * snapshot), and the named leases that are not there.
+ */
+async function listLeases(client: LeaseClient, query: ListOptions, names: string[]): Promise<{ leases: Lease[]; resourceVersion: string | undefined; missing: LeaseNotFound[] }> {
+  // One name narrows the listing on the server; several are filtered here (the API has no "name in" selector).
+  const fieldSelector = names.length === 1 ? `metadata.name=${names[0]}` : undefined;
+  const wanted = new Set(names);
+  const leases: Lease[] = [];
+  let resourceVersion: string | undefined;
+  for await (const page of client.listPages({ ...query, fieldSelector, limit: LIST_PAGE_SIZE })) {
+    resourceVersion ??= page.metadata?.resourceVersion;
+    const listed = wanted.size === 0 ? page.items : page.items.filter((lease) => wanted.has(lease.metadata.name));
+    // Every listed lease is held until the run ends, and managedFields are half of each (gc judges, deletes and
+    // reports by metadata and spec alone): 20,000 leases took gc past 200 MiB with them (docs/performance.md).
+    for (const lease of listed) leases.push(forDisplay(lease, false));
+  }
+  const found = new Set(leases.map((lease) => lease.metadata.name));
+  const missing = names.filter((name) => !found.has(name)).map((name) => new LeaseNotFound(name, query.labelSelector));
+  return { leases, resourceVersion, missing };
+}
+
+/** Redraws `deleting leases: n/total` on a terminal, at most every PROGRESS_INTERVAL_MS; other stderr lines clear it first. */
+function createProgress(ctx: CommandContext, total: number) {
+  const enabled = Boolean(ctx.io.stderr.isTTY) && total >= PROGRESS_MIN_LEASES;
+  let shown = false;
+  let drawnAt = -Infinity;
+  return {
+    /** force: redraw now (after another line was written over it). */
+    update(settled: number, force = false) {
+      const now = ctx.clock.monotonic();
+      if (!enabled || (!force && settled < total && now - drawnAt < PROGRESS_INTERVAL_MS)) return;
+      drawnAt = now;
+      shown = true;
+      ctx.io.stderr.write(progressLine(settled, total));
+    },
+    clear() {
+      if (shown) ctx.io.stderr.write(CLEAR_LINE);
+      shown = false;
+    },
+  };
+}
+
+/** Deleted leases go to stdout (as names with -o name; collected for -o json|yaml), kept ones to stderr; failures are reported at the end. */
+function outcomeLine(outcome: GcOutcome, format: string | undefined): ['stdout' | 'stderr', string | undefined] {
+  switch (outcome.kind) {
+    case 'deleted':
+      if (format === 'name') return ['stdout', leaseName(outcome.lease)];
+      return ['stdout', format === undefined ? deletedLine(outcome.lease) : undefined];
+    case 'kept':
+      return ['stderr', keptLine(outcome.lease, outcome.reason)];
+    case 'failed':
+      return ['stderr', undefined];
+  }
+}
+
+export async function runGc(ctx: CommandContext, { options }: RunInput<GcOptions>): Promise<number> {
+  const { names, output } = options;
+  if (names.length > 0 && options.allNamespaces) {
+    throw new UsageError('leases cannot be named across all namespaces: drop -A and give -n NAMESPACE');
+  }
+  const verbose = ctx.verbosity > 0;
+  const { client, namespace } = await ctx.connect();
+  const query: ListOptions = { namespace: options.allNamespaces ? undefined : namespace, labelSelector: options.selector };
+  const { leases, resourceVersion, missing } = await listLeases(client, query, names);
+  const listedAt = ctx.clock.monotonic();
+
+  const planOptions: GcPlanOptions = { expiredForMs: options.expiredFor, includeOwned: Boolean(options.includeOwned) };
+  const plan = planGarbageCollection(leases, ctx.clock.now(), planOptions);
+  if (verbose) for (const skipped of plan.skipped) ctx.io.stderr.write(`${skippedLine(skipped)}\n`);
+
+  if (options.dryRun) {
+    if (output.format === 'json' || output.format === 'yaml') ctx.io.stdout.write(output.resources!.print(gcPlanReport(plan)));
+    else if (output.format === 'name') for (const { lease } of plan.candidates) ctx.io.stdout.write(`${leaseName(lease)}\n`);
+    else printGcPlanTable(ctx.io.stdout, plan.candidates, options.headers);
+    ctx.io.stderr.write(`${dryRunSummary(plan, verbose)}\n`);
+    if (missing.length > 0) throw new Failures(missing);
+    return 0;
+  }
+
+  const stop = new AbortController();
+  const unsubscribe = ctx.signals.subscribe(['SIGINT', 'SIGTERM'], () => stop.abort());
+  const candidates = plan.candidates.map((candidate) => candidate.lease);
+  const confirmation = new ExpiryConfirmation({ client, clock: ctx.clock, namespace: query.namespace, resourceVersion, listedAt, signal: stop.signal }, candidates);
+  if (candidates.length > 0 && (verbose || ctx.io.stderr.isTTY)) ctx.io.stderr.write(`${confirmingLine(candidates.length, confirmation.longestWaitMs)}\n`);
+  // gc that can no longer report what it deletes stops deleting (those in flight finish); the summary still goes to stderr.
+  const stdoutFailed = stdoutFailure(ctx.io.stdout);
+  const progress = createProgress(ctx, plan.candidates.length);
+  const report = (outcome: GcOutcome, settled: number) => {
+    const [stream, line] = outcomeLine(outcome, output.format);
+    if (line === undefined) return progress.update(settled);
+    progress.clear();
+    ctx.io[stream].write(`${line}\n`);
+    progress.update(settled, true);
+  };
+  let execution;
+  try {
+    execution = await executeGarbageCollection(client, confirmation.inConfirmationOrder(candidates), {
+      concurrency: options.concurrency,
+      confirm: (lease) => confirmation.confirm(lease),
+      onOutcome: report,
+      signal: AbortSignal.any([stop.signal, stdoutFailed]),
+    });
+  } finally {
+    confirmation.close();
+    unsubscribe();
+    progress.clear();
+  }
+  if ((output.format === 'json' || output.format === 'yaml') && !stdoutFailed.aborted) {
+    ctx.io.stdout.write(output.resources!.print(gcExecutionReport(plan, execution, ctx.describeError)));
+  }
+  ctx.io.stderr.write(`${gcSummary(execution, plan.skipped.length, verbose)}\n`);
+  const failures = [...missing, ...execution.failed.map(({ error }) => error)];
+  if (failures.length > 0) throw new Failures(failures);
+  return execution.notAttempted.length > 0 ? ExitCode.error : ExitCode.ok;
+}

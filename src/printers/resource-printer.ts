@@ -1,0 +1,61 @@
+// -o chooses the printer once, for every command (kubectl's PrintFlags.ToPrinter): yaml, json and name print
+// objects the same way wherever they come from; the default and wide forms are each command's own tables.
+import type { Lease } from '../lease/types.js';
+import { NAME_PREFIX } from './leases.js';
+import { forDisplay, serializerFor } from './serialize.js';
+import { escapeCell } from './table.js';
+
+export const OUTPUT_FORMATS = ['wide', 'yaml', 'json', 'name'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** Prints whole objects: one object, or a v1 List of them. */
+export interface ResourcePrinter {
+  print(object: unknown): string;
+  /** Between objects printed one after another (a watch): yaml's document marker. */
+  separator: string;
+}
+
+export interface Output {
+  /** -o as given; undefined is the command's human-readable form. */
+  format: OutputFormat | undefined;
+  /** -o wide: the human form with more columns. */
+  wide: boolean;
+  /** The printer of objects (-o yaml|json|name); undefined for the human forms. */
+  resources: ResourcePrinter | undefined;
+}
+
+function isLease(object: unknown): object is Lease {
+  return typeof object === 'object' && object !== null && typeof (object as Lease).metadata?.name === 'string';
+}
+
+function itemsOf(object: unknown): unknown[] | undefined {
+  const list = object as { kind?: unknown; items?: unknown };
+  return list?.kind === 'List' && Array.isArray(list.items) ? list.items : undefined;
+}
+
+/** managedFields are hidden from leases (and the leases of a List) unless --show-managed-fields. */
+function displayed(object: unknown, showManagedFields: boolean): unknown {
+  const items = itemsOf(object);
+  if (items) return { ...(object as object), items: items.map((item) => displayed(item, showManagedFields)) };
+  return isLease(object) ? forDisplay(object, showManagedFields) : object;
+}
+
+/** kubectl's name printer: KIND/NAME for each object (the items of a List). */
+function printNames(object: unknown): string {
+  const objects = itemsOf(object) ?? [object];
+  return objects.map((item) => (isLease(item) ? `${NAME_PREFIX}${escapeCell(item.metadata.name)}\n` : '')).join('');
+}
+
+export async function chooseOutput(format: string | undefined, options: { showManagedFields: boolean }): Promise<Output> {
+  const chosen = format as OutputFormat | undefined;
+  if (chosen === 'json' || chosen === 'yaml') {
+    const toText = await serializerFor(chosen);
+    return {
+      format: chosen,
+      wide: false,
+      resources: { print: (object) => toText(displayed(object, options.showManagedFields)), separator: chosen === 'yaml' ? '---\n' : '' },
+    };
+  }
+  if (chosen === 'name') return { format: chosen, wide: false, resources: { print: printNames, separator: '' } };
+  return { format: chosen, wide: chosen === 'wide', resources: undefined };
+}
