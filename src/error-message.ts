@@ -9,6 +9,8 @@ import {
   KubeTransportError,
   UNEXPECTED_SERVER_RESPONSE,
 } from './kube/errors.js';
+import { NotHolder } from './election/refusals.js';
+import { describeHolding } from './printers/lease-descriptions.js';
 import { escapeTerminal } from './printers/terminal.js';
 
 export interface DescribedError {
@@ -39,6 +41,18 @@ function bareStatusHint(error: KubeApiError): string {
   return '';
 }
 
+/** `lease default/foo is held by X (renewed 3s ago, expires in 12s by this machine's clock), not by ID; hint` */
+function describeNotHolder(error: NotHolder): string {
+  const { ref, lease, identity, observedAtMs, hint } = error;
+  const leaseName = `${ref.namespace}/${ref.name}`;
+  if (error.situation === 'changed-hands') {
+    return `lease ${leaseName} changed hands while releasing it: it is now ${describeHolding(lease, observedAtMs)}, not by ${identity}; not released (run release --force again to release the new holder)`;
+  }
+  const then = hint ? `; ${hint}` : '';
+  if (!lease.spec?.holderIdentity) return `lease ${leaseName} has no holder, so ${identity} does not hold it${then}`;
+  return `lease ${leaseName} is ${describeHolding(lease, observedAtMs)}, not by ${identity}${then}`;
+}
+
 /** A stack whose first line quotes the message as it came (a server's text): that line escaped, the frames kept. */
 function escapedStack(error: Error): string {
   const stack = error.stack ?? '';
@@ -67,7 +81,7 @@ export function describeError(error: unknown, verbosity = 0): DescribedError {
   const { sentence, marked } = describeSentence(error);
   const exitCode = error instanceof UsageError || error instanceof KubeInputError ? ExitCode.usage : ExitCode.error;
   const message = marked ? `error: ${sentence}` : sentence;
-  if (verbosity > 0 && error instanceof Error && error.stack && !(error instanceof UsageError || error instanceof KubeInputError || error instanceof Failure)) {
+  if (verbosity > 0 && error instanceof Error && error.stack && !(error instanceof UsageError || error instanceof KubeInputError || error instanceof Failure || error instanceof NotHolder)) {
     return { message: isKnown(error) ? `${escapeTerminal(message)}\n${escapedStack(error)}` : `error: ${escapedStack(error)}`, exitCode };
   }
   return { message: escapeTerminal(message), exitCode };
@@ -97,6 +111,7 @@ function describeSentence(error: unknown): { sentence: string; marked: boolean }
   if (error instanceof Failure && error.message === '' && error.cause !== undefined) return describeSentence(error.cause);
   if (error instanceof KubeApiError) return { sentence: describeApiError(error), marked: false };
   if (error instanceof KubeTransportError) return { sentence: error.message, marked: false };
+  if (error instanceof NotHolder) return { sentence: describeNotHolder(error), marked: true };
   if (error instanceof LeaseNotFound) {
     const unmatched = error.labelSelector ? ` (or it does not match -l ${error.labelSelector})` : '';
     return { sentence: `Error from server (NotFound): ${error.message}${unmatched}`, marked: false };

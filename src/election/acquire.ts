@@ -3,7 +3,6 @@
 
 import type { Clock } from '../clock.js';
 import { decideAcquire, isHeldBy, type AcquireDecision, type ElectionConfig } from '../lease/election.js';
-import { describeHolding } from '../printers/lease-descriptions.js';
 import { looksExpired, observe, type Observation } from '../lease/expiry.js';
 import { formatDuration } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
@@ -206,11 +205,11 @@ export async function acquire(options: AcquireOptions): Promise<AcquireOutcome> 
             own_identity: decision.kind === 'conflict-self',
             wait: options.waitFlag,
           },
-          `not acquired: ${describeHolder(leaseName, lease, decision, clock.now())}`,
+          `not acquired: ${describeHolder(events, leaseName, lease, decision, clock.now())}`,
         );
         return {
           kind: 'not-acquired',
-          message: heldMessage(leaseName, lease, decision, clock.now(), options.waitFlag, tryOnce, renewedWhileConfirming),
+          message: heldMessage(events, leaseName, lease, decision, clock.now(), options.waitFlag, tryOnce, renewedWhileConfirming),
           uncertain: uncertain?.lease,
         };
       }
@@ -226,7 +225,7 @@ export async function acquire(options: AcquireOptions): Promise<AcquireOutcome> 
             acquirable_in_ms: Math.round(acquirableIn),
             own_identity: decision.kind === 'conflict-self',
           },
-          `waiting: ${describeHolder(leaseName, lease, decision, clock.now())}; it may be taken over in ${(acquirableIn / 1000).toFixed(1)}s if it is not renewed`,
+          `waiting: ${describeHolder(events, leaseName, lease, decision, clock.now())}; it may be taken over in ${(acquirableIn / 1000).toFixed(1)}s if it is not renewed`,
         );
       }
       watcher.ensure(lease.metadata.resourceVersion, nowMono, config.retryPeriodMs);
@@ -247,9 +246,9 @@ export function transitionsExhaustedMessage(ref: { namespace: string; name: stri
 }
 
 /** `lease default/foo is held by host_uuid (renewed 3s ago, expires in 12s by this machine's clock)` */
-function describeHolder(leaseName: string, lease: Lease, decision: Extract<AcquireDecision, { kind: 'wait' | 'conflict-self' }>, nowMs: number): string {
+function describeHolder(events: ElectionEvents, leaseName: string, lease: Lease, decision: Extract<AcquireDecision, { kind: 'wait' | 'conflict-self' }>, nowMs: number): string {
   const own = decision.kind === 'conflict-self' ? ' under our own --identity (another process is using it; --reentrant shares it)' : '';
-  return `lease ${leaseName} is ${describeHolding(lease, nowMs)}${own}`;
+  return `lease ${leaseName} is ${events.holding(lease, nowMs)}${own}`;
 }
 
 /**
@@ -257,6 +256,7 @@ function describeHolder(leaseName: string, lease: Lease, decision: Extract<Acqui
  * never watched, so waiting one lease duration takes it; release --force frees it at once.
  */
 function heldMessage(
+  events: ElectionEvents,
   leaseName: string,
   lease: Lease,
   decision: Extract<AcquireDecision, { kind: 'wait' | 'conflict-self' }>,
@@ -272,7 +272,7 @@ function heldMessage(
       ? `not waiting (${waitFlag})`
       : `gave up waiting (${waitFlag})`;
   const duration = formatDuration(decision.holder.leaseDurationMs);
-  return `${describeHolder(leaseName, lease, decision, nowMs)}; ${outcome}; if its holder is known to be dead, wait it out with --wait ${duration} or free it now with: leasectl release -n ${namespace} --force ${name}`;
+  return `${describeHolder(events, leaseName, lease, decision, nowMs)}; ${outcome}; if its holder is known to be dead, wait it out with --wait ${duration} or free it now with: leasectl release -n ${namespace} --force ${name}`;
 }
 
 /**

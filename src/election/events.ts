@@ -1,4 +1,5 @@
 // What the election loops report as they go. hold's emitter (src/hold/events.ts) is one; the loops know only this.
+import type { Lease } from '../lease/types.js';
 
 /** The events the acquire and renew loops emit; hold adds its child's. */
 export type ElectionEventName = 'waiting' | 'confirming_expiry' | 'not_acquired' | 'acquire_failed' | 'renewed' | 'renew_failed' | 'lost' | 'api_error';
@@ -12,4 +13,6 @@ export interface ElectionEvents {
   warn(event: ElectionEventName, fields: EventFields, human: string): void;
   /** An error in the edge's words, for an event's text: the loops hand errors on and never word them. */
   describe(error: unknown): string;
+  /** `held by X (renewed 3s ago, expires in 12s by this machine's clock)`: a holder in the printers' words. */
+  holding(lease: Lease, nowMs: number): string;
 }

@@ -4,11 +4,10 @@
 import { ExitCode, Failure } from '../errors.js';
 import type { LeaseClient } from '../kube/lease-client.js';
 import { createdLease, decideRenewOnce, type LeaseName } from '../lease/election.js';
-import { describeHolding } from '../printers/lease-descriptions.js';
-import { humanDuration } from '../printers/human-duration.js';
-import { transitionsExhaustedMessage } from './acquire.js';
 import type { Lease } from '../lease/types.js';
+import { transitionsExhaustedMessage } from './acquire.js';
 import { compareAndSwap, type CasDecision } from './compare-and-swap.js';
+import { NotHolder } from './refusals.js';
 
 export interface HeartbeatOptions {
   identity: string;
@@ -20,17 +19,23 @@ export interface HeartbeatOptions {
 
 const DEFAULT_LEASE_DURATION_MS = 15_000;
 
-/** Renews (or takes) the lease, or refuses with a Failure (exit 1) saying who holds it. `summary` is for the user. */
+/** What one heartbeat did: renewed our lease, created it, or took it (from `previousHolder`, whose lease had expired). */
+export interface Heartbeat {
+  lease: Lease;
+  change: 'renewed' | 'created' | 'taken';
+  previousHolder?: string;
+}
+
+/** Renews (or takes) the lease, or refuses: NotHolder (exit 1) when someone else holds it. */
 export async function renewOnce(
   client: Pick<LeaseClient, 'get' | 'create' | 'update'>,
   ref: LeaseName,
   options: HeartbeatOptions,
   now: () => number,
-): Promise<{ lease: Lease; summary: string }> {
+): Promise<Heartbeat> {
   const { identity, acquire } = options;
   const leaseDurationMs = options.leaseDurationMs ?? DEFAULT_LEASE_DURATION_MS;
-  const expires = (lease: Lease) => `expires in ${humanDuration((lease.spec?.leaseDurationSeconds ?? 0) * 1000)}`;
-  type Result = { lease: Lease; summary: string };
+  type Result = Heartbeat;
   return compareAndSwap({
     client,
     ref,
@@ -40,17 +45,15 @@ export async function renewOnce(
       if (current === undefined) {
         return {
           write: { verb: 'create', lease: createdLease(ref, { identity, leaseDurationMs }, now()) },
-          outcome: (created) => ({ lease: created, summary: `acquired (created; holder ${identity}, ${expires(created)})` }),
+          outcome: (created) => ({ lease: created, change: 'created' }),
         };
       }
       const decision = decideRenewOnce(current, { identity, acquire, leaseDurationMs, keepRecordDuration: options.leaseDurationMs === undefined }, now());
       switch (decision.kind) {
         case 'renew':
-          return { write: { verb: 'update', lease: decision.lease }, outcome: (renewed) => ({ lease: renewed, summary: `renewed (holder ${identity}, ${expires(renewed)})` }) };
-        case 'take': {
-          const was = decision.previousHolder ? `; was held by ${decision.previousHolder}, expired` : '';
-          return { write: { verb: 'update', lease: decision.lease }, outcome: (taken) => ({ lease: taken, summary: `acquired (holder ${identity}, ${expires(taken)}${was})` }) };
-        }
+          return { write: { verb: 'update', lease: decision.lease }, outcome: (renewed) => ({ lease: renewed, change: 'renewed' }) };
+        case 'take':
+          return { write: { verb: 'update', lease: decision.lease }, outcome: (taken) => ({ lease: taken, change: 'taken', previousHolder: decision.previousHolder }) };
         case 'coordinated':
           throw new Failure(
             ExitCode.error,
@@ -59,14 +62,15 @@ export async function renewOnce(
         case 'transitions-exhausted':
           throw new Failure(ExitCode.error, transitionsExhaustedMessage(ref, decision.transitions, 'renew --acquire'));
         case 'held':
-          throw new Failure(ExitCode.error, notOursMessage(current, ref, identity, now(), acquire ? '' : '; --acquire takes it when it is free or expired'));
+          throw new NotHolder({
+            ref,
+            lease: current,
+            identity,
+            observedAtMs: now(),
+            situation: 'not-ours',
+            hint: acquire ? '' : '--acquire takes it when it is free or expired',
+          });
       }
     },
   });
-}
-
-/** `lease default/foo is held by X (renewed 3s ago, expires in 12s by this machine's clock), not by ID` */
-export function notOursMessage(lease: Lease, ref: LeaseName, identity: string, nowMs: number, hint: string): string {
-  if (!lease.spec?.holderIdentity) return `lease ${ref.namespace}/${ref.name} has no holder, so ${identity} does not hold it${hint}`;
-  return `lease ${ref.namespace}/${ref.name} is ${describeHolding(lease, nowMs)}, not by ${identity}${hint}`;
 }

@@ -5,6 +5,8 @@ import type { Clock } from '../clock.js';
 import type { OutputStream } from '../context.js';
 import type { ElectionEventName, EventFields } from '../election/events.js';
 import { formatMicroTime } from '../lease/time.js';
+import type { Lease } from '../lease/types.js';
+import { describeHolding } from '../printers/lease-descriptions.js';
 import { escapeTerminal } from '../printers/terminal.js';
 
 export const EVENTS_SCHEMA_VERSION = 1;
@@ -18,6 +20,8 @@ export interface HoldEvents {
   warn(event: HoldEventName, fields: EventFields, human: string): void;
   /** An error in the edge's words, for an event's text. */
   describe(error: unknown): string;
+  /** A lease's holder in the printers' words. */
+  holding(lease: Lease, nowMs: number): string;
 }
 
 export interface HoldEventsOptions {
@@ -54,8 +58,9 @@ export function createHoldEvents(options: HoldEventsOptions): HoldEvents {
       else human(text);
     },
     describe: options.describeError,
+    holding: describeHolding,
   };
 }
 
 /** Events for tests and for code paths that have nowhere to report. */
-export const silentEvents: HoldEvents = { emit() {}, warn() {}, describe: String };
+export const silentEvents: HoldEvents = { emit() {}, warn() {}, describe: String, holding: describeHolding };

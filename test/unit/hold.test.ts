@@ -1,5 +1,6 @@
 // The hold loops (acquire, renew, release) and holdLease, with an in-memory LeaseClient and fake timers.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describeHolding } from '../../src/printers/lease-descriptions.js';
 import type { Clock } from '../../src/clock.js';
 import type { SignalSource } from '../../src/context.js';
 import { Failure } from '../../src/errors.js';
@@ -146,6 +147,9 @@ class RecordingEvents implements HoldEvents {
   }
   describe(error: unknown): string {
     return String(error);
+  }
+  holding(lease: Lease, nowMs: number): string {
+    return describeHolding(lease, nowMs);
   }
   names(): HoldEventName[] {
     return this.log.map((entry) => entry.event);
@@ -576,6 +580,7 @@ describe('holdLease', () => {
       },
       warn() {},
       describe: String,
+      holding: describeHolding,
     };
     const result = holdLease({ client: api, clock, signals, events: failing, launcher, env: {} }, request);
     const settled = result.catch((error: unknown) => error);

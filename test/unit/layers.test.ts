@@ -71,6 +71,11 @@ describe('the layers of src/', () => {
     expect(importsBy('kube').filter((entry) => !allowed.has(entry.to)).map(describeImport)).toEqual([]);
   });
 
+  it('errors become text at one edge: only the CLI imports the error wording, and the loops import no printer', () => {
+    expect(imports.filter((entry) => entry.to === 'error-message.ts' && entry.from !== 'cli.ts').map(describeImport)).toEqual([]);
+    expect(['election', 'gc', 'kube', 'lease'].flatMap((area) => importsBy(area).filter((entry) => areaOf(entry.to) === 'printers')).map(describeImport)).toEqual([]);
+  });
+
   it('src/lease is pure: it imports nothing outside itself, so it can neither do I/O through the app nor word anything for it', () => {
     expect(importsBy('lease').map(describeImport)).toEqual([]);
   });
@@ -88,16 +93,7 @@ describe('the layers of src/', () => {
   });
 
   it('no two areas of src/ import each other, directly or round about', () => {
-    // The one known exception: printers/gc.ts words a failed item's error with the edge's describeError, which in
-    // turn escapes through printers/terminal.ts. Issue 10 item 1 (one error edge) takes it out; nothing may join it.
-    // election words its refusals with printers' describeHolding while printers/gc.ts takes gc's result types (a
-    // type-only import; no file imports in a circle): the same one error edge moves that wording out of election.
-    const known = [
-      'error-message -> printers -> error-message',
-      'election -> error-message -> printers -> gc -> election',
-      'election -> printers -> gc -> election',
-    ];
     const edges = graph(imports.map((entry) => [areaOf(entry.from), areaOf(entry.to)] as const));
-    expect(cyclesOf(edges).filter((cycle) => !known.includes(cycle))).toEqual([]);
+    expect(cyclesOf(edges)).toEqual([]);
   });
 });

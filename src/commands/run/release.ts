@@ -1,10 +1,9 @@
 import type { CommandContext } from '../../context.js';
-import { notOursMessage } from '../../election/heartbeat.js';
+import { NotHolder } from '../../election/refusals.js';
 import { releaseLease } from '../../election/release.js';
-import { ExitCode, Failure, LeaseNotFound } from '../../errors.js';
+import { LeaseNotFound } from '../../errors.js';
 import { isHeldBy } from '../../lease/election.js';
 import type { Lease } from '../../lease/types.js';
-import { describeHolding } from '../../printers/lease-descriptions.js';
 import { NAME_PREFIX } from '../../printers/leases.js';
 import { escapeTerminal } from '../../printers/terminal.js';
 import type { RunInput } from '../declaration.js';
@@ -46,12 +45,9 @@ export async function runRelease(ctx: CommandContext, { options }: RunInput<Rele
     // Deleted between our read and our write.
     throw new LeaseNotFound(name);
   } else if (options.force) {
-    throw new Failure(
-      ExitCode.error,
-      `lease ${namespace}/${name} changed hands while releasing it: it is now ${describeHolding(outcome.lease, ctx.clock.now())}, not by ${seenHolder}; not released (run release --force again to release the new holder)`,
-    );
+    throw new NotHolder({ ref, lease: outcome.lease, identity: seenHolder, observedAtMs: ctx.clock.now(), situation: 'changed-hands', hint: '' });
   } else {
-    throw new Failure(ExitCode.error, notOursMessage(outcome.lease, ref, identity ?? '', ctx.clock.now(), '; --force releases it anyway'));
+    throw new NotHolder({ ref, lease: outcome.lease, identity: identity ?? '', observedAtMs: ctx.clock.now(), situation: 'not-ours', hint: '--force releases it anyway' });
   }
   const { resources } = options.output;
   ctx.io.stdout.write(resources ? resources.print(lease) : `${escapeTerminal(`${NAME_PREFIX}${name} ${summary}`)}\n`);

@@ -1,5 +1,5 @@
 import type { CommandContext } from '../../context.js';
-import { renewOnce } from '../../election/heartbeat.js';
+import { renewOnce, type Heartbeat } from '../../election/heartbeat.js';
 import { ExitCode, Failure, UsageError } from '../../errors.js';
 import { ExpiryConfirmation } from '../../gc/confirm.js';
 import { isNotFound } from '../../kube/errors.js';
@@ -7,6 +7,7 @@ import type { LeaseClient } from '../../kube/lease-client.js';
 import { looksExpired } from '../../lease/expiry.js';
 import type { LeaseName } from '../../lease/election.js';
 import { validateLeaseDurationSeconds } from '../../lease/election.js';
+import { humanDuration } from '../../printers/human-duration.js';
 import { NAME_PREFIX } from '../../printers/leases.js';
 import { escapeTerminal } from '../../printers/terminal.js';
 import type { RunInput } from '../declaration.js';
@@ -25,8 +26,17 @@ export async function runRenew(ctx: CommandContext, { options }: RunInput<RenewO
   if (options.acquire) await confirmAbandoned(ctx, client, ref, identity);
   const result = await renewOnce(client, ref, { identity, acquire: Boolean(options.acquire), leaseDurationMs: options.leaseDuration }, ctx.clock.now.bind(ctx.clock));
   const { resources } = options.output;
-  ctx.io.stdout.write(resources ? resources.print(result.lease) : `${escapeTerminal(`${NAME_PREFIX}${name} ${result.summary}`)}\n`);
+  ctx.io.stdout.write(resources ? resources.print(result.lease) : `${escapeTerminal(`${NAME_PREFIX}${name} ${heartbeatSummary(result, identity)}`)}\n`);
   return 0;
+}
+
+/** `renewed (holder me, expires in 15s)`, `acquired (created; …)`, `acquired (…; was held by x, expired)`. */
+function heartbeatSummary(heartbeat: Heartbeat, identity: string): string {
+  const expires = `expires in ${humanDuration((heartbeat.lease.spec?.leaseDurationSeconds ?? 0) * 1000)}`;
+  if (heartbeat.change === 'renewed') return `renewed (holder ${identity}, ${expires})`;
+  if (heartbeat.change === 'created') return `acquired (created; holder ${identity}, ${expires})`;
+  const was = heartbeat.previousHolder ? `; was held by ${heartbeat.previousHolder}, expired` : '';
+  return `acquired (holder ${identity}, ${expires}${was})`;
 }
 
 /**
