@@ -7,7 +7,7 @@ import { LEASE_API_VERSION, writableContent } from './lease-object.js';
 import { byKey } from './json.js';
 import type { FeatureGates } from './feature-gates.js';
 import { type ManagedFieldsEntry, updateManagedFields } from './managed-fields.js';
-import { applyConfiguration } from './server-side-apply.js';
+import { type AppliedConfiguration, applyConfiguration } from './server-side-apply.js';
 import { leaseErrors } from './lease-validation.js';
 import { formatTime } from './micro-time.js';
 import { type LeaseRecord, type LeaseStore, makeRecord } from './store.js';
@@ -172,7 +172,7 @@ export class LeaseRegistry {
    * creates it. Conflicts are found before the name is checked, and both before the resourceVersion a configuration
    * may carry is held against the stored one (the patch handler's order).
    */
-  apply(namespace: string, name: string, config: Lease, options: ApplyOptions): { record: LeaseRecord; created: boolean } {
+  apply(namespace: string, name: string, config: AppliedConfiguration, options: ApplyOptions): { record: LeaseRecord; created: boolean } {
     const existing = this.store.get(namespace, name);
     const live: Lease = existing?.lease ?? { metadata: { name: '' }, spec: {} };
     const { lease, managedFields } = applyConfiguration(live, config, options.manager, options.force, formatTime(this.serverNow()));

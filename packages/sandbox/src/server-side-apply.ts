@@ -2,14 +2,28 @@
 // does it: the applied configuration is merged into the live lease; fields the applier applied before and now
 // leaves out are removed unless another manager owns them; changing a field another manager owns is a conflict,
 // unless forced, which takes the field over. The applier then owns exactly the fields of its configuration.
+// For the manager "kubectl", the apiserver also eases the move from client-side apply: fields kubectl's
+// last-applied-configuration annotation still holds may be taken without conflict, and that annotation is kept
+// in step with what is applied.
 
 import { parse as parseYaml } from 'yaml';
 import { type Lease, LEASE_API_VERSION, LEASE_KIND, writableContent } from './lease-object.js';
 import { DecodeError, decodeLeaseObject, isObject, jsonKind } from './lease-codec.js';
 import { changedFields, leafFields, managedFieldsOf, type ManagedFieldsEntry, type Ownership, ownershipsOf } from './managed-fields.js';
+import { goJson, inGoMapOrder } from './json.js';
 import { applyConflict, badRequest, goQuote, unclassifiedError } from './status.js';
 
 export const applyPatchType = 'application/apply-patch+yaml';
+
+/** The annotation client-side `kubectl apply` keeps, and the manager name whose server-side applies honour it. */
+const lastAppliedAnnotation = 'kubectl.kubernetes.io/last-applied-configuration';
+const kubectlManager = 'kubectl';
+
+export interface AppliedConfiguration {
+  lease: Lease;
+  /** The body as sent, parsed: what the last-applied-configuration annotation records. */
+  raw: Record<string, unknown>;
+}
 
 /** apimachinery's GroupVersionKind.String() of an unstructured object's apiVersion and kind. */
 function groupVersionKind(raw: Record<string, unknown>): string {
@@ -25,7 +39,7 @@ function groupVersionKind(raw: Record<string, unknown>): string {
  * The applied configuration: the body, YAML or JSON, as a Lease. Refused as the apply patcher and the field manager
  * refuse it: a body that is no map, another kind, managedFields set, or fields a Lease does not have.
  */
-export function decodeAppliedConfiguration(body: string): Lease {
+export function decodeAppliedConfiguration(body: string): AppliedConfiguration {
   let raw: unknown;
   try {
     raw = parseYaml(body) ?? {};
@@ -50,7 +64,7 @@ export function decodeAppliedConfiguration(body: string): Lease {
   const undeclared = decoded.unknownFields.map((field) => `.${field}: field not declared in schema`);
   if (undeclared.length === 1) throw typedPatchFailure(undeclared[0]!);
   if (undeclared.length > 1) throw typedPatchFailure(`errors:\n  ${undeclared.join('\n  ')}`);
-  return decoded.object;
+  return { lease: decoded.object, raw };
 }
 
 /** The live lease with the configuration's fields laid over it: maps key by key, finalizers as a set, owners by uid. */
@@ -110,6 +124,33 @@ function conflictError(conflicts: { owner: Ownership; path: string }[]): Error {
   return applyConflict(`Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`, causes);
 }
 
+/**
+ * The fields kubectl's client-side apply last set that still hold the value it set (lastAppliedManager): a
+ * server-side apply by "kubectl" may take them from their managers without a conflict.
+ */
+function fieldsKubectlLastApplied(live: Lease): Set<string> {
+  const text = live.metadata.annotations?.[lastAppliedAnnotation];
+  let lastApplied;
+  try {
+    const raw: unknown = text ? JSON.parse(text) : undefined;
+    if (!isObject(raw)) return new Set();
+    lastApplied = decodeLeaseObject(raw).object;
+  } catch (error) {
+    if (error instanceof SyntaxError || error instanceof DecodeError) return new Set();
+    throw error;
+  }
+  const current = leafFields(live);
+  return new Set([...leafFields(lastApplied)].filter(([path, value]) => current.get(path) === value).map(([path]) => path));
+}
+
+/** The annotation's new value (lastAppliedUpdater): the configuration as sent, without the annotation, as Go encodes a map. */
+function lastAppliedValue(raw: Record<string, unknown>): string {
+  const copy = structuredClone(raw);
+  const annotations = isObject(copy.metadata) ? copy.metadata.annotations : undefined;
+  if (isObject(annotations)) delete annotations[lastAppliedAnnotation];
+  return goJson(inGoMapOrder(copy)) + '\n';
+}
+
 export interface AppliedLease {
   /** The lease to write: the live one with the configuration applied (its managedFields not yet replaced). */
   lease: Lease;
@@ -121,7 +162,8 @@ export interface AppliedLease {
  * the managedFields that result. Throws the apiserver's 409 when the apply would change fields other managers own,
  * unless `force`, which takes those fields from them.
  */
-export function applyConfiguration(live: Lease, config: Lease, manager: string, force: boolean, time: string): AppliedLease {
+export function applyConfiguration(live: Lease, configuration: AppliedConfiguration, manager: string, force: boolean, time: string): AppliedLease {
+  const config = configuration.lease;
   const owners = ownershipsOf(live);
   const formerManagedFields = JSON.stringify(managedFieldsOf(owners));
   const applied = new Set(leafFields(config).keys());
@@ -136,10 +178,18 @@ export function applyConfiguration(live: Lease, config: Lease, manager: string, 
   const { changed, removed } = changedFields(leafFields(live), leafFields(merged));
   const others = owners.filter((owner) => owner !== mine).sort((a, b) => (managerIdentifier(a) < managerIdentifier(b) ? -1 : 1));
   const conflicts = others.flatMap((owner) => [...owner.paths].filter((path) => changed.has(path)).sort().map((path) => ({ owner, path })));
-  if (conflicts.length > 0 && !force) throw conflictError(conflicts);
+  if (conflicts.length > 0 && !force) {
+    const allowed = manager === kubectlManager ? fieldsKubectlLastApplied(live) : new Set<string>();
+    const remaining = conflicts.filter(({ path }) => !allowed.has(path));
+    if (remaining.length > 0) throw conflictError(remaining);
+  }
   for (const owner of others) for (const path of [...owner.paths]) if (changed.has(path) || removed.has(path)) owner.paths.delete(path);
 
   // The applier's time moves when the apply changed the lease or anyone's fields.
   if (writableContent(merged) !== writableContent(live) || JSON.stringify(managedFieldsOf(owners)) !== formerManagedFields) mine.time = time;
+  // Set after the fields' owners are worked out, so that the change is nobody's.
+  if (manager === kubectlManager && merged.metadata.annotations?.[lastAppliedAnnotation]) {
+    merged.metadata.annotations[lastAppliedAnnotation] = lastAppliedValue(configuration.raw);
+  }
   return { lease: merged, managedFields: managedFieldsOf(owners) };
 }
