@@ -76,6 +76,7 @@ describe('server-side apply', () => {
     expect(res.json.details.causes).toEqual([
       conflictCause('"alpha"', '.spec.leaseDurationSeconds'), conflictCause('"alpha"', '.spec.leaseTransitions'), conflictCause('"zeta"', '.spec.holderIdentity'),
     ]);
+    expect((await harness.api.call('GET', lease('apply-many'))).json.spec).toEqual({ holderIdentity: 'a', leaseDurationSeconds: 10, leaseTransitions: 1 });
   });
 
   it('applying the value another applier set is no conflict: both own the field', async () => {
@@ -119,6 +120,7 @@ describe('server-side apply', () => {
     expect(stale.json).toEqual(failureStatus(409, 'Conflict', 'Operation cannot be fulfilled on leases.coordination.k8s.io "apply-rv": the object has been modified; please apply your changes to the latest version and try again', {
       name: 'apply-rv', group: 'coordination.k8s.io', kind: 'leases',
     }));
+    expect((await harness.api.call('GET', lease('apply-rv'))).json.spec.holderIdentity).toBe('b');
     const current = (await harness.api.call('GET', lease('apply-rv'))).json.metadata.resourceVersion;
     const fresh = await apply('apply-rv', leaseBody('apply-rv', { holderIdentity: 'c' }, { resourceVersion: current }));
     expect(fresh.status).toBe(200);
@@ -145,6 +147,7 @@ describe('server-side apply', () => {
     expect(res.json).toEqual(failureStatus(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: force: Forbidden: may not be specified for non-apply patch', {
       group: 'meta.k8s.io', kind: 'PatchOptions', causes: [{ reason: 'FieldValueForbidden', message: 'Forbidden: may not be specified for non-apply patch', field: 'force' }],
     }));
+    expect((await harness.api.call('GET', lease('apply-force-merge'))).json.spec.holderIdentity).toBe('a');
   });
 });
 
