@@ -193,9 +193,8 @@ describe('patch', () => {
     expect(res.json.spec.leaseTransitions).toBe(3);
   });
 
-  // kube-apiserver v1.26 does server-side apply; the sandbox does not (docs/sandbox-fidelity.md, 048).
-  it.skipIf(harness.againstRealCluster)('other patch types are UnsupportedMediaType', async () => {
-    const res = await harness.api.call('PATCH', path(), { contentType: 'application/apply-patch+yaml', body: '{}' });
+  it('other patch types are UnsupportedMediaType', async () => {
+    const res = await harness.api.call('PATCH', path(), { contentType: 'text/plain', body: '{}' });
     expect(res.status).toBe(415);
     expect(res.json.reason).toBe('UnsupportedMediaType');
   });

@@ -29,3 +29,11 @@ export function encodeBody(value: unknown, pretty: boolean): string {
 export function byKey(map: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
+
+/** A decoded JSON value with every object's keys in the order Go writes a map[string]interface{}: sorted. */
+export function inGoMapOrder(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(inGoMapOrder);
+  if (typeof value !== 'object' || value === null) return value;
+  const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(entries.map(([key, child]) => [key, inGoMapOrder(child)]));
+}

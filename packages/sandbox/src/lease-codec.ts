@@ -18,7 +18,8 @@ export class DecodeError extends Error {}
 
 export const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function jsonKind(value: unknown): string {
+/** What Go's JSON decoder calls a value in its type errors. */
+export function jsonKind(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   if (value === null) return 'null';
   return typeof value === 'object' ? 'object' : typeof value === 'boolean' ? 'bool' : typeof value;

@@ -34,3 +34,9 @@ export interface Lease {
 
 export const LEASE_API_VERSION = 'coordination.k8s.io/v1';
 export const LEASE_KIND = 'Lease';
+
+/** The fields a write may change; an update that changes none is a no-op that keeps the resourceVersion. */
+export function writableContent(lease: Lease): string {
+  const { labels, annotations, ownerReferences, finalizers } = lease.metadata;
+  return JSON.stringify([labels, annotations, ownerReferences, finalizers, lease.spec]);
+}

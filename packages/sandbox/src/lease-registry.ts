@@ -3,10 +3,11 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Lease, ObjectMeta } from './lease-object.js';
-import { LEASE_API_VERSION } from './lease-object.js';
+import { LEASE_API_VERSION, writableContent } from './lease-object.js';
 import { byKey } from './json.js';
 import type { FeatureGates } from './feature-gates.js';
-import { updateManagedFields } from './managed-fields.js';
+import { type ManagedFieldsEntry, updateManagedFields } from './managed-fields.js';
+import { type AppliedConfiguration, applyConfiguration } from './server-side-apply.js';
 import { leaseErrors } from './lease-validation.js';
 import { formatTime } from './micro-time.js';
 import { type LeaseRecord, type LeaseStore, makeRecord } from './store.js';
@@ -20,6 +21,13 @@ export interface WriteOptions {
   manager: string;
   /** `dryRun=All`: validate and answer, store nothing. */
   dryRun: boolean;
+  /** The managedFields a server-side apply worked out; otherwise the write is an Update by `manager`. */
+  managedFields?: ManagedFieldsEntry[];
+}
+
+/** A server-side apply's options (PatchOptions.force). */
+export interface ApplyOptions extends WriteOptions {
+  force: boolean;
 }
 
 export const propagationPolicies = ['Foreground', 'Background', 'Orphan'] as const;
@@ -36,12 +44,6 @@ export interface DeletePreconditions {
 const leaseKind = { group: 'coordination.k8s.io', kind: 'Lease' };
 /** Delete preconditions name the Kind, not the resource (rest.BeforeDelete builds the GroupResource from the GVK). */
 const leaseKindAsResource = { group: 'coordination.k8s.io', resource: 'Lease' };
-
-/** The fields a write may change; an update that changes none is a no-op that keeps the resourceVersion. */
-function writableContent(lease: Lease): string {
-  const { labels, annotations, ownerReferences, finalizers } = lease.metadata;
-  return JSON.stringify([labels, annotations, ownerReferences, finalizers, lease.spec]);
-}
 
 /** Rebuilds metadata in the apiserver's field order; `undefined` fields are left out. */
 function orderedMetadata(fields: ObjectMeta): ObjectMeta {
@@ -122,7 +124,7 @@ export class LeaseRegistry {
         managedFields: undefined,
       });
       const created: Lease = { metadata, spec: lease.spec ?? {} };
-      const managedFields = updateManagedFields(undefined, created, options.manager, LEASE_API_VERSION, formatTime(now));
+      const managedFields = options.managedFields ?? updateManagedFields(undefined, created, options.manager, LEASE_API_VERSION, formatTime(now));
       if (managedFields.length > 0) created.metadata = orderedMetadata({ ...metadata, managedFields });
       return created;
     };
@@ -165,6 +167,29 @@ export class LeaseRegistry {
     return this.replace(existing, { ...patched, metadata: { ...patched.metadata, namespace: existing.namespace } }, options);
   }
 
+  /**
+   * PATCH with an apply patch: `config` applied by `options.manager` onto the lease, or onto an empty one, which
+   * creates it. Conflicts are found before the name is checked, and both before the resourceVersion a configuration
+   * may carry is held against the stored one (the patch handler's order).
+   */
+  apply(namespace: string, name: string, config: AppliedConfiguration, options: ApplyOptions): { record: LeaseRecord; created: boolean } {
+    const existing = this.store.get(namespace, name);
+    const live: Lease = existing?.lease ?? { metadata: { name: '' }, spec: {} };
+    const { lease, managedFields } = applyConfiguration(live, config, options.manager, options.force, formatTime(this.serverNow()));
+    const { uid } = lease.metadata;
+    if (!existing && uid) throw conflict(leasesResource, name, `uid mismatch: the provided object specified uid ${uid}, and no existing object was found`);
+    if (lease.metadata.name !== name) {
+      throw badRequest(`the name of the object (${lease.metadata.name}) does not match the name on the URL (${name})`);
+    }
+    if (lease.metadata.namespace && lease.metadata.namespace !== namespace) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    const written: Lease = { ...lease, metadata: { ...lease.metadata, namespace } };
+    const writeOptions: WriteOptions = { manager: options.manager, dryRun: options.dryRun, managedFields };
+    if (!existing) return { record: this.createChecked(written, writeOptions, false).record, created: true };
+    return { record: this.replace(existing, written, writeOptions), created: false };
+  }
+
   private replace(existing: LeaseRecord, written: Lease, options: WriteOptions): LeaseRecord {
     const lease = withoutDisabledFields(written, this.featureGates, existing.lease);
     const name = existing.name;
@@ -192,7 +217,8 @@ export class LeaseRegistry {
     }
     if (errors.length > 0) throw invalid(leaseKind.group, leaseKind.kind, name, errors);
 
-    if (writableContent(lease) === writableContent(existing.lease)) return existing;
+    const sameManagedFields = options.managedFields === undefined || JSON.stringify(options.managedFields) === JSON.stringify(existing.lease.metadata.managedFields ?? []);
+    if (writableContent(lease) === writableContent(existing.lease) && sameManagedFields) return existing;
     // Removing the last finalizer of a lease being deleted completes the deletion instead of writing it.
     if (terminating && finalizers.length === 0) return options.dryRun ? existing : this.store.remove(existing);
     const now = this.serverNow();
@@ -209,7 +235,7 @@ export class LeaseRegistry {
         }),
         spec: lease.spec ?? {},
       };
-      const managedFields = updateManagedFields(existing.lease, next, options.manager, LEASE_API_VERSION, formatTime(now));
+      const managedFields = options.managedFields ?? updateManagedFields(existing.lease, next, options.manager, LEASE_API_VERSION, formatTime(now));
       if (managedFields.length > 0) next.metadata = orderedMetadata({ ...next.metadata, managedFields });
       return next;
     };

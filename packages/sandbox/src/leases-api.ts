@@ -18,6 +18,7 @@ import {
   badRequest, expired, type FieldError, unclassifiedError, goQuote, invalid, leasesResource, methodNotAllowed, success, tooLargeResourceVersion, unsupportedPatchType,
 } from './status.js';
 import { ageCell, buildTable, leaseColumns, type TableRequest, type TableSource } from './table.js';
+import { applyPatchType, decodeAppliedConfiguration } from './server-side-apply.js';
 import type { WatchHub } from './watch.js';
 
 export interface LeaseScope {
@@ -332,8 +333,12 @@ export class LeaseApi {
 
   private async patch(request: ApiRequest, namespace: string, name: string): Promise<ApiReply> {
     const contentType = requestContentType(request);
+    if (contentType === applyPatchType) return this.apply(request, namespace, name);
     if (!supportedPatchTypes.includes(contentType)) throw unsupportedPatchType();
     const body = (await request.readBody()).toString('utf8');
+    if (request.query.has('force')) {
+      throw invalid('meta.k8s.io', 'PatchOptions', '', [{ type: 'FieldValueForbidden', field: 'force', detail: 'may not be specified for non-apply patch' }]);
+    }
     let patchBody: unknown;
     try {
       patchBody = parseJsonBody(body);
@@ -360,6 +365,22 @@ export class LeaseApi {
     if (validation === 'Strict' && decoded.unknownFields.length > 0) throw patchInvalid(strictDecodingMessage(decoded.unknownFields));
     const record = this.registry.patch(existing, decoded.object, { manager: fieldManager(request), dryRun });
     return this.objectReply(request, 200, record, warningHeaders(decoded.unknownFields, validation));
+  }
+
+  /** Server-side apply: the configuration in the body applied by `?fieldManager=`, which an apply must name. */
+  private async apply(request: ApiRequest, namespace: string, name: string): Promise<ApiReply> {
+    const body = (await request.readBody()).toString('utf8');
+    const manager = request.query.get('fieldManager') ?? '';
+    if (manager === '') {
+      throw invalid('meta.k8s.io', 'PatchOptions', '', [{ type: 'FieldValueRequired', field: 'fieldManager', detail: 'is required for apply patch' }]);
+    }
+    const dryRun = isDryRun(request, 'PatchOptions');
+    const config = decodeAppliedConfiguration(body);
+    // PatchOptions.force decodes as a query bool does: present is true unless "0" or "false".
+    const forceParam = request.query.get('force');
+    const force = forceParam !== null && forceParam !== '0' && forceParam.toLowerCase() !== 'false';
+    const { record, created } = this.registry.apply(namespace, name, config, { manager, dryRun, force });
+    return this.objectReply(request, created ? 201 : 200, record);
   }
 
   /** DeleteOptions from the body (kubectl and client-go send one) merged with the query's dryRun. */

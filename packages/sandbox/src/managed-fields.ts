@@ -1,19 +1,32 @@
-// metadata.managedFields for Update operations: each manager owns the fields it last changed, a field changed
-// by one manager leaves the others, and managers that own nothing disappear (as the apiserver's field manager does).
+// metadata.managedFields as the apiserver's field manager keeps them. An Update manager owns the fields it last
+// changed; an Apply manager (server-side apply) owns exactly the fields of its last applied configuration. A field
+// changed by one manager leaves the others, and managers that own nothing disappear. Fields are the leaves of
+// labels, annotations and spec, written as paths joined by "\0".
 
 import type { Lease } from './lease-object.js';
 
+export type ManagedFieldsOperation = 'Apply' | 'Update';
+
 export interface ManagedFieldsEntry {
   manager: string;
-  operation: 'Update';
+  operation: ManagedFieldsOperation;
   apiVersion: string;
   time: string;
   fieldsType: 'FieldsV1';
   fieldsV1: Record<string, unknown>;
 }
 
+/** One manager's fields. The apiserver keys managers by name and operation: an applier and an updater of one name are two. */
+export interface Ownership {
+  manager: string;
+  operation: ManagedFieldsOperation;
+  apiVersion: string;
+  time: string;
+  paths: Set<string>;
+}
+
 /** Leaf paths a lease sets, each mapped to its value's JSON for change detection. */
-function leafFields(lease: Lease | undefined): Map<string, string> {
+export function leafFields(lease: Lease | undefined): Map<string, string> {
   const fields = new Map<string, string>();
   if (!lease) return fields;
   for (const [key, value] of Object.entries(lease.metadata.labels ?? {})) fields.set(`metadata\0labels\0${key}`, value);
@@ -22,10 +35,17 @@ function leafFields(lease: Lease | undefined): Map<string, string> {
   return fields;
 }
 
-/** Field paths owned by each manager, recovered from the entries' fieldsV1 trees. */
-function ownedPaths(entries: ManagedFieldsEntry[]): Map<string, Set<string>> {
-  const owners = new Map<string, Set<string>>();
-  for (const entry of entries) {
+/** The paths whose value differs between two leases, or that only one of them sets. */
+export function changedFields(before: Map<string, string>, after: Map<string, string>): { changed: Set<string>; removed: Set<string> } {
+  const changed = new Set([...after].filter(([path, value]) => before.get(path) !== value).map(([path]) => path));
+  const removed = new Set([...before.keys()].filter((path) => !after.has(path)));
+  return { changed, removed };
+}
+
+/** The ownership each managedFields entry of a lease records, recovered from its fieldsV1 tree. */
+export function ownershipsOf(lease: Lease | undefined): Ownership[] {
+  const entries = (lease?.metadata.managedFields ?? []) as ManagedFieldsEntry[];
+  return entries.map((entry) => {
     const paths = new Set<string>();
     const walk = (node: Record<string, unknown>, prefix: string[]) => {
       for (const [key, child] of Object.entries(node)) {
@@ -37,19 +57,19 @@ function ownedPaths(entries: ManagedFieldsEntry[]): Map<string, Set<string>> {
       }
     };
     walk(entry.fieldsV1, []);
-    owners.set(entry.manager, paths);
-  }
-  return owners;
+    return { manager: entry.manager, operation: entry.operation, apiVersion: entry.apiVersion, time: entry.time, paths };
+  });
 }
 
-function fieldsTree(paths: Set<string>): Record<string, unknown> {
+function fieldsTree(paths: Set<string>, operation: ManagedFieldsOperation): Record<string, unknown> {
   const root: Record<string, Record<string, unknown>> = {};
   for (const path of [...paths].sort()) {
     let node: Record<string, unknown> = root;
     const parts = path.split('\0');
     parts.forEach((part, i) => {
-      // Maps (labels, annotations) carry a "." entry: the manager also owns the map itself.
-      if (i === parts.length - 1 && i === 2) node['.'] = {};
+      // An updater that sets labels or annotations also owns the map itself ("."); an applier owns only what it
+      // applied (the apiserver derives it from the applied configuration's leaves).
+      if (operation === 'Update' && i === parts.length - 1 && i === 2) node['.'] = {};
       node = (node[`f:${part}`] ??= {}) as Record<string, unknown>;
     });
   }
@@ -62,30 +82,28 @@ function sortKeysDeep(node: Record<string, unknown>): Record<string, unknown> {
   return sorted;
 }
 
-/** The managedFields after `manager` wrote `next` over `previous` at `time` (RFC 3339, seconds). */
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The entries for these ownerships, leaving out managers that own nothing, in the apiserver's order: operation, time, manager. */
+export function managedFieldsOf(owners: Ownership[]): ManagedFieldsEntry[] {
+  return owners
+    .filter((owner) => owner.paths.size > 0)
+    .map((owner): ManagedFieldsEntry => ({
+      manager: owner.manager, operation: owner.operation, apiVersion: owner.apiVersion, time: owner.time, fieldsType: 'FieldsV1', fieldsV1: fieldsTree(owner.paths, owner.operation),
+    }))
+    .sort((a, b) => byName(a.operation, b.operation) || byName(a.time, b.time) || byName(a.manager, b.manager));
+}
+
+/** The managedFields after `manager` wrote `next` over `previous` at `time` (RFC 3339, seconds) with an Update. */
 export function updateManagedFields(previous: Lease | undefined, next: Lease, manager: string, apiVersion: string, time: string): ManagedFieldsEntry[] {
-  const entries = (previous?.metadata.managedFields ?? []) as ManagedFieldsEntry[];
-  const owners = ownedPaths(entries);
-  const before = leafFields(previous);
-  const after = leafFields(next);
-  const changed = [...after].filter(([path, value]) => before.get(path) !== value).map(([path]) => path);
-  const times = new Map(entries.map((entry) => [entry.manager, entry.time]));
-
-  for (const [, paths] of owners) {
-    for (const path of [...paths]) if (!after.has(path) || changed.includes(path)) paths.delete(path);
+  const owners = ownershipsOf(previous);
+  const { changed, removed } = changedFields(leafFields(previous), leafFields(next));
+  for (const owner of owners) for (const path of [...owner.paths]) if (removed.has(path) || changed.has(path)) owner.paths.delete(path);
+  if (changed.size > 0) {
+    let mine = owners.find((owner) => owner.manager === manager && owner.operation === 'Update');
+    if (!mine) owners.push((mine = { manager, operation: 'Update', apiVersion, time, paths: new Set() }));
+    for (const path of changed) mine.paths.add(path);
+    mine.time = time;
   }
-  if (changed.length > 0) {
-    const mine = owners.get(manager) ?? new Set<string>();
-    for (const path of changed) mine.add(path);
-    owners.set(manager, mine);
-    times.set(manager, time);
-  }
-
-  const result: ManagedFieldsEntry[] = [];
-  for (const [owner, paths] of owners) {
-    if (paths.size === 0) continue;
-    result.push({ manager: owner, operation: 'Update', apiVersion, time: times.get(owner) ?? time, fieldsType: 'FieldsV1', fieldsV1: fieldsTree(paths) });
-  }
-  // The apiserver orders entries by operation, then time, then manager.
-  return result.sort((a, b) => (a.time !== b.time ? (a.time < b.time ? -1 : 1) : a.manager < b.manager ? -1 : a.manager > b.manager ? 1 : 0));
+  return managedFieldsOf(owners);
 }

@@ -82,6 +82,11 @@ export function conflict(gr: GroupResource, name: string, reason: string): Statu
   return failure(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedName(gr)} "${name}": ${reason}`, details(name, { group: gr.group, kind: gr.resource }));
 }
 
+/** NewApplyConflict: a server-side apply that would change fields other managers own; one cause per field, no name. */
+export function applyConflict(message: string, causes: StatusCause[]): StatusError {
+  return failure(409, 'Conflict', message, { causes });
+}
+
 export const optimisticLockMessage = 'the object has been modified; please apply your changes to the latest version and try again';
 
 export function badRequest(message: string): StatusError {
