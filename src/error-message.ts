@@ -9,6 +9,7 @@ import {
   KubeTransportError,
   UNEXPECTED_SERVER_RESPONSE,
 } from './kube/errors.js';
+import { OutputTemplateError } from './printers/jsonpath.js';
 import { escapeTerminal } from './printers/terminal.js';
 
 export interface DescribedError {
@@ -63,6 +64,7 @@ export function describeError(error: unknown, verbosity = 0): DescribedError {
   if (error instanceof KubeTransportError) return { message: withStack(error.message), exitCode: ExitCode.error };
   if (error instanceof KubeResponseError) return { message: withStack(`error: ${error.message}`), exitCode: ExitCode.error };
   if (error instanceof KubeconfigError) return { message: withStack(`error: ${error.message}`), exitCode: ExitCode.error };
+  if (error instanceof OutputTemplateError) return { message: withStack(`error: ${error.message}`), exitCode: ExitCode.error };
   if (error instanceof CommanderError) {
     // Commander has already printed its message; help and --version end with 0, everything else is usage.
     return { message: '', exitCode: error.exitCode === 0 ? ExitCode.ok : ExitCode.usage };
