@@ -648,22 +648,22 @@ export class JsonPath {
       if (value === null) continue;
       if (!Array.isArray(value)) return { values: input, error: `${goTypeName(value)} is not array or slice` };
       const length = BigInt(value.length);
-      const [first, second, third] = params.map((param) => ({ ...param }));
-      if (!first!.known) first!.value = 0n;
-      if (first!.value < 0n) first!.value += length;
-      if (!second!.known) second!.value = length;
-      if (second!.value < 0n || (second!.value === 0n && second!.derived)) second!.value += length;
-      if (second!.value === first!.value) return { values: result };
-      if (first!.value >= length || first!.value < 0n) return { values: input, error: `array index out of bounds: index ${first!.value}, length ${length}` };
-      if (second!.value > length || second!.value < 0n) return { values: input, error: `array index out of bounds: index ${second!.value - 1n}, length ${length}` };
-      if (first!.value > second!.value) return { values: input, error: `starting index ${first!.value} is greater than ending index ${second!.value}` };
-      const slice = value.slice(Number(first!.value), Number(second!.value));
-      let step = 1;
-      if (third!.known) {
-        if (third!.value <= 0n) return { values: input, error: 'step must be > 0' };
-        step = third!.value > BigInt(slice.length) ? slice.length : Number(third!.value);
-      }
-      for (let index = 0; index < slice.length; index += Math.max(step, 1)) result.push(slice[index]!);
+      // Go copies the node's params for each value, then fills in what the slice left out.
+      const [first, second, third] = params.map((param) => ({ ...param })) as [SliceParam, SliceParam, SliceParam];
+      if (!first.known) first.value = 0n;
+      if (first.value < 0n) first.value += length;
+      if (!second.known) second.value = length;
+      if (second.value < 0n || (second.value === 0n && second.derived)) second.value += length;
+      // Asking for no items is fine, and ends the whole step there (Go returns at once).
+      if (second.value === first.value) return { values: result };
+      if (first.value >= length || first.value < 0n) return { values: input, error: `array index out of bounds: index ${first.value}, length ${length}` };
+      if (second.value > length || second.value < 0n) return { values: input, error: `array index out of bounds: index ${second.value - 1n}, length ${length}` };
+      if (first.value > second.value) return { values: input, error: `starting index ${first.value} is greater than ending index ${second.value}` };
+      const slice = value.slice(Number(first.value), Number(second.value));
+      if (third.known && third.value <= 0n) return { values: input, error: 'step must be > 0' };
+      // A step past the end takes the first item only; capped, it fits a number.
+      const stride = third.known ? Number(third.value < length ? third.value : length) : 1;
+      for (let index = 0; index < slice.length; index += stride) result.push(slice[index]!);
     }
     return { values: result };
   }

@@ -35,6 +35,7 @@ describe('jsonpath prints what kubectl prints', () => {
     ['{.spec.list[-1]}', '7'],
     ['{.spec.list[0,2,4]}', '1 3 5'],
     ['{.spec.list[9:9]}', ''],
+    ['{.spec.list[::100]}|{.spec.list[1::9223372036854775807]}|{.spec.list[-3::2]}', '1|2|5 7'],
     ['{.spec.list[]}', '1'],
     ['{.spec.nested[*][0]}', '1 3'],
     ['{.metadata.ownerReferences[?(@.kind=="B")].name}', 'o2'],
