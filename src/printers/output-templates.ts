@@ -58,8 +58,9 @@ function jsonPathPrinter(template: string, allowMissingKeys: boolean): TemplateP
         if (error instanceof JsonPathExecutionError) {
           throw new OutputTemplateError(`error executing jsonpath ${goQuote(template)}: Error executing template: ${error.message}`);
         }
+        // Each range runs its body one call deeper: thousands of nested ranges outgrow Node's stack (not Go's).
         if (error instanceof RangeError) {
-          throw new OutputTemplateError(`error executing jsonpath ${goQuote(template)}: its ranges nest too deeply to evaluate`);
+          throw new OutputTemplateError('error executing jsonpath: its range blocks nest too deeply to evaluate; nest fewer range ... end');
         }
         throw error;
       }

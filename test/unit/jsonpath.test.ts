@@ -189,6 +189,13 @@ describe('client-go jsonpath_test.go cases on decoded JSON', () => {
     expect(new JsonPath('{.a}'.repeat(100_000), true).execute({ a: 1 } as never)).toBe('1'.repeat(100_000));
   });
 
+  it('ranges nested 20,000 deep are refused in one short line instead of overflowing the stack', () => {
+    const printer = createTemplatePrinter('jsonpath', `${'{range}'.repeat(20_000)}x`, options);
+    expect(() => printer.print([{ a: 1 }], true)).toThrow(
+      new OutputTemplateError('error executing jsonpath: its range blocks nest too deeply to evaluate; nest fewer range ... end'),
+    );
+  });
+
   it('recursive descent into an object nested 20,000 deep runs without running out of stack', () => {
     let deep: unknown = { name: 'bottom' };
     for (let level = 0; level < 20_000; level++) deep = { next: deep };
