@@ -1,7 +1,8 @@
 // The template formats of -o, as kubectl reads them (cli-runtime genericclioptions/jsonpath_flags.go, kubectl
 // get/customcolumn_flags.go): jsonpath=TEMPLATE, jsonpath-file=FILE, custom-columns=SPEC, custom-columns-file=FILE.
 // A command asks for a printer once its flags are read (a bad template fails before any request), then hands it
-// the raw objects it would print.
+// the raw objects it would print. Load this module with import() when -o names a template format, as yaml.ts is
+// loaded: most runs never need it.
 import type { OutputStream } from '../context.js';
 import { openFailure } from '../file-errors.js';
 import { columnsFromSpec, columnsFromTemplate, printCustomColumns, type Column } from './custom-columns.js';
