@@ -141,6 +141,16 @@ describe.skipIf(!hasKubectl)(`-o jsonpath (${hasKubectl ? 'kubectl prints the sa
     expect(list.stdout).toBe('List v1 {"resourceVersion":""}');
   });
 
+  it('two names given at once are printed as a List, as kubectl prints them', async () => {
+    const template = 'jsonpath={.kind}:{range .items[*]}{.metadata.name},{end}';
+    const kubectl = printed(await cluster.kubectl(['get', 'lease', names.held, names.free, '-n', cluster.namespace, '-o', template]));
+    const leases = [...(await fetch(names.held)), ...(await fetch(names.free))];
+    const { format, value } = templateFormatOf(template)!;
+    const stdout = createTemplatePrinter(format, value, { allowMissingKeys: true, noHeaders: false, readFile: () => '' }).print(leases, false);
+    expect({ stdout, error: '', code: 0 }).toEqual(kubectl);
+    expect(stdout).toBe(`List:${names.held},${names.free},`);
+  });
+
   it('a missing key prints nothing by default, and is an error with --allow-missing-template-keys=false', async () => {
     await expectSame('jsonpath={.spec.nope}|{.metadata.name}', names.held);
     const refused = await expectSame('jsonpath={.spec.nope}', names.held, { allowMissingKeys: false });
