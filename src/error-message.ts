@@ -10,6 +10,7 @@ import {
   UNEXPECTED_SERVER_RESPONSE,
 } from './kube/errors.js';
 import { NotHolder } from './election/refusals.js';
+import { OutputTemplateError } from './printers/output-template-error.js';
 import { describeHolding } from './printers/lease-descriptions.js';
 import { escapeTerminal } from './printers/terminal.js';
 
@@ -102,6 +103,7 @@ function isKnown(error: Error): boolean {
     error instanceof KubeTransportError ||
     error instanceof KubeResponseError ||
     error instanceof KubeconfigError ||
+    error instanceof OutputTemplateError ||
     error instanceof LeaseNotFound
   );
 }
@@ -122,6 +124,7 @@ function describeSentence(error: unknown): { sentence: string; marked: boolean }
     error instanceof OutputError ||
     error instanceof KubeResponseError ||
     error instanceof KubeconfigError ||
+    error instanceof OutputTemplateError ||
     error instanceof Failure
   ) {
     return { sentence: error.message, marked: true };

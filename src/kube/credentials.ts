@@ -4,6 +4,7 @@
 // them, because the client-node bundle costs every command tens of milliseconds of start-up (docs/performance.md).
 import type { KeyObject, X509Certificate } from 'node:crypto';
 import type { Agent, OutgoingHttpHeaders } from 'node:http';
+import { openFailure } from '../file-errors.js';
 import { KubeconfigError } from './errors.js';
 import type { ExecEnvironment } from './exec-credentials.js';
 import type { KubeconfigEntry, ResolvedKubeconfig } from './kubeconfig.js';
@@ -44,18 +45,6 @@ function text(entry: KubeconfigEntry, field: string): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** Node says `ENOENT: no such file or directory, open '/x'`; Go, and so kubectl, `open /x: no such file or directory`. */
-function readFailure(path: string, error: unknown): string {
-  const words: Record<string, string> = {
-    ENOENT: 'no such file or directory',
-    EACCES: 'permission denied',
-    EISDIR: 'is a directory',
-    ENOTDIR: 'not a directory',
-  };
-  const reason = words[(error as NodeJS.ErrnoException).code ?? ''];
-  return reason ? `open ${path}: ${reason}` : (error as Error).message;
-}
-
 /** Whose field it is, for messages: `user "admin" in /home/me/.kube/config`. */
 function owner(config: ResolvedKubeconfig, kind: 'cluster' | 'user'): string {
   return kind === 'cluster' ? `cluster "${config.clusterName}" in ${config.source}` : `user "${config.userName}" in ${config.source}`;
@@ -66,7 +55,7 @@ function readNamedFile(config: ResolvedKubeconfig, kind: 'cluster' | 'user', fie
   try {
     return readFileSync(path);
   } catch (error) {
-    throw new KubeconfigError(`unable to read ${field} ${path} for ${owner(config, kind)} due to ${readFailure(path, error)}; fix the path or remove ${field}`);
+    throw new KubeconfigError(`unable to read ${field} ${path} for ${owner(config, kind)} due to ${openFailure(path, error)}; fix the path or remove ${field}`);
   }
 }
 
