@@ -9,7 +9,7 @@ import { inspectCommand } from './commands/inspect.js';
 import { listCommand } from './commands/list.js';
 import { releaseCommand } from './commands/release.js';
 import { renewCommand } from './commands/renew.js';
-import { COMMON_EXIT_CODES, examplesHelp, exitCodesHelp, requestTimeoutArgument } from './commands/options.js';
+import { COMMON_EXIT_CODES, examplesHelp, exitCodesHelp, repeatedArgument, requestTimeoutArgument } from './commands/options.js';
 import { complete, formatCompletion } from './completion/complete.js';
 import type { CommandContext, IOStreams, SignalSource } from './context.js';
 import { describeError } from './error-message.js';
@@ -77,6 +77,16 @@ export function createProgram(world: World): { program: Command; connections: Ku
     .option('--user <name>', 'kubeconfig user to use')
     .addOption(new Option('--request-timeout <duration>', 'give up on a request after this long (e.g. 5s; 0: never)').argParser(requestTimeoutArgument))
     .option('--insecure-skip-tls-verify', "don't verify the server's certificate (insecure)")
+    // kubectl's connection flags over the kubeconfig (src/kube/overrides.ts has the rules).
+    .option('-s, --server <url>', "the API server's URL, in place of the kubeconfig cluster's (no kubeconfig needed with it)")
+    .option('--certificate-authority <path>', "CA certificate file to verify the server's certificate with")
+    .option('--tls-server-name <name>', "name to verify the server's certificate against (default: the server URL's host)")
+    .option('--token <token>', "bearer token, in place of the kubeconfig user's credentials")
+    .option('--client-certificate <path>', 'client certificate file for TLS')
+    .option('--client-key <path>', 'client key file for TLS')
+    .option('--as <user>', 'act as this user or service account (system:serviceaccount:NS:NAME): impersonation')
+    .addOption(new Option('--as-group <group>', 'act as a member of this group (repeat for more; needs --as)').argParser(repeatedArgument))
+    .option('--as-uid <uid>', 'act as the user with this UID (needs --as)')
     .addOption(new Option('-v, --verbose', 'more detail on errors (repeat for more)').argParser((_: string, previous: number) => previous + 1).default(0))
     .option('--no-color', 'never colour output (also: NO_COLOR set, TERM=dumb, or not a terminal)')
     .addHelpText(

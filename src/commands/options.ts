@@ -64,6 +64,11 @@ export function leaseNamesArgument(name: string, previous: string[] = []): strin
   return [...previous, leaseNameArgument(name)];
 }
 
+/** A flag that may be given more than once (kubectl's StringArray: `--as-group a --as-group b`, no comma splitting). */
+export function repeatedArgument(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
 export function outputOption(formats: readonly string[]): Option {
   return new Option('-o, --output <format>', 'output format').choices([...formats]);
 }
