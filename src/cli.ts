@@ -9,6 +9,7 @@ import { inspectCommand } from './commands/inspect.js';
 import { listCommand } from './commands/list.js';
 import { releaseCommand } from './commands/release.js';
 import { renewCommand } from './commands/renew.js';
+import { versionCommand } from './commands/version.js';
 import { COMMON_EXIT_CODES, examplesHelp, exitCodesHelp, repeatedArgument, requestTimeoutArgument } from './commands/options.js';
 import { complete, formatCompletion } from './completion/complete.js';
 import type { CommandContext, IOStreams, SignalSource } from './context.js';
@@ -127,6 +128,7 @@ export function createProgram(world: World): { program: Command; connections: Ku
     releaseCommand(ctx),
     identityCommand(ctx),
     gcCommand(ctx),
+    versionCommand(ctx),
     completionCommand(ctx),
   ];
   for (const command of commands) {

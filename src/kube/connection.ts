@@ -34,6 +34,8 @@ export interface KubeConnection {
   namespaceNames(signal?: AbortSignal): Promise<string[]>;
   /** Drops the connection's sockets (idle keep-alive ones, and any request still in flight). */
   close(): void;
+  /** The server's GET /version, as it sent it. */
+  serverVersion(signal?: AbortSignal): Promise<Record<string, unknown>>;
 }
 
 /** The one way commands and completion reach a cluster: a connection for the flags given, closed by the caller or at exit. */

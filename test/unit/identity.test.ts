@@ -177,6 +177,7 @@ async function runIdentity(args: string[], leases: Lease[], options: { namespace
     namespace: options.namespace ?? 'default',
     namespaceFromFlag: options.namespace !== undefined,
     namespaceNames: async () => [],
+    serverVersion: async () => ({}),
     close: () => {},
   };
   const ctx: CommandContext = {
