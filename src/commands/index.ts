@@ -8,6 +8,7 @@ import { inspectCommand } from './inspect.js';
 import { listCommand } from './list.js';
 import { releaseCommand } from './release.js';
 import { renewCommand } from './renew.js';
+import { versionCommand } from './version.js';
 
 export const COMMANDS: readonly AnyCommandDeclaration[] = [
   listCommand,
@@ -17,5 +18,6 @@ export const COMMANDS: readonly AnyCommandDeclaration[] = [
   releaseCommand,
   identityCommand,
   gcCommand,
+  versionCommand,
   completionCommand,
 ];

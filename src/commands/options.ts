@@ -65,6 +65,11 @@ export function leaseNamesArgument(name: string, previous: string[] = []): strin
   return [...previous, leaseNameArgument(name)];
 }
 
+/** A flag that may be given more than once (kubectl's StringArray: `--as-group a --as-group b`, no comma splitting). */
+export function repeatedArgument(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
 export function outputFlag(formats: readonly string[]): FlagDeclaration {
   return { spelling: '-o, --output <format>', description: 'output format', choices: formats };
 }

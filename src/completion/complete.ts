@@ -141,6 +141,14 @@ function kubeFlagsOf(line: ParsedLine): KubeFlags {
     user: text('user'),
     namespace: text('namespace'),
     insecureSkipTlsVerify: line.values.get('insecureSkipTlsVerify') === true,
+    server: text('server'),
+    certificateAuthority: text('certificateAuthority'),
+    tlsServerName: text('tlsServerName'),
+    token: text('token'),
+    clientCertificate: text('clientCertificate'),
+    clientKey: text('clientKey'),
+    as: text('as'),
+    asUid: text('asUid'),
   };
 }
 

@@ -8,6 +8,7 @@ import { credentialsFor } from './credentials.js';
 import { HttpTransport } from './http.js';
 import { resolveKubeconfig, validateNamespace } from './kubeconfig.js';
 import { listNamespaceNames } from './namespaces.js';
+import { fetchServerVersion } from './server-version.js';
 
 export async function connect(flags: KubeFlags, env: NodeJS.ProcessEnv): Promise<KubeConnection> {
   if (flags.namespace !== undefined) validateNamespace(flags.namespace);
@@ -24,5 +25,6 @@ export async function connect(flags: KubeFlags, env: NodeJS.ProcessEnv): Promise
     namespaceFromFlag: flags.namespace !== undefined,
     namespaceNames: (signal) => listNamespaceNames(transport, signal),
     close: () => transport.close(),
+    serverVersion: (signal) => fetchServerVersion(transport, signal),
   };
 }

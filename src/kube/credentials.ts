@@ -55,23 +55,27 @@ function readNamedFile(config: ResolvedKubeconfig, kind: 'cluster' | 'user', fie
   try {
     return readFileSync(path);
   } catch (error) {
+    const flag = config.fileFlags[field];
+    if (flag) throw new KubeconfigError(`unable to read ${flag} ${path} due to ${openFailure(path, error)}; fix the path given to ${flag}`);
     throw new KubeconfigError(`unable to read ${field} ${path} for ${owner(config, kind)} due to ${openFailure(path, error)}; fix the path or remove ${field}`);
   }
 }
 
 interface Material {
   bytes: Buffer;
-  /** The field it came from, for messages: `client-certificate /x` or `client-certificate-data`. */
+  /** The field it came from, for messages: `client-certificate /x` or `client-certificate-data`, or the flag: `--client-key /x`. */
   from: string;
+  fromFlag: boolean;
 }
 
 /** `*-data` fields are base64 in the kubeconfig; their file twins are paths (and win, as in kubectl). */
 function material(config: ResolvedKubeconfig, kind: 'cluster' | 'user', fileField: string, dataField: string): Material | undefined {
   const entry = kind === 'cluster' ? config.cluster : config.user;
   const file = text(entry, fileField);
-  if (file) return { bytes: readNamedFile(config, kind, fileField, file), from: `${fileField} ${file}` };
+  const flag = config.fileFlags[fileField];
+  if (file) return { bytes: readNamedFile(config, kind, fileField, file), from: `${flag ?? fileField} ${file}`, fromFlag: flag !== undefined };
   const data = text(entry, dataField);
-  return data ? { bytes: Buffer.from(data, 'base64'), from: dataField } : undefined;
+  return data ? { bytes: Buffer.from(data, 'base64'), from: dataField, fromFlag: false } : undefined;
 }
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]*-----END CERTIFICATE-----/g;
@@ -103,7 +107,7 @@ function privateKey(pem: Buffer): KeyObject | undefined {
  */
 function checkTls(config: ResolvedKubeconfig, tls: { ca?: Material; cert?: Material; key?: Material }): void {
   const invalid = (kind: 'cluster' | 'user', what: Material, problem: string, fix: string) =>
-    new KubeconfigError(`${what.from} of ${owner(config, kind)} is not usable: ${problem}; ${fix}`);
+    new KubeconfigError(`${what.from}${what.fromFlag ? '' : ` of ${owner(config, kind)}`} is not usable: ${problem}; ${fix}`);
   const base64Fix = (what: Material, expected: string) =>
     what.from.endsWith('-data') ? `it must be the base64 of a PEM ${expected} (base64 -w0 < file)` : `the file must hold a PEM ${expected}`;
   if (tls.ca && !certificates(tls.ca.bytes)) {

@@ -110,8 +110,11 @@ export function parseStatus(code: number, body: string, method = 'GET', contentT
   return statusForBareResponse(code, method, serverText(body, contentType));
 }
 
-/** kubectl's one-line wording for a request that got no HTTP answer. */
-export function describeTransportFailure(error: NodeJS.ErrnoException, server: URL, timedOut: boolean): string {
+/**
+ * kubectl's one-line wording for a request that got no HTTP answer. `verifiedName` is the name the server's
+ * certificate was checked against: --tls-server-name (tls-server-name), else the server URL's host.
+ */
+export function describeTransportFailure(error: NodeJS.ErrnoException, server: URL, timedOut: boolean, verifiedName = server.hostname): string {
   const host = server.host;
   if (timedOut) {
     return `Unable to connect to the server: net/http: request canceled (Client.Timeout exceeded while awaiting headers); raise --request-timeout or check that ${host} is reachable`;
@@ -140,7 +143,7 @@ export function describeTransportFailure(error: NodeJS.ErrnoException, server: U
     case 'CERT_NOT_YET_VALID':
       return `Unable to connect to the server: tls: failed to verify certificate: x509: certificate has expired or is not yet valid (the server's certificate is not valid yet: check this machine's clock)`;
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return `Unable to connect to the server: tls: failed to verify certificate: x509: certificate is not valid for ${server.hostname}`;
+      return `Unable to connect to the server: tls: failed to verify certificate: x509: certificate is not valid for ${verifiedName}`;
     default:
       if (isTlsVerificationCode(error.code)) return `Unable to connect to the server: tls: failed to verify certificate: ${error.message}`;
       return `Unable to connect to the server: ${error.message}`;
@@ -241,7 +244,7 @@ export class HttpTransport {
           reject(new KubeTransportError('request aborted', error));
           return;
         }
-        reject(new KubeTransportError(describeTransportFailure(error, this.server, timedOut), error));
+        reject(new KubeTransportError(describeTransportFailure(error, this.server, timedOut, credentials.tls.servername), error));
       });
       req.end(payload);
     });

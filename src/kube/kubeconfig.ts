@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import type { KubeFlags } from './connection.js';
 import { KubeconfigError, KubeInputError } from './errors.js';
 import { kubeconfigFiles } from './kubeconfig-files.js';
+import { checkConnectionFlags, clusterWithFlags, fileFieldsFromFlags, userWithFlags } from './overrides.js';
 import { namespaceSegmentProblem } from './path-segments.js';
 
 // Built-ins are taken with process.getBuiltinModule, not ES-module imports, whose namespaces read lazy getters
@@ -39,6 +40,8 @@ export interface ResolvedKubeconfig {
   contextNamespace: string | undefined;
   /** Where the configuration came from, for -v and for error messages. */
   source: string;
+  /** File fields that a flag set (`client-key` → `--client-key`): a file that cannot be used is named by its flag. */
+  fileFlags: Readonly<Record<string, string>>;
 }
 
 interface NamedEntries {
@@ -115,12 +118,16 @@ function inClusterEntries(env: NodeJS.ProcessEnv, serviceAccountDir: string): Na
   };
 }
 
+const NO_ENTRIES: NamedEntries = { clusters: new Map(), users: new Map(), contexts: new Map(), currentContext: undefined };
+
 function loadEntries(flags: KubeFlags, environment: KubeconfigEnvironment): { entries: NamedEntries; source: string } {
   const exists = environment.fileExists ?? existsSync;
   const { files, from } = kubeconfigFiles(flags.kubeconfig, environment.env, environment.homeDir, exists);
   if (from === '--kubeconfig' && !exists(files[0]!)) {
     throw new KubeconfigError(`stat ${files[0]}: no such file or directory (from --kubeconfig)`);
   }
+  // As kubectl: with --server, a missing kubeconfig is no error, and the pod's service account is not used either.
+  if (files.length === 0 && flags.server) return { entries: NO_ENTRIES, source: 'the command line (no kubeconfig)' };
   if (from === 'KUBECONFIG' && files.length === 0) {
     throw new KubeconfigError(
       `none of the files in KUBECONFIG exist (${environment.env.KUBECONFIG}); point KUBECONFIG or --kubeconfig at a kubeconfig file`,
@@ -134,8 +141,9 @@ function loadEntries(flags: KubeFlags, environment: KubeconfigEnvironment): { en
   throw new KubeconfigError('no kubeconfig found: use --kubeconfig, set KUBECONFIG, or create ~/.kube/config');
 }
 
-/** Loads the kubeconfig the way kubectl does and applies --context, --cluster, --user and --insecure-skip-tls-verify. */
+/** Loads the kubeconfig the way kubectl does and lays the connection flags over it (overrides.ts). */
 export function resolveKubeconfig(flags: KubeFlags, environment: KubeconfigEnvironment): ResolvedKubeconfig {
+  checkConnectionFlags(flags);
   const { entries, source } = loadEntries(flags, environment);
   const contextName = flags.context ?? entries.currentContext;
   let context: KubeconfigEntry | undefined;
@@ -148,13 +156,15 @@ export function resolveKubeconfig(flags: KubeFlags, environment: KubeconfigEnvir
           : `current-context "${contextName}" is not defined in ${source}; use --context`,
       );
     }
-  } else if (!flags.cluster) {
-    throw new KubeconfigError(`no current-context is set in ${source}; use --context, or --cluster and --user`);
+  } else if (!flags.cluster && !flags.server) {
+    throw new KubeconfigError(`no current-context is set in ${source}; use --context, or --cluster and --user, or --server`);
   }
 
-  const clusterName = flags.cluster ?? (context?.cluster as string | undefined);
-  const cluster = clusterName ? entries.clusters.get(clusterName) : undefined;
-  if (!clusterName || !cluster) throw new KubeconfigError(`cluster "${clusterName ?? ''}" is not defined in ${source}`);
+  // The cluster a context names need not exist when --server gives the server; one named by --cluster must.
+  const clusterName = flags.cluster ?? (context?.cluster as string | undefined) ?? '';
+  const found = clusterName ? entries.clusters.get(clusterName) : undefined;
+  if (!found && (flags.cluster || !flags.server)) throw new KubeconfigError(`cluster "${clusterName}" is not defined in ${source}`);
+  const cluster = clusterWithFlags(found ?? {}, flags);
   if (typeof cluster.server !== 'string' || cluster.server === '') {
     throw new KubeconfigError(`cluster "${clusterName}" in ${source} has no server`);
   }
@@ -164,10 +174,8 @@ export function resolveKubeconfig(flags: KubeFlags, environment: KubeconfigEnvir
   const userName = flags.user ?? (context?.user as string | undefined) ?? '';
   const user = userName ? entries.users.get(userName) : {};
   if (!user) throw new KubeconfigError(`user "${userName}" is not defined in ${source}`);
+  const userWithOverrides = userWithFlags(user, flags, userName ? `user "${userName}" in ${source}` : 'the user');
 
-  const effectiveCluster: KubeconfigEntry = flags.insecureSkipTlsVerify
-    ? { ...cluster, 'insecure-skip-tls-verify': true, 'certificate-authority': undefined, 'certificate-authority-data': undefined }
-    : cluster;
   const namespace = typeof context?.namespace === 'string' ? context.namespace.trim() : '';
   if (namespace !== '' && flags.namespace === undefined) {
     const invalid = namespaceProblem(namespace);
@@ -177,12 +185,13 @@ export function resolveKubeconfig(flags: KubeFlags, environment: KubeconfigEnvir
   return {
     server: cluster.server.replace(/\/$/, ''),
     clusterName,
-    cluster: effectiveCluster,
+    cluster,
     userName,
-    user,
+    user: userWithOverrides,
     contextName,
     contextNamespace: namespace || undefined,
     source,
+    fileFlags: fileFieldsFromFlags(flags),
   };
 }
 

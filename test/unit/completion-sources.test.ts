@@ -97,6 +97,7 @@ describe('cluster answers go through the connection factory the commands use', (
         namespace: flags.namespace ?? 'default',
         namespaceFromFlag: flags.namespace !== undefined,
         namespaceNames: async () => ['default', 'kube-system'],
+        serverVersion: async () => ({}),
         close: () => void closed++,
       };
       return connection;

@@ -89,6 +89,11 @@ describe('__complete', () => {
     expect(asked[0]?.flags.context).toBe('kind-a');
   });
 
+  it('completes lease names from the server and as the user that -s, --token and --as typed earlier name', async () => {
+    const { asked } = await candidates('-s', 'https://10.0.0.1:6443', '--token', 't', '--as', 'system:serviceaccount:a:b', 'inspect', '');
+    expect(asked[0]?.flags).toMatchObject({ server: 'https://10.0.0.1:6443', token: 't', as: 'system:serviceaccount:a:b' });
+  });
+
   it('completes lease names in the namespace typed on the line, for every command that takes lease names', async () => {
     for (const command of ['list', 'inspect']) {
       const { values, asked } = await candidates(command, '-n', 'kube-system', 'example-');

@@ -32,6 +32,7 @@ function resolved(exec: Record<string, unknown>): ResolvedKubeconfig {
     contextName: 'x',
     contextNamespace: undefined,
     source: 'test',
+    fileFlags: {},
   };
 }
 

@@ -40,7 +40,7 @@ async function runGc(args: string[], leases: Lease[], options: { tty?: boolean; 
     io: { stdin: process.stdin, stdout, stderr },
     clock: { now: () => NOW, monotonic: () => Date.now() },
     env: {},
-    connect: async () => ({ client: client as LeaseClient, namespace: 'apps', namespaceFromFlag: true, namespaceNames: async () => [], close: () => {} }),
+    connect: async () => ({ client: client as LeaseClient, namespace: 'apps', namespaceFromFlag: true, namespaceNames: async () => [], serverVersion: async () => ({}), close: () => {} }),
     signals: { subscribe: () => () => {} },
     programName: 'leasectl',
   };

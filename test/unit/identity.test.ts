@@ -176,6 +176,7 @@ async function runIdentity(args: string[], leases: Lease[], options: { namespace
     namespace: options.namespace ?? 'default',
     namespaceFromFlag: options.namespace !== undefined,
     namespaceNames: async () => [],
+    serverVersion: async () => ({}),
     close: () => {},
   };
   const world: World = {

@@ -18,7 +18,7 @@ export const publicInfoPaths: ReadonlySet<string> = new Set(['/version', '/healt
 const isResource = (resource: GroupResource, wanted: GroupResource) => resource.group === wanted.group && resource.resource === wanted.resource;
 
 /** A Role granting every verb on leases in its namespace, plus a get of that namespace (kubectl and clients check it). */
-function tenantMay(tenantNamespace: string, verb: Verb, resource: GroupResource, namespace: string | undefined): boolean {
+function tenantMay(tenantNamespace: string | null, verb: Verb, resource: GroupResource, namespace: string | undefined): boolean {
   if (namespace !== tenantNamespace) return false;
   return isResource(resource, leasesResource) || (isResource(resource, namespacesResource) && verb === 'get');
 }

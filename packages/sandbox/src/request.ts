@@ -12,8 +12,11 @@ export interface User {
   canRead: boolean;
   /** Every verb; only the admin. */
   canWrite: boolean;
-  /** A tenant's: it may only work with leases in this namespace and get the namespace; canRead/canWrite do not apply. */
-  onlyNamespace?: string;
+  /**
+   * A tenant's: it may only work with leases in this namespace and get the namespace; canRead/canWrite do not apply.
+   * null: a user bound in no namespace at all (one impersonated whom the sandbox's RBAC does not know).
+   */
+  onlyNamespace?: string | null;
 }
 
 export interface ApiRequest {

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { anonymousUser, publicInfoPaths } from './authorization.js';
+import { impersonatedUser } from './impersonation.js';
 import { discoveryDocuments } from './discovery.js';
 import type { Faults } from './faults.js';
 import { wantsPrettyJson } from './json.js';
@@ -185,14 +186,13 @@ export class ApiServer {
     response.end(reply.body);
   }
 
-  /** No credentials make the anonymous user; wrong ones are a 401. */
+  /** No credentials make the anonymous user; wrong ones are a 401. Impersonation headers then change who it is. */
   private authenticate(request: IncomingMessage): User {
     const header = request.headers.authorization;
-    if (header === undefined) return anonymousUser;
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const user = match ? this.options.users.get(match[1]!) : undefined;
+    const match = header === undefined ? undefined : /^Bearer\s+(\S+)\s*$/i.exec(header);
+    const user = header === undefined ? anonymousUser : match ? this.options.users.get(match[1]!) : undefined;
     if (!user) throw unauthorized();
-    return user;
+    return impersonatedUser(user, request, this.options.users.values());
   }
 
   private async route(request: IncomingMessage, response: ServerResponse, auditHeaders: Record<string, string>): Promise<ApiReply | undefined> {
