@@ -1,4 +1,5 @@
 // The commander program: global flags declared once, every command registered, errors turned into exit codes.
+import { readFileSync } from 'node:fs';
 import { Argument, Command, CommanderError, Option, type ErrorOptions } from 'commander';
 import type { Clock } from './clock.js';
 import { COMMANDS } from './commands/index.js';
@@ -12,6 +13,7 @@ import { withPflagShortValues } from './flag-spellings.js';
 import type { ConnectionFactory, KubeConnection } from './kube/connection.js';
 import { stdoutFailure } from './output.js';
 import { allowsColor } from './printers/colour.js';
+import { OutputTemplateError } from './printers/output-template-error.js';
 import { chooseOutput } from './printers/resource-printer.js';
 import { CLIENT_NODE_VERSION, LEASECTL_VERSION } from './version.js';
 
@@ -83,7 +85,12 @@ function commandFrom(declaration: AnyCommandDeclaration, ctx: CommandContext, ex
     declaration.arguments.forEach((argument, index) => (options[argument.key] = values[index]));
     // The printer is chosen here, once, from -o: commands receive it rather than branching on the flag.
     if (declaration.flags.some((flag) => flag.spelling.startsWith('-o, --output'))) {
-      options.output = await chooseOutput(options.output as string | undefined, { showManagedFields: Boolean(options.showManagedFields) });
+      options.output = await chooseOutput(options.output as string | undefined, {
+        showManagedFields: Boolean(options.showManagedFields),
+        allowMissingKeys: options.allowMissingTemplateKeys as boolean | undefined,
+        noHeaders: options.headers === false,
+        readFile: (path) => readFileSync(path, 'utf8'),
+      });
     }
     const run = await declaration.load();
     exit.code = await run(ctx, { options, argv: (command.parent as Command & { rawArgs?: string[] }).rawArgs ?? [] });
@@ -193,6 +200,8 @@ async function runProgram(argv: string[], world: World): Promise<number> {
     return exit.code;
   } catch (error) {
     const verbosity = (program.opts<GlobalFlags>().verbose as number | undefined) ?? 0;
+    // What a template printed before it failed is kubectl's output too (custom-columns' header).
+    if (error instanceof OutputTemplateError && error.output !== '') world.io.stdout.write(error.output);
     const { message, exitCode } = describeError(error, verbosity);
     if (message) world.io.stderr.write(`${message}\n`);
     return exitCode;

@@ -1,6 +1,6 @@
 import { OUTPUT_FORMATS, type Output } from '../printers/resource-printer.js';
 import type { CommandDeclaration } from './declaration.js';
-import { COMMON_EXIT_CODES, NO_HEADERS_FLAG, outputFlag, WATCH_FLAG } from './options.js';
+import { ALLOW_MISSING_TEMPLATE_KEYS_FLAG, COMMON_EXIT_CODES, NO_HEADERS_FLAG, outputFlag, WATCH_FLAG } from './options.js';
 
 export interface IdentityOptions {
   output: Output;
@@ -21,7 +21,8 @@ export const identityCommand: CommandDeclaration<IdentityOptions> = {
   arguments: [],
   flags: [
     { spelling: '--hostname <host>', description: 'print the lease names an apiserver on this host uses, and which one exists' },
-    outputFlag(OUTPUT_FORMATS),
+    outputFlag(OUTPUT_FORMATS, { templates: true }),
+    ALLOW_MISSING_TEMPLATE_KEYS_FLAG,
     NO_HEADERS_FLAG,
     WATCH_FLAG,
   ],

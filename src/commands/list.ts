@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { OUTPUT_FORMATS, type Output } from '../printers/resource-printer.js';
 import type { CommandDeclaration } from './declaration.js';
-import {
+import { ALLOW_MISSING_TEMPLATE_KEYS_FLAG,
   ALL_NAMESPACES_FLAG,
   COMMON_EXIT_CODES,
   leaseNamesArgument,
@@ -49,7 +49,8 @@ export const listCommand: CommandDeclaration<ListOptions> = {
     ALL_NAMESPACES_FLAG,
     SELECTOR_FLAG,
     { spelling: '--field-selector <selector>', description: 'field selector (the API serves metadata.name and metadata.namespace)' },
-    outputFlag(OUTPUT_FORMATS),
+    outputFlag(OUTPUT_FORMATS, { templates: true }),
+    ALLOW_MISSING_TEMPLATE_KEYS_FLAG,
     NO_HEADERS_FLAG,
     { spelling: '--chunk-size <n>', description: 'fetch this many leases per request (0: all at once)', parse: chunkSizeArgument, default: { value: 500 } },
     { spelling: '--sort-by <jsonpath>', description: 'sort by a field, e.g. --sort-by .spec.renewTime' },

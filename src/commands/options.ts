@@ -70,8 +70,43 @@ export function repeatedArgument(value: string, previous: string[] = []): string
   return [...previous, value];
 }
 
-export function outputFlag(formats: readonly string[]): FlagDeclaration {
-  return { spelling: '-o, --output <format>', description: 'output format', choices: formats };
+/** kubectl's template formats of -o, which carry their template after `=` (`-o jsonpath={.spec.holderIdentity}`). */
+export const TEMPLATE_OUTPUTS = ['jsonpath', 'jsonpath-file', 'custom-columns', 'custom-columns-file'] as const;
+
+/**
+ * -o with these formats; with `templates`, also kubectl's jsonpath and custom-columns forms, whose value is free
+ * text after the `=`.
+ */
+export function outputFlag(formats: readonly string[], options: { templates?: boolean } = {}): FlagDeclaration {
+  if (!options.templates) return { spelling: '-o, --output <format>', description: 'output format', choices: formats };
+  const choices = [...formats, ...TEMPLATE_OUTPUTS.map((format) => `${format}=`)];
+  return {
+    spelling: '-o, --output <format>',
+    description: 'output format (jsonpath=TEMPLATE and custom-columns=SPEC as kubectl reads them)',
+    choices,
+    parse(text: string) {
+      const isTemplate = TEMPLATE_OUTPUTS.some((format) => text === format || text.startsWith(`${format}=`));
+      if (!formats.includes(text) && !isTemplate) {
+        throw new InvalidArgumentError(`Allowed choices are ${[...formats, ...TEMPLATE_OUTPUTS.map((format) => `${format}=...`)].join(', ')}.`);
+      }
+      return text;
+    },
+  };
+}
+
+export const ALLOW_MISSING_TEMPLATE_KEYS_FLAG: FlagDeclaration = {
+  spelling: '--allow-missing-template-keys [bool]',
+  description: 'with -o jsonpath or custom-columns, print nothing for a missing field rather than fail (=false fails)',
+  parse: booleanArgument,
+  default: { value: true },
+};
+
+/** pflag's booleans: `--flag`, `--flag=true`, `--flag=false` (also 1/0, t/f). */
+export function booleanArgument(text: string | undefined): boolean {
+  if (text === undefined) return true;
+  if (/^(1|t|T|true|TRUE|True)$/.test(text)) return true;
+  if (/^(0|f|F|false|FALSE|False)$/.test(text)) return false;
+  throw new InvalidArgumentError(`expected true or false, got "${text}"`);
 }
 
 export const ALL_NAMESPACES_FLAG: FlagDeclaration = { spelling: '-A, --all-namespaces', description: 'across all namespaces (adds a NAMESPACE column)' };

@@ -1,6 +1,6 @@
 import type { Output } from '../printers/resource-printer.js';
 import type { CommandDeclaration } from './declaration.js';
-import { HOLDER_IDENTITY_FLAG, leaseNameArgument, outputFlag } from './options.js';
+import { ALLOW_MISSING_TEMPLATE_KEYS_FLAG, HOLDER_IDENTITY_FLAG, leaseNameArgument, outputFlag } from './options.js';
 
 export interface ReleaseOptions {
   name: string;
@@ -20,7 +20,7 @@ export const releaseCommand: CommandDeclaration<ReleaseOptions> = {
         'The identity defaults to $LEASECTL_IDENTITY, which hold sets for its command.',
       ].join('\n'),
   arguments: [{ spelling: '<name>', key: 'name', description: 'lease name', parse: leaseNameArgument }],
-  flags: [HOLDER_IDENTITY_FLAG, { spelling: '--force', description: 'release the lease whoever holds it' }, outputFlag(['json', 'yaml'])],
+  flags: [HOLDER_IDENTITY_FLAG, { spelling: '--force', description: 'release the lease whoever holds it' }, outputFlag(['json', 'yaml'], { templates: true }), ALLOW_MISSING_TEMPLATE_KEYS_FLAG],
   examples: [
     { comment: 'Give up a lease taken with renew --acquire', command: 'leasectl release backup --identity "$(hostname)"' },
     { comment: 'Clear a lease left by a crashed holder without waiting for it to expire', command: 'leasectl release db-migrate --force' },

@@ -1,6 +1,6 @@
 import type { Output } from '../printers/resource-printer.js';
 import type { CommandDeclaration } from './declaration.js';
-import { durationArgument, HOLDER_IDENTITY_FLAG, leaseNameArgument, outputFlag } from './options.js';
+import { ALLOW_MISSING_TEMPLATE_KEYS_FLAG, durationArgument, HOLDER_IDENTITY_FLAG, leaseNameArgument, outputFlag } from './options.js';
 
 export interface RenewOptions {
   name: string;
@@ -29,7 +29,8 @@ export const renewCommand: CommandDeclaration<RenewOptions> = {
       description: "leaseDurationSeconds to write, whole seconds (default: keep the lease's; 15s when acquiring)",
       parse: durationArgument,
     },
-    outputFlag(['json', 'yaml']),
+    outputFlag(['json', 'yaml'], { templates: true }),
+    ALLOW_MISSING_TEMPLATE_KEYS_FLAG,
   ],
   examples: [
     { comment: 'Heartbeat from a script that runs its own loop', command: 'leasectl renew backup --identity "$(hostname)" --acquire --lease-duration 30s' },

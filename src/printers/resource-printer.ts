@@ -6,7 +6,8 @@ import { forDisplay, serializerFor } from './serialize.js';
 import { escapeCell } from './table.js';
 
 export const OUTPUT_FORMATS = ['wide', 'yaml', 'json', 'name'] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+/** -o's word: one of OUTPUT_FORMATS, or a template format (jsonpath, custom-columns, and their -file forms). */
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number] | 'jsonpath' | 'jsonpath-file' | 'custom-columns' | 'custom-columns-file';
 
 /** Prints whole objects: one object, or a v1 List of them. */
 export interface ResourcePrinter {
@@ -46,8 +47,33 @@ function printNames(object: unknown): string {
   return objects.map((item) => (isLease(item) ? `${NAME_PREFIX}${escapeCell(item.metadata.name)}\n` : '')).join('');
 }
 
-export async function chooseOutput(format: string | undefined, options: { showManagedFields: boolean }): Promise<Output> {
-  const chosen = format as OutputFormat | undefined;
+export interface OutputOptions {
+  showManagedFields: boolean;
+  /** --allow-missing-template-keys (default true). */
+  allowMissingKeys?: boolean;
+  noHeaders?: boolean;
+  /** Reads a template file (-o jsonpath-file=FILE): the edge does the I/O. */
+  readFile?: (path: string) => string;
+}
+
+/** The printer for -o; a bad template fails here, before any request, in kubectl's words. */
+export async function chooseOutput(flag: string | undefined, options: OutputOptions): Promise<Output> {
+  const templates = flag === undefined || !/^(jsonpath|custom-columns)/.test(flag) ? undefined : await import('./output-templates.js');
+  const template = templates?.templateFormatOf(flag!);
+  if (templates && template) {
+    const printer = templates.createTemplatePrinter(template.format, template.value, {
+      allowMissingKeys: options.allowMissingKeys ?? true,
+      noHeaders: options.noHeaders ?? false,
+      readFile: options.readFile ?? (() => ''),
+    });
+    // Templates see the objects as the server sent them, managedFields included, as kubectl's do.
+    const print = (object: unknown) => {
+      const items = itemsOf(object);
+      return items ? printer.print(items, false) : printer.print([object], true);
+    };
+    return { format: template.format, wide: false, resources: { print, separator: '' } };
+  }
+  const chosen = flag as OutputFormat | undefined;
   if (chosen === 'json' || chosen === 'yaml') {
     const toText = await serializerFor(chosen);
     return {

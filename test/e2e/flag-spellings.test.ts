@@ -61,6 +61,6 @@ describe('short flags written with =', () => {
   it('-o= is an empty output format, refused with the choices', async () => {
     const result = await cluster.leasectl(['list', '-n', ns, '-o=']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^error: option '-o, --output <format>' argument '' is invalid\. Allowed choices are wide, yaml, json, name\./);
+    expect(result.stderr).toMatch(/^error: option '-o, --output <format>' argument '' is invalid\. Allowed choices are wide, yaml, json, name, jsonpath=\.\.\., jsonpath-file=\.\.\., custom-columns=\.\.\., custom-columns-file=\.\.\.\./);
   });
 });

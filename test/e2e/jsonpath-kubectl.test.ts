@@ -1,15 +1,11 @@
-// -o jsonpath and -o custom-columns, byte for byte against kubectl: kubectl prints leases of the sandbox (or a real
-// cluster) with a template; the same leases, fetched through leasectl's own client, go through leasectl's printers
-// in-process, as a command will hand them over (one named lease bare, a list or a selection as a List); stdout,
-// the error line and the exit code must be kubectl's.
-import { readFileSync, writeFileSync } from 'node:fs';
+// -o jsonpath and -o custom-columns, byte for byte against kubectl: kubectl get and leasectl list print the same
+// leases of the sandbox (or a real cluster) with the same template (one named lease bare, a selection as a List);
+// stdout, the error line and the exit code must be kubectl's.
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeError } from '../../src/error-message.js';
-import { connect } from '../../src/kube/connect.js';
 import type { Lease } from '../../src/lease/types.js';
 import { formatMicroTime } from '../../src/lease/time.js';
-import { createTemplatePrinter, templateFormatOf, writeTemplated } from '../../src/printers/output-templates.js';
 import { hasKubectl, KUBECTL_MISSING, setupCluster, uniqueName, type RunResult, type TestCluster } from './harness.js';
 
 let cluster: TestCluster;
@@ -37,19 +33,6 @@ afterAll(async () => {
   await cluster?.teardown();
 });
 
-/** The file's leases as leasectl's client returns them: by selector (a List), or one by name (bare). */
-async function fetch(name?: string): Promise<Lease[]> {
-  const connection = await connect({ kubeconfig: cluster.kubeconfig }, { HOME: process.env.HOME });
-  try {
-    if (name) return [await connection.client.get({ namespace: cluster.namespace, name })];
-    const leases: Lease[] = [];
-    for await (const page of connection.client.listPages({ namespace: cluster.namespace, labelSelector: cluster.selector })) leases.push(...page.items);
-    return leases;
-  } finally {
-    connection.close();
-  }
-}
-
 interface Printed {
   stdout: string;
   /** The first line of stderr: the error, as the edge prints it. */
@@ -57,23 +40,11 @@ interface Printed {
   code: number;
 }
 
-/** What leasectl's printers give for `-o OUTPUT`, with the error edge's wording and exit code. */
-async function ours(output: string, name: string | undefined, flags: { allowMissingKeys?: boolean; noHeaders?: boolean } = {}): Promise<Printed> {
-  let stdout = '';
-  const out = { write: (text: string) => ((stdout += text), true) } as never;
-  try {
-    const { format, value } = templateFormatOf(output)!;
-    const printer = createTemplatePrinter(format, value, {
-      allowMissingKeys: flags.allowMissingKeys ?? true,
-      noHeaders: flags.noHeaders ?? false,
-      readFile: (path) => readFileSync(path, 'utf8'),
-    });
-    writeTemplated(printer, await fetch(name), name !== undefined, out);
-    return { stdout, error: '', code: 0 };
-  } catch (error) {
-    const described = describeError(error);
-    return { stdout, error: described.message, code: described.exitCode };
-  }
+/** What `leasectl list` prints for `-o OUTPUT`: one named lease, or the file's leases by selector. */
+async function ours(output: string, name: string | undefined, extra: string[]): Promise<Printed> {
+  const target = name ? [name] : ['-l', cluster.selector];
+  const result = await cluster.leasectl(['list', ...target, '-n', cluster.namespace, '-o', output, ...extra]);
+  return { stdout: result.stdout, error: result.stderr.split('\n')[0] ?? '', code: result.code ?? -1 };
 }
 
 /**
@@ -96,7 +67,7 @@ async function expectSame(output: string, name: string | undefined, flags: { all
     ...(flags.noHeaders ? ['--no-headers'] : []),
   ];
   const kubectl = await theirs(output, name, extra);
-  const leasectl = await ours(output, name, flags);
+  const leasectl = await ours(output, name, extra);
   expect(leasectl).toEqual(kubectl);
   return leasectl;
 }
@@ -144,11 +115,9 @@ describe.skipIf(!hasKubectl)(`-o jsonpath (${hasKubectl ? 'kubectl prints the sa
   it('two names given at once are printed as a List, as kubectl prints them', async () => {
     const template = 'jsonpath={.kind}:{range .items[*]}{.metadata.name},{end}';
     const kubectl = printed(await cluster.kubectl(['get', 'lease', names.held, names.free, '-n', cluster.namespace, '-o', template]));
-    const leases = [...(await fetch(names.held)), ...(await fetch(names.free))];
-    const { format, value } = templateFormatOf(template)!;
-    const stdout = createTemplatePrinter(format, value, { allowMissingKeys: true, noHeaders: false, readFile: () => '' }).print(leases, false);
-    expect({ stdout, error: '', code: 0 }).toEqual(kubectl);
-    expect(stdout).toBe(`List:${names.held},${names.free},`);
+    const leasectl = await cluster.leasectl(['list', names.held, names.free, '-n', cluster.namespace, '-o', template]);
+    expect({ stdout: leasectl.stdout, error: leasectl.stderr, code: leasectl.code }).toEqual(kubectl);
+    expect(leasectl.stdout).toBe(`List:${names.held},${names.free},`);
   });
 
   it('a missing key prints nothing by default, and is an error with --allow-missing-template-keys=false', async () => {

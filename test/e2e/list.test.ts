@@ -219,7 +219,7 @@ describe('list flags', () => {
   it('rejects bad flags with a one-line error and exit 2', async () => {
     const badOutput = await cluster.leasectl(['list', '-o', 'xml']);
     expect(badOutput.code).toBe(2);
-    expect(badOutput.stderr).toMatch(/^error: option '-o, --output <format>' argument 'xml' is invalid. Allowed choices are wide, yaml, json, name./);
+    expect(badOutput.stderr).toMatch(/^error: option '-o, --output <format>' argument 'xml' is invalid. Allowed choices are wide, yaml, json, name, jsonpath=\.\.\., jsonpath-file=\.\.\., custom-columns=\.\.\., custom-columns-file=\.\.\.\./);
     const badNamespace = await cluster.leasectl(['list', '-n', 'Foo']);
     expect(badNamespace.code).toBe(2);
     expect(badNamespace.stderr).toMatch(/^error: invalid namespace "Foo"/);

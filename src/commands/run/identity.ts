@@ -116,10 +116,10 @@ async function printHostnameNames(ctx: CommandContext, hostname: string, options
   }
   const nowMs = ctx.clock.now();
   const { resources } = options.output;
-  if (options.output.format === 'json' || options.output.format === 'yaml') {
-    ctx.io.stdout.write(resources!.print(hostnameReport(hostname, namespace, entries, nowMs)));
-  } else if (options.output.format === 'name') {
+  if (options.output.format === 'name') {
     for (const entry of entries) ctx.io.stdout.write(`${NAME_PREFIX}${entry.name}\n`);
+  } else if (resources) {
+    ctx.io.stdout.write(resources.print(hostnameReport(hostname, namespace, entries, nowMs)));
   } else {
     new TableWriter(ctx.io.stdout, HOSTNAME_HEADER, options.headers).write(entries.map((entry) => hostnameRow(entry, nowMs)));
   }
