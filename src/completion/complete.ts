@@ -163,7 +163,11 @@ function names(values: readonly string[]): Candidate[] {
 }
 
 async function optionValues(option: Option, line: ParsedLine, source: () => Promise<ValueSource>): Promise<CompletionResult> {
-  if (option.argChoices) return { candidates: names(option.argChoices), directive: Directive.noFileComp };
+  if (option.argChoices) {
+    // `jsonpath=` and the like are the start of a value: no space after them, so the template can follow.
+    const noSpace = option.argChoices.some((choice) => choice.endsWith('=')) ? Directive.noSpace : 0;
+    return { candidates: names(option.argChoices), directive: Directive.noFileComp | noSpace };
+  }
   const dynamic = DYNAMIC_OPTION_VALUES[option.attributeName()];
   if (dynamic) {
     const values = await (await source())[dynamic](kubeFlagsOf(line));

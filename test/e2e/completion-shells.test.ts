@@ -154,10 +154,10 @@ describe('bash', () => {
   });
 
   it('completes -o from the declared formats, also as --output=VALUE', async () => {
-    expect((await bashComplete('leasectl list -o ')).reply).toEqual(['wide', 'yaml', 'json', 'name']);
-    expect((await bashComplete('leasectl list --output=j')).reply).toEqual(['json']);
+    expect((await bashComplete('leasectl list -o ')).reply).toEqual(['wide', 'yaml', 'json', 'name', 'jsonpath=', 'jsonpath-file=', 'custom-columns=', 'custom-columns-file=']);
+    expect((await bashComplete('leasectl list --output=j')).reply).toEqual(['json', 'jsonpath=', 'jsonpath-file=']);
     // Right after the =, readline replaces the (empty) text after it.
-    expect((await bashComplete('leasectl inspect --output=')).reply).toEqual(['yaml', 'json']);
+    expect((await bashComplete('leasectl inspect --output=')).reply).toEqual(['yaml', 'json', 'jsonpath=', 'jsonpath-file=', 'custom-columns=', 'custom-columns-file=']);
   });
 
   it('completes lease names from the cluster, in the namespace typed earlier', async () => {
@@ -230,7 +230,7 @@ describe.skipIf(!hasZsh)(`zsh${hasZsh ? '' : ' (skipped: zsh is not installed; a
   });
 
   it('completes -o values and lease names from the cluster', async () => {
-    expect(await zshComplete('leasectl list -o ')).toEqual(['wide', 'yaml', 'json', 'name']);
+    expect(await zshComplete('leasectl list -o ')).toEqual(['wide', 'yaml', 'json', 'name', 'jsonpath=', 'jsonpath-file=', 'custom-columns=', 'custom-columns-file=']);
     expect(await zshComplete(`leasectl inspect -n ${ns} ${prefix}-alpha`)).toEqual([`${alphaOne}:held by ${alphaOne}-holder`, `${alphaTwo}:held by ${alphaTwo}-holder`]);
   });
 
@@ -253,7 +253,7 @@ describe.skipIf(!hasFish)(`fish${hasFish ? '' : ' (skipped: fish is not installe
   });
 
   it('completes -o values and lease names from the cluster', async () => {
-    expect(await fishComplete('leasectl list -o ')).toEqual(['json', 'name', 'wide', 'yaml']);
+    expect(await fishComplete('leasectl list -o ')).toEqual(['custom-columns=', 'custom-columns-file=', 'json', 'jsonpath=', 'jsonpath-file=', 'name', 'wide', 'yaml']);
     expect(await fishComplete(`leasectl inspect -n ${ns} ${prefix}-alpha`)).toEqual([`${alphaOne}\theld by ${alphaOne}-holder`, `${alphaTwo}\theld by ${alphaTwo}-holder`]);
   });
 });

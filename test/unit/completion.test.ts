@@ -66,14 +66,15 @@ describe('__complete', () => {
   });
 
   it('completes -o from the choices declared on the option, per command', async () => {
-    expect((await candidates('list', '-o', '')).values).toEqual(['wide', 'yaml', 'json', 'name']);
-    expect((await candidates('inspect', '--output', '')).values).toEqual(['yaml', 'json']);
+    expect((await candidates('list', '-o', '')).values).toEqual(['wide', 'yaml', 'json', 'name', 'jsonpath=', 'jsonpath-file=', 'custom-columns=', 'custom-columns-file=']);
+    expect((await candidates('inspect', '--output', '')).values).toEqual(['yaml', 'json', 'jsonpath=', 'jsonpath-file=', 'custom-columns=', 'custom-columns-file=']);
+    expect((await candidates('gc', '-o', '')).values).toEqual(['name', 'json', 'yaml']);
     expect((await candidates('list', '-o', 'y')).values).toEqual(['yaml']);
   });
 
   it('completes --flag=value and -oVALUE with the flag kept in the candidate', async () => {
-    expect((await candidates('list', '--output=j')).values).toEqual(['--output=json']);
-    expect((await candidates('list', '-oj')).values).toEqual(['-ojson']);
+    expect((await candidates('list', '--output=j')).values).toEqual(['--output=json', '--output=jsonpath=', '--output=jsonpath-file=']);
+    expect((await candidates('list', '-oj')).values).toEqual(['-ojson', '-ojsonpath=', '-ojsonpath-file=']);
   });
 
   it('completes --context, --cluster and --user from the kubeconfig named on the line', async () => {
@@ -135,7 +136,11 @@ describe('__complete', () => {
   it('prints cobra wire format through runCli', async () => {
     const w = world();
     expect(await runCli(['__complete', 'list', '-o', 'js'], w)).toBe(0);
-    expect(w.out()).toBe('json\n:4\n');
+    // jsonpath= takes its template right after the `=`: no space (2) as well as no files (4).
+    expect(w.out()).toBe('json\njsonpath=\njsonpath-file=\n:6\n');
+    const gc = world();
+    expect(await runCli(['__complete', 'gc', '-o', 'js'], gc)).toBe(0);
+    expect(gc.out()).toBe('json\n:4\n');
   });
 
   it('formats descriptions on one line after a tab', () => {
