@@ -9,7 +9,7 @@ import type { ElectionConfig } from '../lease/election.js';
 import { defaultHolderIdentity } from '../lease/holder.js';
 import { CLOCK_SKEW_ALLOWANCE_MS } from '../lease/expiry.js';
 import { formatDuration } from '../lease/time.js';
-import { examplesHelp, exitCodesHelp, parseLeaseName, timerDurationArgument } from './options.js';
+import { examplesHelp, exitCodeArgument, exitCodesHelp, parseLeaseName, timerDurationArgument } from './options.js';
 
 interface HoldFlags {
   identity?: string;
@@ -26,12 +26,13 @@ interface HoldFlags {
   keep?: boolean;
   force?: boolean;
   reentrant?: boolean;
+  conflictExitCode: number;
 }
 
 export const HOLD_EXIT_CODES = [
   ['0-255', "the command's own exit status"],
   [HoldExitCode.lost, 'the lease was lost while the command ran (renewals failed for --renew-deadline, or another holder took it); the command was stopped'],
-  [HoldExitCode.notAcquired, 'not acquired: --wait ran out, or --no-wait (--wait 0) found the lease held (one that looked expired changed while watched); the message names the holder and how to proceed if it is dead'],
+  [HoldExitCode.notAcquired, 'not acquired (--conflict-exit-code N gives N instead): --wait ran out, or --no-wait (--wait 0) found the lease held (one that looked expired changed while watched); the message names the holder and how to proceed if it is dead'],
   [HoldExitCode.failed, "leasectl's own error: bad flags or arguments, unsafe timings, API or connection errors, a coordinated lease"],
   [HoldExitCode.notExecutable, 'the command was found but could not be executed (checked before acquiring: the lease is left untouched)'],
   [HoldExitCode.notFound, 'the command was not found (checked before acquiring: the lease is left untouched)'],
@@ -105,6 +106,11 @@ export function holdCommand(ctx: CommandContext): Command {
       '--reentrant',
       'a live lease already held under our --identity is ours (default: a conflict, as another process uses that identity). Holds sharing an identity share the lease, and the first of them to finish releases the lease; use it only when one process re-enters its own lock',
     )
+    .addOption(
+      new Option('--conflict-exit-code <code>', 'exit with this code (0-255) instead of 124 when the lease is not acquired, like flock -E')
+        .argParser(exitCodeArgument)
+        .default(HoldExitCode.notAcquired),
+    )
     .addHelpText(
       'after',
       examplesHelp([
@@ -163,7 +169,16 @@ export function holdCommand(ctx: CommandContext): Command {
       try {
         code = await runHold(
           { client: connection.client, clock: ctx.clock, signals: ctx.signals, events, launcher: nodeProcessLauncher, env: ctx.env },
-          { config, gracePeriodMs, waitMs, waitFlag, command: argv[0] as string, args: argv.slice(1), keep: Boolean(flags.keep) },
+          {
+            config,
+            gracePeriodMs,
+            waitMs,
+            waitFlag,
+            command: argv[0] as string,
+            args: argv.slice(1),
+            keep: Boolean(flags.keep),
+            conflictExitCode: flags.conflictExitCode,
+          },
         );
       } catch (error) {
         if (error instanceof ExitError) throw error;

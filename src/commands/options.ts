@@ -37,6 +37,12 @@ export function positiveIntegerArgument(text: string): number {
   return Number(text);
 }
 
+/** An exit status a process can report: a whole number 0-255. */
+export function exitCodeArgument(text: string): number {
+  if (!/^\d{1,3}$/.test(text) || Number(text) > 255) throw new InvalidArgumentError(`expected an exit code from 0 to 255, got "${text}"`);
+  return Number(text);
+}
+
 /** What kubectl accepts before the `/` of TYPE/NAME for a Lease (`lease/foo`, `leases.coordination.k8s.io/foo`). */
 const LEASE_TYPES = new Set(['lease', 'leases', 'lease.coordination.k8s.io', 'leases.coordination.k8s.io', 'lease.v1.coordination.k8s.io', 'leases.v1.coordination.k8s.io']);
 

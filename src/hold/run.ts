@@ -27,6 +27,8 @@ export interface HoldRequest {
   args: readonly string[];
   /** Skip the release: the lease expires by itself. */
   keep: boolean;
+  /** The exit code for "not acquired" (124 unless --conflict-exit-code). */
+  conflictExitCode: number;
 }
 
 export interface HoldDeps {
@@ -59,7 +61,8 @@ export function childEnvironment(base: NodeJS.ProcessEnv, config: ElectionConfig
 
 /**
  * Resolves with hold's exit code: the child's own, 128+N for a child killed by signal N (or a signal that stopped
- * the wait). Rejects with ExitError for 75 (lost while running), 124 (not acquired), 125, 126 and 127.
+ * the wait). Rejects with ExitError for 75 (lost while running), 124 or --conflict-exit-code (not acquired), 125, 126
+ * and 127.
  */
 export async function runHold(deps: HoldDeps, request: HoldRequest): Promise<number> {
   const { client, clock, events } = deps;
@@ -129,7 +132,7 @@ export async function runHold(deps: HoldDeps, request: HoldRequest): Promise<num
     }
     if (outcome.kind === 'not-acquired') {
       await releaseUncertain(outcome.uncertain);
-      throw new ExitError(HoldExitCode.notAcquired, outcome.message);
+      throw new ExitError(request.conflictExitCode, outcome.message);
     }
     if (outcome.kind === 'aborted') {
       await releaseUncertain(outcome.uncertain);
