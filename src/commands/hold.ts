@@ -4,6 +4,7 @@ import type { CommandContext } from '../context.js';
 import { ExitError } from '../errors.js';
 import { createHoldEvents } from '../hold/events.js';
 import { HoldExitCode } from '../hold/exit-codes.js';
+import { leaseMetadataArgument } from '../hold/lease-metadata.js';
 import { defaultGracePeriodMs, MIN_RETRY_PERIOD_MS, validateHoldTimings } from '../hold/timing.js';
 import type { ElectionConfig } from '../lease/election.js';
 import { defaultHolderIdentity } from '../lease/holder.js';
@@ -27,6 +28,8 @@ interface HoldFlags {
   force?: boolean;
   reentrant?: boolean;
   conflictExitCode: number;
+  label?: Record<string, string>;
+  annotation?: Record<string, string>;
 }
 
 export const HOLD_EXIT_CODES = [
@@ -68,7 +71,7 @@ export function holdCommand(ctx: CommandContext): Command {
       [
         'Acquire the lease NAME, run COMMAND while renewing it, and release it once COMMAND and every process it left behind have exited. At most one holder runs at a time, cluster-wide. That assumes the machines\' clocks run at the same rate (they need not agree on the time of day). If leasectl itself dies, even by SIGKILL or a crash, a watchdog process kills COMMAND\'s process group at once. A machine that freezes (a suspended VM) freezes COMMAND with it; after it wakes, COMMAND may run beside a new holder for up to about --retry-period + --grace-period, until hold finds the lease lost and stops it.',
         '',
-        'Acquiring works like client-go leader election: a missing lease is created (labelled app.kubernetes.io/managed-by=leasectl), a released one (empty holder) is taken at once, and a held one only after its leaseDurationSeconds has passed, by this machine\'s clock, since the lease last changed; its renewTime alone is never trusted (clock skew). A release is seen at once through a watch. Leases under coordinated leader election (spec.strategy) are never taken over.',
+        'Acquiring works like client-go leader election: a missing lease is created (labelled app.kubernetes.io/managed-by=leasectl), a released one (empty holder) is taken at once, and a held one only after its leaseDurationSeconds has passed, by this machine\'s clock, since the lease last changed; its renewTime alone is never trusted (clock skew). A release is seen at once through a watch. Leases under coordinated leader election (spec.strategy) are never taken over. --label and --annotation are added to the lease whenever hold creates or takes it; other labels are kept, and the lease keeps them after its release, so list -l and gc -l find it.',
         '',
         `Recovering after a crash (cron's --no-wait, or a --wait shorter than the lease duration): a lease that already looks expired by its renewTime (renewTime + leaseDurationSeconds more than ${formatDuration(CLOCK_SKEW_ALLOWANCE_MS)} in the past by this machine's clock) is watched for one lease duration and taken if nothing changed; if it changes, its holder is alive (its clock may be behind) and hold exits 124. A lease that looks live gives 124 at once; when its holder is known to be dead, wait one lease duration (--wait) or free it with release --force.`,
         '',
@@ -106,6 +109,12 @@ export function holdCommand(ctx: CommandContext): Command {
       '--reentrant',
       'a live lease already held under our --identity is ours (default: a conflict, as another process uses that identity). Holds sharing an identity share the lease, and the first of them to finish releases the lease; use it only when one process re-enters its own lock',
     )
+    .addOption(
+      new Option('--label <key=value>', 'a label for the lease it creates or takes, such as team=payments, for list -l and gc -l (repeatable)').argParser(
+        leaseMetadataArgument('label'),
+      ),
+    )
+    .addOption(new Option('--annotation <key=value>', 'an annotation for the lease it creates or takes (repeatable)').argParser(leaseMetadataArgument('annotation')))
     .addOption(
       new Option('--conflict-exit-code <code>', 'exit with this code (0-255) instead of 124 when the lease is not acquired, like flock -E')
         .argParser(exitCodeArgument)
@@ -153,6 +162,7 @@ export function holdCommand(ctx: CommandContext): Command {
         retryPeriodMs: flags.retryPeriod,
         reentrant: Boolean(flags.reentrant),
         force: Boolean(flags.force),
+        metadata: { labels: flags.label ?? {}, annotations: flags.annotation ?? {} },
       };
       const events = createHoldEvents({
         format: flags.events === 'json' ? 'json' : 'human',

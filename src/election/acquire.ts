@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import { decideAcquire, isHeldBy, type AcquireDecision, type ElectionConfig } from '../lease/election.js';
 import { describeHolding } from '../printers/lease-descriptions.js';
 import { looksExpired, observe, type Observation } from '../lease/expiry.js';
+import { SLOT_COUNT_ANNOTATION, SLOT_GROUP_LABEL, type SlotMismatch } from '../lease/slots.js';
 import { formatDuration } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
 import type { LeaseClient } from '../kube/lease-client.js';
@@ -160,6 +161,8 @@ export async function acquire(options: AcquireOptions): Promise<AcquireOutcome> 
       case 'transitions-exhausted':
         events.emit('acquire_failed', { reason: 'transitions-exhausted', transitions: decision.transitions }, `not acquired: lease ${leaseName} has run out of transitions`);
         throw new AcquireError(transitionsExhaustedMessage(ref, decision.transitions, 'hold'));
+      case 'conflict-slots':
+        throw new AcquireError(slotMismatchMessage(leaseName, config, decision.mismatch));
       case 'wait':
       case 'conflict-self':
         return { done: { kind: 'held', lease: lease as Lease, decision } }; // held, so there is a lease
@@ -245,6 +248,21 @@ export async function acquire(options: AcquireOptions): Promise<AcquireOutcome> 
 /** Why a lease whose leaseTransitions reached the int32 maximum cannot be taken, and the way out: `recreatedBy` makes it anew. */
 export function transitionsExhaustedMessage(ref: { namespace: string; name: string }, transitions: number, recreatedBy: string): string {
   return `lease ${ref.namespace}/${ref.name} has counted ${transitions} changes of holder, the most spec.leaseTransitions (an int32) can hold, so no new holder can be recorded: once its holder is gone, delete it (kubectl delete lease -n ${ref.namespace} ${ref.name}) and ${recreatedBy} creates it afresh`;
+}
+
+/** Why a lease is not held as asked: a slot held plainly, a plain lease held as a slot, or another slot count. */
+export function slotMismatchMessage(leaseName: string, config: Pick<ElectionConfig, 'slot'>, mismatch: SlotMismatch): string {
+  const slot = config.slot;
+  switch (mismatch.kind) {
+    case 'is-a-slot': {
+      const slots = mismatch.count ? `--slots ${mismatch.count} ` : '--slots N ';
+      return `lease ${leaseName} is a slot of hold ${slots}${mismatch.group} (label ${SLOT_GROUP_LABEL}): a plain hold on it would not count against the group; hold it with: leasectl hold ${slots}${mismatch.group}`;
+    }
+    case 'not-a-slot':
+      return `lease ${leaseName} exists but is no slot of ${slot?.group.name} (it lacks the label ${SLOT_GROUP_LABEL}=${slot?.group.name}): something else uses it, so hold --slots would not exclude its holder; choose another NAME for --slots`;
+    case 'count':
+      return `lease ${leaseName} is a slot of ${slot?.group.name} recorded with --slots ${mismatch.recorded || '(none)'} (annotation ${SLOT_COUNT_ANNOTATION}), but this hold gives --slots ${slot?.group.count}: every hold on ${slot?.group.name} must give the same count; use --slots ${mismatch.recorded || slot?.group.count}, or another NAME`;
+  }
 }
 
 /** `lease default/foo is held by host_uuid (renewed 3s ago, expires in 12s by this machine's clock)` */
