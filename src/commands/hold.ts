@@ -10,7 +10,8 @@ import type { ElectionConfig } from '../lease/election.js';
 import { defaultHolderIdentity } from '../lease/holder.js';
 import { CLOCK_SKEW_ALLOWANCE_MS } from '../lease/expiry.js';
 import { formatDuration } from '../lease/time.js';
-import { examplesHelp, exitCodeArgument, exitCodesHelp, parseLeaseName, timerDurationArgument } from './options.js';
+import { MAX_SLOTS } from '../lease/slots.js';
+import { examplesHelp, exitCodeArgument, exitCodesHelp, parseLeaseName, slotCountArgument, timerDurationArgument } from './options.js';
 
 interface HoldFlags {
   identity?: string;
@@ -28,6 +29,7 @@ interface HoldFlags {
   force?: boolean;
   reentrant?: boolean;
   conflictExitCode: number;
+  slots?: number;
   label?: Record<string, string>;
   annotation?: Record<string, string>;
 }
@@ -110,6 +112,11 @@ export function holdCommand(ctx: CommandContext): Command {
       'a live lease already held under our --identity is ours (default: a conflict, as another process uses that identity). Holds sharing an identity share the lease, and the first of them to finish releases the lease; use it only when one process re-enters its own lock',
     )
     .addOption(
+      new Option('--slots <n>', `let up to N (1-${MAX_SLOTS}) copies of COMMAND run at once: hold whichever of the leases NAME-0 … NAME-(N-1) frees first`).argParser(
+        slotCountArgument,
+      ),
+    )
+    .addOption(
       new Option('--label <key=value>', 'a label for the lease it creates or takes, such as team=payments, for list -l and gc -l (repeatable)').argParser(
         leaseMetadataArgument('label'),
       ),
@@ -132,11 +139,14 @@ export function holdCommand(ctx: CommandContext): Command {
     .action(async (name: string, commandArgs: string[], flags: HoldFlags, command: Command) => {
       const argv = resolveCommand(name, commandArgs, flags, rawArgs(command));
       // Loaded here rather than at start-up: child_process and crypto cost every other command ~6 ms.
-      const [{ randomUUID }, { nodeProcessLauncher }, { runHold }] = await Promise.all([
+      const [{ randomUUID }, { nodeProcessLauncher }, { runHold }, { slotGroupNameProblem }] = await Promise.all([
         import('node:crypto'),
         import('../hold/child.js'),
         import('../hold/run.js'),
+        import('../election/slots.js'),
       ]);
+      const slotsProblem = flags.slots === undefined ? undefined : slotGroupNameProblem(name);
+      if (slotsProblem !== undefined) throw new ExitError(HoldExitCode.failed, slotsProblem);
       const identity = flags.identity ?? defaultHolderIdentity(hostname(), randomUUID());
       if (identity === '') throw new ExitError(HoldExitCode.failed, '--identity must not be empty: leave it out for a unique <hostname>_<uuid>');
       const gracePeriodMs = flags.gracePeriod ?? defaultGracePeriodMs(flags.leaseDuration, flags.renewDeadline);
@@ -188,6 +198,7 @@ export function holdCommand(ctx: CommandContext): Command {
             args: argv.slice(1),
             keep: Boolean(flags.keep),
             conflictExitCode: flags.conflictExitCode,
+            slots: flags.slots === undefined ? undefined : { name, count: flags.slots },
           },
         );
       } catch (error) {

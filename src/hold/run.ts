@@ -7,10 +7,12 @@ import { ExitError } from '../errors.js';
 import { isHeldBy, type ElectionConfig } from '../lease/election.js';
 import type { Lease } from '../lease/types.js';
 import type { LeaseClient } from '../kube/lease-client.js';
-import { acquire, AcquireError } from '../election/acquire.js';
+import { acquire, AcquireError, type AcquireOutcome } from '../election/acquire.js';
+import { acquireSlot, type SlotAcquireOutcome } from '../election/slots.js';
+import { slotLeaseName, type SlotGroup } from '../lease/slots.js';
 import { describeError } from '../error-message.js';
 import type { LaunchedChild, ProcessLauncher } from './child.js';
-import type { HoldEvents } from './events.js';
+import { slotEvents, type HoldEvents } from './events.js';
 import { HoldExitCode, signalExitCode } from './exit-codes.js';
 import { releaseLease } from '../election/release.js';
 import { attemptTimeoutMs, LeaseRenewer } from '../election/renew.js';
@@ -29,6 +31,8 @@ export interface HoldRequest {
   keep: boolean;
   /** The exit code for "not acquired" (124 unless --conflict-exit-code). */
   conflictExitCode: number;
+  /** hold --slots: hold whichever slot of this group frees first; config.lease then names the group. */
+  slots?: SlotGroup;
 }
 
 export interface HoldDeps {
@@ -49,8 +53,10 @@ export interface HoldDeps {
  * lease is re-created, so it alone cannot fence.
  */
 export function childEnvironment(base: NodeJS.ProcessEnv, config: ElectionConfig, lease: Lease): NodeJS.ProcessEnv {
+  const { LEASECTL_SLOT: _outerSlot, ...inherited } = base;
   return {
-    ...base,
+    ...inherited,
+    ...(config.slot === undefined ? {} : { LEASECTL_SLOT: String(config.slot.index) }),
     LEASECTL_LEASE: `${config.lease.namespace}/${config.lease.name}`,
     LEASECTL_IDENTITY: config.identity,
     LEASECTL_ACQUIRED_AT: lease.spec?.acquireTime ?? '',
@@ -65,8 +71,10 @@ export function childEnvironment(base: NodeJS.ProcessEnv, config: ElectionConfig
  * and 127.
  */
 export async function runHold(deps: HoldDeps, request: HoldRequest): Promise<number> {
-  const { client, clock, events } = deps;
-  const config = request.config;
+  const { client, clock } = deps;
+  // With --slots, the slot won: its lease is renewed and released, and every event from then on says which it is.
+  let config = request.config;
+  let events = deps.events;
   // A command that cannot run must not take the lease (nor bump its fencing token) on its way to 126/127.
   const resolved = deps.launcher.resolve(request.command, deps.env);
   if (!resolved.ok) throw new ExitError(resolved.exitCode, resolved.message);
@@ -121,9 +129,18 @@ export async function runHold(deps: HoldDeps, request: HoldRequest): Promise<num
   };
 
   try {
-    let outcome;
+    let outcome: AcquireOutcome | SlotAcquireOutcome;
+    let wonSlot: Extract<SlotAcquireOutcome, { kind: 'acquired' }> | undefined;
     try {
-      outcome = await acquire({ client, clock, config, events, waitMs: request.waitMs, waitFlag: request.waitFlag, abort: shutdown.signal });
+      const acquiring = { client, clock, config, events, waitMs: request.waitMs, waitFlag: request.waitFlag, abort: shutdown.signal };
+      const group = request.slots;
+      if (group === undefined) {
+        outcome = await acquire(acquiring);
+      } else {
+        const slotted = await acquireSlot({ ...acquiring, group, eventsFor: (slot) => slotEvents(events, `${config.lease.namespace}/${slotLeaseName(group, slot.index)}`, slot.index) });
+        if (slotted.kind === 'acquired') wonSlot = slotted;
+        outcome = slotted;
+      }
     } catch (error) {
       if (!(error instanceof AcquireError)) throw error;
       await releaseUncertain(error.uncertain);
@@ -139,6 +156,10 @@ export async function runHold(deps: HoldDeps, request: HoldRequest): Promise<num
       return signalExitCode(shutdownSignal ?? 'SIGTERM');
     }
 
+    if (wonSlot !== undefined) {
+      config = wonSlot.config;
+      events = slotEvents(events, `${config.lease.namespace}/${config.lease.name}`, wonSlot.slot.index);
+    }
     const acquired = outcome.lease;
     events.emit(
       'acquired',
