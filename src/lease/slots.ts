@@ -63,16 +63,6 @@ export function slotMismatch(lease: Lease | undefined, slot: Slot | undefined): 
   return undefined;
 }
 
-/** The slot a lease of a group's listing stands for, by its name; undefined for a name outside `group`'s slots. */
-export function slotOfLease(group: SlotGroup, lease: Lease): Slot | undefined {
-  const name = lease.metadata.name ?? '';
-  const prefix = `${group.name}-`;
-  if (!name.startsWith(prefix)) return undefined;
-  const index = name.slice(prefix.length);
-  if (!/^(0|[1-9]\d*)$/.test(index) || Number(index) >= group.count) return undefined;
-  return { group, index: Number(index) };
-}
-
 /** The first lease of a group's listing that records another count than `group`'s, and that count. */
 export function otherSlotCount(group: SlotGroup, leases: readonly Lease[]): { lease: Lease; recorded: string } | undefined {
   for (const lease of leases) {
