@@ -10,7 +10,7 @@ import type { ElectionConfig } from '../lease/election.js';
 import { defaultHolderIdentity } from '../lease/holder.js';
 import { CLOCK_SKEW_ALLOWANCE_MS } from '../lease/expiry.js';
 import { formatDuration } from '../lease/time.js';
-import { MAX_SLOTS } from '../lease/slots.js';
+import { MAX_SLOTS, SLOT_COUNT_ANNOTATION, SLOT_GROUP_LABEL } from '../lease/slots.js';
 import { examplesHelp, exitCodeArgument, exitCodesHelp, parseLeaseName, slotCountArgument, timerDurationArgument } from './options.js';
 
 interface HoldFlags {
@@ -75,6 +75,8 @@ export function holdCommand(ctx: CommandContext): Command {
         '',
         'Acquiring works like client-go leader election: a missing lease is created (labelled app.kubernetes.io/managed-by=leasectl), a released one (empty holder) is taken at once, and a held one only after its leaseDurationSeconds has passed, by this machine\'s clock, since the lease last changed; its renewTime alone is never trusted (clock skew). A release is seen at once through a watch. Leases under coordinated leader election (spec.strategy) are never taken over. --label and --annotation are added to the lease whenever hold creates or takes it; other labels are kept, and the lease keeps them after its release, so list -l and gc -l find it.',
         '',
+        `With --slots N, at most N copies of COMMAND run at once, cluster-wide: a counting semaphore of N leases NAME-0 … NAME-(N-1), each held exactly as a plain hold holds its lease. A waiter takes whichever slot frees first, watching all of them through one watch of their label ${SLOT_GROUP_LABEL}=NAME; --wait, --no-wait and exit 124 are as for one lease (124 when every slot is held). Each slot lease records the count (annotation ${SLOT_COUNT_ANNOTATION}), so a hold giving another --slots for the same NAME is refused (125) before anything is touched, as are --slots on a NAME that is a plain lease and a plain hold on a slot lease. --slots 1 is one slot, NAME-0: it never excludes a plain hold NAME, so keep to one form per NAME. LEASECTL_SLOT (0 … N-1) tells COMMAND its slot, and LEASECTL_LEASE that slot's lease.`,
+        '',
         `Recovering after a crash (cron's --no-wait, or a --wait shorter than the lease duration): a lease that already looks expired by its renewTime (renewTime + leaseDurationSeconds more than ${formatDuration(CLOCK_SKEW_ALLOWANCE_MS)} in the past by this machine's clock) is watched for one lease duration and taken if nothing changed; if it changes, its holder is alive (its clock may be behind) and hold exits 124. A lease that looks live gives 124 at once; when its holder is known to be dead, wait one lease duration (--wait) or free it with release --force.`,
         '',
         'COMMAND runs exactly as given (PATH lookup, no shell) in its own session and process group. It has no controlling terminal, so it cannot open /dev/tty (ssh and sudo password prompts fail); stdin, stdout and stderr are still inherited. LEASECTL_LEASE (namespace/name), LEASECTL_IDENTITY, LEASECTL_ACQUIRED_AT, LEASECTL_TRANSITIONS (changes of holder this lease has counted; it restarts at 0 when the lease is deleted and re-created), LEASECTL_FENCING_TOKEN (the resourceVersion of the write that made this hold the holder: on etcd-backed apiservers it only grows, cluster-wide, and never repeats, even across a delete and re-create; compare it as an integer) and LEASECTL_HOLD_ID (unique to this run) are set. With -c, /bin/sh -c STRING runs instead. COMMAND (or the shell) is looked up before the lease is acquired, so one that is not found (127) or not executable (126) leaves the lease untouched.',
@@ -85,7 +87,7 @@ export function holdCommand(ctx: CommandContext): Command {
         '',
         'SIGINT, SIGTERM, SIGHUP and SIGQUIT are forwarded to the process group, the lease is renewed through the grace period and released after the group is gone; a second one sends SIGKILL at once. SIGUSR1, SIGUSR2 and SIGWINCH are passed through. A signal while waiting stops the wait, leaves nothing held and exits 128+N; the command never starts. SIGTSTP (Ctrl-Z), SIGTTIN and SIGTTOU are ignored: stopping hold would stop the renewals but not the command, and the lease would expire under it.',
         '',
-        'Quiet by default (like flock): only errors and warnings go to stderr; -v adds one line per step, --events json one JSON object per line ({"v":1,"event":…,"time":…,"lease":…,"identity":…}) for waiting, confirming_expiry, not_acquired (before exit 124), acquire_failed, acquired, child_started, renewed, renew_failed, lost, signal_sent, signal_ignored, child_exited, released, release_failed and api_error.',
+        'Quiet by default (like flock): only errors and warnings go to stderr; -v adds one line per step, --events json one JSON object per line ({"v":1,"event":…,"time":…,"lease":…,"identity":…}, and "slot" with --slots) for waiting, confirming_expiry, not_acquired (before exit 124), acquire_failed, acquired, child_started, renewed, renew_failed, lost, signal_sent, signal_ignored, child_exited, released, release_failed and api_error.',
       ].join('\n'),
     )
     .usage('[flags] NAME -- COMMAND [ARGS...]  |  hold [flags] NAME -c STRING')
@@ -133,6 +135,8 @@ export function holdCommand(ctx: CommandContext): Command {
         ['Run a migration at most once at a time, cluster-wide', `${program} hold db-migrate -- ./migrate.sh --to latest`],
         ['From cron: skip this run (exit 124) if another host is still running it', `${program} hold -n batch --no-wait nightly-report -- ./report.sh`],
         ['Wait at most 5 minutes, with a shell pipeline', `${program} hold --wait 5m deploy -c 'make deploy | tee deploy.log'`],
+        ['At most 3 encoders at once across the cluster; each learns its slot from $LEASECTL_SLOT', `${program} hold --slots 3 encoder -- ./encode.sh`],
+        ['Mark the lease for the team, so that gc -l team=media can collect it later', `${program} hold --label team=media --annotation owner=media@example.com thumbnails -- ./thumbnails.sh`],
         ['Short lease for fast failover, JSON events for the log shipper', `${program} hold --lease-duration 6s --renew-deadline 4s --retry-period 1s --events json sync -- ./sync`],
       ]) + exitCodesHelp(HOLD_EXIT_CODES),
     )
