@@ -37,7 +37,7 @@ interface HoldFlags {
 export const HOLD_EXIT_CODES = [
   ['0-255', "the command's own exit status"],
   [HoldExitCode.lost, 'the lease was lost while the command ran (renewals failed for --renew-deadline, or another holder took it); the command was stopped'],
-  [HoldExitCode.notAcquired, 'not acquired (--conflict-exit-code N gives N instead): --wait ran out, or --no-wait (--wait 0) found the lease held (one that looked expired changed while watched); the message names the holder and how to proceed if it is dead'],
+  [HoldExitCode.notAcquired, 'not acquired (--conflict-exit-code N gives N instead): --wait ran out, or --no-wait (--wait 0) found the lease (with --slots, every slot) held (one that looked expired changed while watched); the message names the holder and how to proceed if it is dead'],
   [HoldExitCode.failed, "leasectl's own error: bad flags or arguments, unsafe timings, API or connection errors, a coordinated lease"],
   [HoldExitCode.notExecutable, 'the command was found but could not be executed (checked before acquiring: the lease is left untouched)'],
   [HoldExitCode.notFound, 'the command was not found (checked before acquiring: the lease is left untouched)'],
