@@ -3,6 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import type { ExitCodeRow, FlagDeclaration } from './declaration.js';
 import { UsageError } from '../errors.js';
 import { nameSegmentProblem } from '../kube/path-segments.js';
+import { MAX_SLOTS } from '../lease/slots.js';
 import { durationLimitMessage, formatDuration, InvalidDurationError, parseDuration } from '../lease/time.js';
 
 /** Commander parser for Go-style durations (`15s`, `1h2m3s`, `500ms`). */
@@ -35,6 +36,20 @@ export function requestTimeoutArgument(text: string): number {
 
 export function positiveIntegerArgument(text: string): number {
   if (!/^\d+$/.test(text)) throw new InvalidArgumentError(`expected a whole number such as 500, got "${text}"`);
+  return Number(text);
+}
+
+/** An exit status a process can report: a whole number 0-255. */
+export function exitCodeArgument(text: string): number {
+  if (!/^\d{1,3}$/.test(text) || Number(text) > 255) throw new InvalidArgumentError(`expected an exit code from 0 to 255, got "${text}"`);
+  return Number(text);
+}
+
+/** hold --slots N: a whole number from 1 to MAX_SLOTS. */
+export function slotCountArgument(text: string): number {
+  if (!/^\d{1,3}$/.test(text) || Number(text) < 1 || Number(text) > MAX_SLOTS) {
+    throw new InvalidArgumentError(`expected a number of slots from 1 to ${MAX_SLOTS}, got "${text}"`);
+  }
   return Number(text);
 }
 

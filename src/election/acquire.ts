@@ -4,6 +4,7 @@
 import type { Clock } from '../clock.js';
 import { decideAcquire, isHeldBy, type AcquireDecision, type ElectionConfig } from '../lease/election.js';
 import { looksExpired, observe, type Observation } from '../lease/expiry.js';
+import { SLOT_COUNT_ANNOTATION, SLOT_GROUP_LABEL, type SlotGroup, type SlotMismatch } from '../lease/slots.js';
 import { formatDuration } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
 import type { LeaseClient } from '../kube/lease-client.js';
@@ -25,7 +26,18 @@ export interface AcquireOptions {
   waitFlag: string;
   /** Aborts the wait (a shutdown signal). Writes in flight are not abandoned: see `uncertain`. */
   abort: AbortSignal;
+  /** How to learn of changes to the lease while waiting; by default a watch of this one lease. */
+  watch?: WatchLease;
 }
+
+/** What the acquire loop needs of a watch: started (again) while it waits, closed when it is done. */
+export interface LeaseChanges {
+  ensure(resourceVersion: string | undefined, monotonicNow: number, retryPeriodMs: number): void;
+  close(): void;
+}
+
+/** Starts telling of changes to one lease: `onChange` with the lease as it now is, `onBreak` when the stream broke. */
+export type WatchLease = (onChange: (lease: Lease | undefined) => void, onBreak: () => void) => LeaseChanges;
 
 export type AcquireOutcome =
   | {
@@ -95,9 +107,8 @@ export async function acquire(options: AcquireOptions): Promise<AcquireOutcome> 
   let uncertain: PendingWrite | undefined;
   let lastWaitingKey: string | undefined;
   let lastReportedError: string | undefined;
-  const watcher = new LeaseWatcher(
-    client,
-    ref,
+  const watch: WatchLease = options.watch ?? ((onChange, onBreak) => new LeaseWatcher(client, ref, onChange, onBreak));
+  const watcher = watch(
     (lease) => {
       known = { lease };
       wakeup.wake();
@@ -158,6 +169,8 @@ export async function acquire(options: AcquireOptions): Promise<AcquireOutcome> 
       case 'transitions-exhausted':
         events.emit('acquire_failed', { reason: 'transitions-exhausted', transitions: decision.transitions }, `not acquired: lease ${leaseName} has run out of transitions`);
         throw new AcquireError(transitionsExhaustedMessage(ref, decision.transitions, 'hold'));
+      case 'conflict-slots':
+        throw new AcquireError(slotMismatchMessage(leaseName, config.slot?.group, decision.mismatch));
       case 'wait':
       case 'conflict-self':
         return { done: { kind: 'held', lease: lease as Lease, decision } }; // held, so there is a lease
@@ -245,6 +258,20 @@ export function transitionsExhaustedMessage(ref: { namespace: string; name: stri
   return `lease ${ref.namespace}/${ref.name} has counted ${transitions} changes of holder, the most spec.leaseTransitions (an int32) can hold, so no new holder can be recorded: once its holder is gone, delete it (kubectl delete lease -n ${ref.namespace} ${ref.name}) and ${recreatedBy} creates it afresh`;
 }
 
+/** Why a lease is not held as asked: a slot held plainly, a plain lease held as a slot, or another slot count. */
+export function slotMismatchMessage(leaseName: string, group: SlotGroup | undefined, mismatch: SlotMismatch): string {
+  switch (mismatch.kind) {
+    case 'is-a-slot': {
+      const slots = mismatch.count ? `--slots ${mismatch.count} ` : '--slots N ';
+      return `lease ${leaseName} is a slot of hold ${slots}${mismatch.group} (label ${SLOT_GROUP_LABEL}): a plain hold on it would not count against the group; hold it with: leasectl hold ${slots}${mismatch.group}`;
+    }
+    case 'not-a-slot':
+      return `lease ${leaseName} exists but is no slot of ${group?.name} (it lacks the label ${SLOT_GROUP_LABEL}=${group?.name}): something else uses it, so hold --slots would not exclude its holder; choose another NAME for --slots`;
+    case 'count':
+      return `lease ${leaseName} is a slot of ${group?.name} recorded with --slots ${mismatch.recorded || '(none)'} (annotation ${SLOT_COUNT_ANNOTATION}), but this hold gives --slots ${group?.count}: every hold on ${group?.name} must give the same count; use --slots ${mismatch.recorded || group?.count}, or another NAME`;
+  }
+}
+
 /** `lease default/foo is held by host_uuid (renewed 3s ago, expires in 12s by this machine's clock)` */
 function describeHolder(events: ElectionEvents, leaseName: string, lease: Lease, decision: Extract<AcquireDecision, { kind: 'wait' | 'conflict-self' }>, nowMs: number): string {
   const own = decision.kind === 'conflict-self' ? ' under our own --identity (another process is using it; --reentrant shares it)' : '';
@@ -279,7 +306,7 @@ function heldMessage(
  * Watches one lease from a resourceVersion, resuming as src/kube/list-watch.ts does. When the stream breaks, or the
  * watch gives up, it says so (onBreak); after giving up, the next ensure restarts it, at most once per retry period.
  */
-class LeaseWatcher {
+class LeaseWatcher implements LeaseChanges {
   private controller: AbortController | undefined;
   private running = false;
   private lastStart = -Infinity;

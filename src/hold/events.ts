@@ -64,3 +64,13 @@ export function createHoldEvents(options: HoldEventsOptions): HoldEvents {
 
 /** Events for tests and for code paths that have nowhere to report. */
 export const silentEvents: HoldEvents = { emit() {}, warn() {}, describe: String, holding: describeHolding };
+
+/** The events of one slot of hold --slots: each names the slot's lease and says which slot it is. */
+export function slotEvents(events: HoldEvents, lease: string, slot: number): HoldEvents {
+  return {
+    emit: (event, fields, text) => events.emit(event, { ...fields, lease, slot }, text),
+    warn: (event, fields, text) => events.warn(event, { ...fields, lease, slot }, text),
+    describe: (error) => events.describe(error),
+    holding: (held, nowMs) => events.holding(held, nowMs),
+  };
+}

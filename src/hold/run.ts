@@ -7,9 +7,11 @@ import { Failure } from '../errors.js';
 import { isHeldBy, type ElectionConfig } from '../lease/election.js';
 import type { Lease } from '../lease/types.js';
 import type { LeaseClient } from '../kube/lease-client.js';
-import { acquire, AcquireError } from '../election/acquire.js';
+import { acquire, AcquireError, type AcquireOutcome } from '../election/acquire.js';
+import { acquireSlot, type SlotAcquireOutcome } from '../election/slots.js';
+import { slotLeaseName, type SlotGroup } from '../lease/slots.js';
 import type { LaunchedChild, ProcessLauncher } from './child.js';
-import type { HoldEvents } from './events.js';
+import { slotEvents, type HoldEvents } from './events.js';
 import { HoldExitCode, signalExitCode } from './exit-codes.js';
 import { releaseLease } from '../election/release.js';
 import { attemptTimeoutMs, LeaseRenewer } from '../election/renew.js';
@@ -26,6 +28,10 @@ export interface HoldRequest {
   args: readonly string[];
   /** Skip the release: the lease expires by itself. */
   keep: boolean;
+  /** The exit code for "not acquired" (124 unless --conflict-exit-code). */
+  conflictExitCode: number;
+  /** hold --slots: hold whichever slot of this group frees first; config.lease then names the group. */
+  slots?: SlotGroup;
 }
 
 export interface HoldDeps {
@@ -46,8 +52,10 @@ export interface HoldDeps {
  * lease is re-created, so it alone cannot fence.
  */
 export function childEnvironment(base: NodeJS.ProcessEnv, config: ElectionConfig, lease: Lease): NodeJS.ProcessEnv {
+  const { LEASECTL_SLOT: _outerSlot, ...inherited } = base;
   return {
-    ...base,
+    ...inherited,
+    ...(config.slot === undefined ? {} : { LEASECTL_SLOT: String(config.slot.index) }),
     LEASECTL_LEASE: `${config.lease.namespace}/${config.lease.name}`,
     LEASECTL_IDENTITY: config.identity,
     LEASECTL_ACQUIRED_AT: lease.spec?.acquireTime ?? '',
@@ -58,11 +66,14 @@ export function childEnvironment(base: NodeJS.ProcessEnv, config: ElectionConfig
 
 /**
  * Resolves with hold's exit code: the child's own, 128+N for a child killed by signal N (or a signal that stopped
- * the wait). Rejects with Failure for 75 (lost while running), 124 (not acquired), 125, 126 and 127.
+ * the wait). Rejects with Failure for 75 (lost while running), 124 or --conflict-exit-code (not acquired), 125, 126
+ * and 127.
  */
 export async function holdLease(deps: HoldDeps, request: HoldRequest): Promise<number> {
-  const { client, clock, events } = deps;
-  const config = request.config;
+  const { client, clock } = deps;
+  // With --slots, the slot won: its lease is renewed and released, and every event from then on says which it is.
+  let config = request.config;
+  let events = deps.events;
   // A command that cannot run must not take the lease (nor bump its fencing token) on its way to 126/127.
   const resolved = deps.launcher.resolve(request.command, deps.env);
   if (!resolved.ok) throw new Failure(resolved.exitCode, resolved.message);
@@ -117,9 +128,18 @@ export async function holdLease(deps: HoldDeps, request: HoldRequest): Promise<n
   };
 
   try {
-    let outcome;
+    let outcome: AcquireOutcome | SlotAcquireOutcome;
+    let wonSlot: Extract<SlotAcquireOutcome, { kind: 'acquired' }> | undefined;
     try {
-      outcome = await acquire({ client, clock, config, events, waitMs: request.waitMs, waitFlag: request.waitFlag, abort: shutdown.signal });
+      const acquiring = { client, clock, config, events, waitMs: request.waitMs, waitFlag: request.waitFlag, abort: shutdown.signal };
+      const group = request.slots;
+      if (group === undefined) {
+        outcome = await acquire(acquiring);
+      } else {
+        const slotted = await acquireSlot({ ...acquiring, group, eventsFor: (slot) => slotEvents(events, `${config.lease.namespace}/${slotLeaseName(group, slot.index)}`, slot.index) });
+        if (slotted.kind === 'acquired') wonSlot = slotted;
+        outcome = slotted;
+      }
     } catch (error) {
       if (!(error instanceof AcquireError)) throw error;
       await releaseUncertain(error.uncertain);
@@ -128,13 +148,17 @@ export async function holdLease(deps: HoldDeps, request: HoldRequest): Promise<n
     }
     if (outcome.kind === 'not-acquired') {
       await releaseUncertain(outcome.uncertain);
-      throw new Failure(HoldExitCode.notAcquired, outcome.message);
+      throw new Failure(request.conflictExitCode, outcome.message);
     }
     if (outcome.kind === 'aborted') {
       await releaseUncertain(outcome.uncertain);
       return signalExitCode(shutdownSignal ?? 'SIGTERM');
     }
 
+    if (wonSlot !== undefined) {
+      config = wonSlot.config;
+      events = slotEvents(events, `${config.lease.namespace}/${config.lease.name}`, wonSlot.slot.index);
+    }
     const acquired = outcome.lease;
     events.emit(
       'acquired',

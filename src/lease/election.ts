@@ -7,6 +7,7 @@
 // clock skew between machines cannot make a live lease look expired (client-go's package doc, client-go#448).
 
 import { confirmedExpiredAt, recordDurationMs, type Observation } from './expiry.js';
+import { slotMarks, slotMismatch, type Slot, type SlotMismatch } from './slots.js';
 import { leaseState, nonEmpty } from './state.js';
 import { durationLimitMessage, formatDuration, formatMicroTime } from './time.js';
 import type { Lease, LeaseSpec } from './types.js';
@@ -38,6 +39,15 @@ export interface ElectionConfig extends ElectionTimings {
   reentrant: boolean;
   /** Take over a coordinated lease (spec.strategy set) anyway. */
   force: boolean;
+  /** hold --slots: the slot this lease is. Undefined for a plain lease, which must then be no slot. */
+  slot?: Slot;
+  /** hold --label and --annotation: set on the lease when it is created or taken. */
+  metadata?: LeaseMetadata;
+}
+
+export interface LeaseMetadata {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
 }
 
 /**
@@ -89,7 +99,9 @@ export type AcquireDecision =
   /** spec.strategy is set: the apiserver's coordinated election picks the holder; we never take it without --force. */
   | { kind: 'conflict-coordinated'; strategy: string; holder: string | undefined }
   /** Taking it would count one more transition than leaseTransitions (an int32) can hold. */
-  | { kind: 'transitions-exhausted'; transitions: number };
+  | { kind: 'transitions-exhausted'; transitions: number }
+  /** The lease is a slot and we hold it plainly, or the other way round, or its slot count differs from ours. */
+  | { kind: 'conflict-slots'; mismatch: SlotMismatch };
 
 /**
  * tryAcquireOrRenew's acquire half. `observation` must be the result of observe() on this same `lease`.
@@ -103,7 +115,9 @@ export function decideAcquire(
   monotonicNow: number,
   nowMs: number,
 ): AcquireDecision {
-  if (lease === undefined) return { kind: 'create', lease: createdLease(config.lease, config, nowMs) };
+  const mismatch = slotMismatch(lease, config.slot);
+  if (mismatch !== undefined) return { kind: 'conflict-slots', mismatch };
+  if (lease === undefined) return { kind: 'create', lease: markedLease(createdLease(config.lease, config, nowMs), config) };
   const spec = lease.spec ?? {};
   const holder = nonEmpty(spec.holderIdentity);
   const strategy = nonEmpty(spec.strategy);
@@ -114,7 +128,7 @@ export function decideAcquire(
   const alive = until > monotonicNow;
   const recordDurationMs = until - observation.observedAt;
   if (holder === config.identity) {
-    if (config.reentrant) return { kind: 'take', lease: renewedLease(lease, config, nowMs), reentered: true };
+    if (config.reentrant) return { kind: 'take', lease: markedLease(renewedLease(lease, config, nowMs), config), reentered: true };
     if (alive) return { kind: 'conflict-self', until, holder: holderInfo(holder, spec, recordDurationMs) };
   } else if (alive) {
     return { kind: 'wait', until, holder: holderInfo(holder, spec, recordDurationMs) };
@@ -126,7 +140,24 @@ export function decideAcquire(
 function takeOver(lease: Lease, config: ElectionConfig, nowMs: number): AcquireDecision {
   const exhausted = exhaustedTransitions(lease);
   if (exhausted !== undefined) return { kind: 'transitions-exhausted', transitions: exhausted };
-  return { kind: 'take', lease: acquiredLease(lease, config, nowMs), reentered: false };
+  return { kind: 'take', lease: markedLease(acquiredLease(lease, config, nowMs), config), reentered: false };
+}
+
+/** The lease with hold's labels and annotations added: --label and --annotation, and a slot's marks. */
+function markedLease(lease: Lease, config: Pick<ElectionConfig, 'slot' | 'metadata'>): Lease {
+  const slot = config.slot === undefined ? undefined : slotMarks(config.slot);
+  const labels = { ...config.metadata?.labels, ...slot?.labels };
+  const annotations = { ...config.metadata?.annotations, ...slot?.annotations };
+  if (Object.keys(labels).length === 0 && Object.keys(annotations).length === 0) return lease;
+  const { metadata } = lease;
+  return {
+    ...lease,
+    metadata: {
+      ...metadata,
+      labels: { ...metadata.labels, ...labels },
+      ...(Object.keys(annotations).length > 0 ? { annotations: { ...metadata.annotations, ...annotations } } : {}),
+    },
+  };
 }
 
 /** leaseTransitions, when it has no room left (an int32) to count one more change of holder. */

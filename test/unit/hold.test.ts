@@ -546,7 +546,7 @@ describe('holdLease', () => {
       return { ok: true, child };
     },
   };
-  const request: HoldRequest = { config, gracePeriodMs: 4_000, waitMs: undefined, waitFlag: '', command: 'job', args: ['a b', ''], keep: false };
+  const request: HoldRequest = { config, gracePeriodMs: 4_000, waitMs: undefined, waitFlag: '', command: 'job', args: ['a b', ''], keep: false, conflictExitCode: 124 };
   const hold = (overrides: Partial<HoldRequest> = {}, env: NodeJS.ProcessEnv = {}) =>
     holdLease({ client: api, clock, signals, events, launcher, env }, { ...request, ...overrides });
 

@@ -14,7 +14,14 @@ export async function runHold(ctx: CommandContext, { options, argv: raw }: RunIn
   const { name } = options;
   const argv = resolveCommand(name, options.commandArgs, options, raw);
   // Loaded here rather than with the command: child_process and crypto cost every other command ~6 ms.
-  const [{ randomUUID }, { nodeProcessLauncher }, { holdLease }] = await Promise.all([import('node:crypto'), import('../../hold/child.js'), import('../../hold/run.js')]);
+  const [{ randomUUID }, { nodeProcessLauncher }, { holdLease }, { slotGroupNameProblem }] = await Promise.all([
+    import('node:crypto'),
+    import('../../hold/child.js'),
+    import('../../hold/run.js'),
+    import('../../election/slots.js'),
+  ]);
+  const slotsProblem = options.slots === undefined ? undefined : slotGroupNameProblem(name);
+  if (slotsProblem !== undefined) throw new Failure(HoldExitCode.failed, slotsProblem);
   const identity = options.identity ?? defaultHolderIdentity(hostname(), randomUUID());
   if (identity === '') throw new Failure(HoldExitCode.failed, '--identity must not be empty: leave it out for a unique <hostname>_<uuid>');
   const gracePeriodMs = options.gracePeriod ?? defaultGracePeriodMs(options.leaseDuration, options.renewDeadline);
@@ -40,6 +47,7 @@ export async function runHold(ctx: CommandContext, { options, argv: raw }: RunIn
     retryPeriodMs: options.retryPeriod,
     reentrant: Boolean(options.reentrant),
     force: Boolean(options.force),
+    metadata: { labels: options.label ?? {}, annotations: options.annotation ?? {} },
   };
   const events = createHoldEvents({
     format: options.events === 'json' ? 'json' : 'human',
@@ -56,7 +64,17 @@ export async function runHold(ctx: CommandContext, { options, argv: raw }: RunIn
   try {
     return await holdLease(
       { client: connection.client, clock: ctx.clock, signals: ctx.signals, events, launcher: nodeProcessLauncher, env: ctx.env },
-      { config, gracePeriodMs, waitMs, waitFlag, command: argv[0] as string, args: argv.slice(1), keep: Boolean(options.keep) },
+      {
+        config,
+        gracePeriodMs,
+        waitMs,
+        waitFlag,
+        command: argv[0] as string,
+        args: argv.slice(1),
+        keep: Boolean(options.keep),
+        conflictExitCode: options.conflictExitCode,
+        slots: options.slots === undefined ? undefined : { name, count: options.slots },
+      },
     );
   } catch (error) {
     if (error instanceof Failure) throw error;
