@@ -330,3 +330,8 @@ export class MemoryLeaseClient implements LeaseClient {
     return this.handle(this.request(method, query, body), undefined as never, scope);
   }
 }
+
+/** A lease to seed: `name` in `default` unless metadata says otherwise. */
+export function testLease(name: string, spec: Lease['spec'] = {}, metadata: Partial<Lease['metadata']> = {}): Lease {
+  return { metadata: { name, namespace: 'default', ...metadata }, spec };
+}
