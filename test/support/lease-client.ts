@@ -132,10 +132,14 @@ export class MemoryLeaseClient implements LeaseClient {
     return record && withTypeMeta(structuredClone(record.lease));
   }
 
-  /** Another client changes the lease's spec (a holder renewing, releasing, taking it): a real compare-and-swap update. */
-  write(namespace: string, name: string, spec: Lease['spec']): Lease {
+  /**
+   * Another client changes the lease (a holder renewing, releasing, taking it; someone annotating it): a real
+   * compare-and-swap update of the spec fields and metadata given.
+   */
+  write(namespace: string, name: string, spec: Lease['spec'], metadata: Partial<Lease['metadata']> = {}): Lease {
     const current = this.registry.get(namespace, name).lease;
-    const { record } = this.registry.update(namespace, name, { ...current, spec: { ...current.spec, ...spec } }, { manager: 'other-holder', dryRun: false });
+    const changed = { ...current, metadata: { ...current.metadata, ...metadata }, spec: { ...current.spec, ...spec } };
+    const { record } = this.registry.update(namespace, name, changed, { manager: 'other-holder', dryRun: false });
     return withTypeMeta(structuredClone(record.lease));
   }
 
