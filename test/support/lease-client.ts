@@ -82,6 +82,7 @@ export class MemoryLeaseClient implements LeaseClient {
   private readonly openWatches = new Set<WatchSink>();
   private readonly namespaceList = new Set<string>();
   private cues: Cue[] = [];
+  private readonly refusals: { verb: LeaseVerb; name: string; error: Error }[] = [];
   user: MemoryUser;
   /** Every request in order, by verb: what a command asked the API. */
   readonly calls: LeaseVerb[] = [];
@@ -163,6 +164,11 @@ export class MemoryLeaseClient implements LeaseClient {
     for (let i = 0; i < times; i++) this.cues.push({ verb, action: () => Promise.reject(error) });
   }
 
+  /** Every call of `verb` on the lease `name` fails with `error` (a lease RBAC or a webhook protects, say). */
+  refuse(verb: LeaseVerb, name: string, error: Error): void {
+    this.refusals.push({ verb, name, error });
+  }
+
   /** Runs `action` just before the next call of `verb` is served: another writer slipping in between a read and a write. */
   beforeNext(verb: LeaseVerb | 'any', action: () => void): void {
     this.cues.push({ verb, action });
@@ -212,13 +218,13 @@ export class MemoryLeaseClient implements LeaseClient {
 
   async get(ref: LeaseRef, options?: RequestOptions): Promise<Lease> {
     this.checkRef(ref);
-    await this.gate('get', options?.signal);
+    await this.gate('get', options?.signal, ref.name);
     return (await this.serve('GET', ref)) as Lease;
   }
 
   async create(namespace: string, lease: Lease, options?: RequestOptions): Promise<Lease> {
     checkSegment(namespace, namespaceSegmentProblem);
-    await this.gate('create', options?.signal);
+    await this.gate('create', options?.signal, lease.metadata.name);
     const body = withTypeMeta({ ...lease, metadata: { ...lease.metadata, namespace } });
     return (await this.serve('POST', { namespace, name: undefined }, undefined, body)) as Lease;
   }
@@ -226,13 +232,13 @@ export class MemoryLeaseClient implements LeaseClient {
   async update(lease: Lease, options?: RequestOptions): Promise<Lease> {
     const ref = { namespace: lease.metadata.namespace ?? '', name: lease.metadata.name };
     this.checkRef(ref);
-    await this.gate('update', options?.signal);
+    await this.gate('update', options?.signal, ref.name);
     return (await this.serve('PUT', ref, undefined, withTypeMeta(lease))) as Lease;
   }
 
   async delete(ref: LeaseRef, preconditions?: DeletePreconditions, options?: RequestOptions): Promise<void> {
     this.checkRef(ref);
-    await this.gate('delete', options?.signal);
+    await this.gate('delete', options?.signal, ref.name);
     await this.serve('DELETE', ref, undefined, preconditions ? { kind: 'DeleteOptions', apiVersion: 'v1', preconditions } : undefined);
   }
 
@@ -291,9 +297,11 @@ export class MemoryLeaseClient implements LeaseClient {
   }
 
   /** Logs the call, then plays a cue meant for it (a failure, another writer), then waits while the server hangs. */
-  private async gate(verb: LeaseVerb, signal?: AbortSignal): Promise<void> {
+  private async gate(verb: LeaseVerb, signal?: AbortSignal, name?: string): Promise<void> {
     this.calls.push(verb);
     await Promise.resolve();
+    const refusal = this.refusals.find((entry) => entry.verb === verb && entry.name === name);
+    if (refusal) throw refusal.error;
     const index = this.cues.findIndex((cue) => cue.verb === verb || cue.verb === 'any');
     if (index >= 0) {
       const [cue] = this.cues.splice(index, 1);
