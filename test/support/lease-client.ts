@@ -9,6 +9,7 @@ import type { DeletePreconditions, LeaseClient, LeaseRef, ListOptions, RequestOp
 import { nameSegmentProblem, namespaceSegmentProblem } from '../../src/kube/path-segments.js';
 import { LEASE_API_VERSION, LEASE_KIND, type Lease, type LeaseList } from '../../src/lease/types.js';
 import { isExpired } from '../../src/kube/errors.js';
+import type { FeatureGates } from '../../packages/sandbox/src/feature-gates.js';
 import { LeaseApi, type LeaseScope } from '../../packages/sandbox/src/leases-api.js';
 import { LeaseRegistry } from '../../packages/sandbox/src/lease-registry.js';
 import { formatTime } from '../../packages/sandbox/src/micro-time.js';
@@ -32,6 +33,8 @@ export interface MemoryLeaseClientOptions {
   user?: MemoryUser;
   /** Field manager of the client's own writes (the User-Agent's product). */
   manager?: string;
+  /** kube-apiserver's --feature-gates (CoordinatedLeaderElection keeps spec.strategy and preferredHolder on writes). */
+  featureGates?: FeatureGates;
 }
 
 /** Bookmarks every minute, kube-apiserver's rhythm; tests that want one call `bookmark()`. */
@@ -70,6 +73,7 @@ class WatchSink extends Writable {
 interface Cue {
   verb: LeaseVerb | 'any';
   action: () => unknown;
+  failure?: true;
 }
 
 export class MemoryLeaseClient implements LeaseClient {
@@ -93,7 +97,7 @@ export class MemoryLeaseClient implements LeaseClient {
     this.now = options.now ?? Date.now;
     this.manager = options.manager ?? 'leasectl';
     this.user = options.user ?? 'admin';
-    this.registry = new LeaseRegistry(this.store, (namespace) => this.namespaces.has(namespace), this.now);
+    this.registry = new LeaseRegistry(this.store, (namespace) => this.namespaces.has(namespace), this.now, options.featureGates);
     this.namespaces = new NamespaceRegistry(this.store, this.now, (namespace) => this.registry.removeNamespace(namespace));
     for (const name of [...builtInNamespaces, ...(options.namespaces ?? [])]) this.createNamespace(name);
     // As on a server that has run for a while: a watch from resourceVersion 1 is too old (410), not a replay.
@@ -161,7 +165,12 @@ export class MemoryLeaseClient implements LeaseClient {
 
   /** The next `times` calls of `verb` (or of any verb) fail with `error` instead of reaching the server. */
   failNext(verb: LeaseVerb | 'any', error: Error, times = 1): void {
-    for (let i = 0; i < times; i++) this.cues.push({ verb, action: () => Promise.reject(error) });
+    for (let i = 0; i < times; i++) this.cues.push({ verb, action: () => Promise.reject(error), failure: true });
+  }
+
+  /** Drops the failures failNext queued that have not happened yet (the server answers again). */
+  clearFailures(): void {
+    this.cues = this.cues.filter((cue) => !cue.failure);
   }
 
   /** Every call of `verb` on the lease `name` fails with `error` (a lease RBAC or a webhook protects, say). */
