@@ -139,7 +139,7 @@ describe('leasectl list (in-process)', () => {
     expect(t.client.calls).toEqual([]);
   });
 
-  it('a server that cannot be reached is one line in kubectl\'s words, exit 1', async () => {
+  it("a server that cannot be reached is one line in kubectl's words, exit 1", async () => {
     t = testContext();
     t.client.failNext('list', new KubeTransportError('Unable to connect to the server: dial tcp 127.0.0.1:6443: connect: connection refused'));
     expect(await t.run(['list'])).toEqual({ code: 1, stdout: '', stderr: 'Unable to connect to the server: dial tcp 127.0.0.1:6443: connect: connection refused\n' });

@@ -76,7 +76,7 @@ describe('leasectl release (in-process)', () => {
     expect(t.client.peek('default', 'job')).toBeUndefined();
   });
 
-  it('a viewer may not write: the apiserver\'s 403 in its words, exit 1', async () => {
+  it("a viewer may not write: the apiserver's 403 in its words, exit 1", async () => {
     const t = testContext({ client: { user: 'viewer' } });
     t.client.seed(testLease('job', held('me')));
     expect(await t.run(['release', 'job', '--identity', 'me'])).toEqual({
