@@ -92,5 +92,26 @@ describe('leasectl identity (in-process)', () => {
   it('--hostname with -w is a usage error', async () => {
     expect((await runIdentity(['--hostname', 'a', '-w'], [])).exitCode).toBe(2);
   });
-});
 
+  it('-w prints the listing, then an apiserver that starts, under either label, and ends with exit 0 on SIGINT', async () => {
+    const t = testContext({ now: NOW, fakeTimers: true });
+    try {
+      t.client.seed(live);
+      const running = t.start(['identity', '-w', '-o', 'name']);
+      await t.clock.advance(100);
+      t.client.seed(identityLease('master-4', 0));
+      t.client.seed(legacyLive);
+      t.client.seed({ ...legacyLive, metadata: { ...legacyLive.metadata, name: 'not-an-identity-lease' } });
+      await t.clock.advance(100);
+      t.signals.send('SIGINT');
+      await t.clock.advance(100);
+      const result = await running;
+      expect(result.code).toBe(0);
+      expect(result.stdout.split('\n').filter(Boolean).sort()).toEqual(
+        [live, identityLease('master-4', 0), legacyLive].map((lease) => `lease.coordination.k8s.io/${lease.metadata.name}`).sort(),
+      );
+    } finally {
+      t.done();
+    }
+  });
+});
