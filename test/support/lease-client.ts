@@ -4,11 +4,10 @@
 // recordings of a real one). Tests add what a server cannot be asked for: failures on cue, a server that hangs,
 // writes by another holder, compaction.
 import { Writable } from 'node:stream';
-import { KubeApiError, KubeInputError, KubeTransportError, type Status } from '../../src/kube/errors.js';
+import { isExpired, KubeApiError, KubeInputError, KubeTransportError, type Status } from '../../src/kube/errors.js';
 import type { DeletePreconditions, LeaseClient, LeaseRef, ListOptions, RequestOptions, WatchEvent, WatchOptions } from '../../src/kube/lease-client.js';
 import { nameSegmentProblem, namespaceSegmentProblem } from '../../src/kube/path-segments.js';
 import { LEASE_API_VERSION, LEASE_KIND, type Lease, type LeaseList } from '../../src/lease/types.js';
-import { isExpired } from '../../src/kube/errors.js';
 import type { FeatureGates } from '../../packages/sandbox/src/feature-gates.js';
 import { LeaseApi, type LeaseScope } from '../../packages/sandbox/src/leases-api.js';
 import { LeaseRegistry } from '../../packages/sandbox/src/lease-registry.js';
@@ -37,7 +36,7 @@ export interface MemoryLeaseClientOptions {
   featureGates?: FeatureGates;
 }
 
-/** Bookmarks every minute, kube-apiserver's rhythm; tests that want one call `bookmark()`. */
+/** Bookmarks about every minute, kube-apiserver's rhythm (under fake timers, advancing a minute brings one). */
 const BOOKMARK_INTERVAL_MS = 60_000;
 
 function sandboxUser(user: MemoryUser): User {
