@@ -1,21 +1,8 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
-import { createProgram, runCli, type World } from '../../src/cli.js';
+import { createProgram } from '../../src/cli.js';
 import { complete, Directive, formatCompletion, type ValueSource } from '../../src/completion/complete.js';
 import type { KubeFlags } from '../../src/kube/connection.js';
-import { textCapture } from '../support/streams.js';
-
-function world(programName = 'leasectl'): World & { out: () => string } {
-  const stdout = textCapture();
-  return {
-    io: { stdin: new PassThrough(), stdout, stderr: new PassThrough() },
-    clock: { now: () => 0, monotonic: () => 0 },
-    env: {},
-    signals: { subscribe: () => () => undefined },
-    programName,
-    out: () => stdout.text,
-  };
-}
+import { testContext } from '../support/test-context.js';
 
 /** A source that records the flags it was asked with and answers from fixed lists. */
 function fakeSource() {
@@ -37,7 +24,7 @@ function fakeSource() {
 }
 
 async function candidates(...args: string[]) {
-  const { program } = createProgram(world());
+  const { program } = createProgram(testContext().world);
   const { load, asked } = fakeSource();
   const result = await complete(program, args, load);
   return { values: result.candidates.map((candidate) => candidate.value), result, asked, loaded: load.mock.calls.length > 0 };
@@ -90,11 +77,6 @@ describe('__complete', () => {
     expect(asked[0]?.flags.context).toBe('kind-a');
   });
 
-  it('completes lease names from the server and as the user that -s, --token and --as typed earlier name', async () => {
-    const { asked } = await candidates('-s', 'https://10.0.0.1:6443', '--token', 't', '--as', 'system:serviceaccount:a:b', 'inspect', '');
-    expect(asked[0]?.flags).toMatchObject({ server: 'https://10.0.0.1:6443', token: 't', as: 'system:serviceaccount:a:b' });
-  });
-
   it('completes lease names in the namespace typed on the line, for every command that takes lease names', async () => {
     for (const command of ['list', 'inspect']) {
       const { values, asked } = await candidates(command, '-n', 'kube-system', 'example-');
@@ -134,13 +116,9 @@ describe('__complete', () => {
   });
 
   it('prints cobra wire format through runCli', async () => {
-    const w = world();
-    expect(await runCli(['__complete', 'list', '-o', 'js'], w)).toBe(0);
     // jsonpath= takes its template right after the `=`: no space (2) as well as no files (4).
-    expect(w.out()).toBe('json\njsonpath=\njsonpath-file=\n:6\n');
-    const gc = world();
-    expect(await runCli(['__complete', 'gc', '-o', 'js'], gc)).toBe(0);
-    expect(gc.out()).toBe('json\n:4\n');
+    expect(await testContext().run(['__complete', 'list', '-o', 'js'])).toEqual({ code: 0, stdout: 'json\njsonpath=\njsonpath-file=\n:6\n', stderr: '' });
+    expect(await testContext().run(['__complete', 'gc', '-o', 'js'])).toEqual({ code: 0, stdout: 'json\n:4\n', stderr: '' });
   });
 
   it('formats descriptions on one line after a tab', () => {
@@ -150,10 +128,10 @@ describe('__complete', () => {
 
 describe('help under the name it was called by', () => {
   it('shows kubectl lease in usage and examples when run as the plugin', async () => {
-    const w = world('kubectl lease');
-    expect(await runCli(['list', '--help'], w)).toBe(0);
-    expect(w.out()).toMatch(/^Usage: kubectl lease list/m);
-    expect(w.out()).toMatch(/^ {2}kubectl lease list -n kube-node-lease/m);
-    expect(w.out()).not.toMatch(/^\s*leasectl /m);
+    const { code, stdout } = await testContext({ programName: 'kubectl lease' }).run(['list', '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: kubectl lease list/m);
+    expect(stdout).toMatch(/^ {2}kubectl lease list -n kube-node-lease/m);
+    expect(stdout).not.toMatch(/^\s*leasectl /m);
   });
 });

@@ -1,17 +1,10 @@
 // Which tokens withPflagShortValues rewrites: only a short flag that takes a value, written with =.
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createProgram } from '../../src/cli.js';
 import { withPflagShortValues } from '../../src/flag-spellings.js';
-import { textCapture } from '../support/streams.js';
+import { testContext } from '../support/test-context.js';
 
-const { program } = createProgram({
-  io: { stdin: new PassThrough(), stdout: textCapture(), stderr: textCapture() },
-  clock: { now: () => 0, monotonic: () => 0 },
-  env: {},
-  signals: { subscribe: () => () => {} },
-  programName: 'leasectl',
-});
+const { program } = createProgram(testContext().world);
 const rewrite = (...argv: string[]) => withPflagShortValues(program, argv);
 
 describe('kubectl spellings of short flags with a value', () => {

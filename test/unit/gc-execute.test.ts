@@ -4,58 +4,40 @@ import { executeGarbageCollection, KEPT_GONE, KEPT_RENEWED, KEPT_REPLACED } from
 import { KubeApiError, KubeTransportError } from '../../src/kube/errors.js';
 import type { DeletePreconditions, LeaseClient, LeaseRef } from '../../src/kube/lease-client.js';
 import type { Lease } from '../../src/lease/types.js';
+import { MemoryLeaseClient, testLease } from '../support/lease-client.js';
 
-function lease(name: string, resourceVersion = '1', uid = `uid-${name}`): Lease {
-  return { metadata: { name, namespace: 'apps', uid, resourceVersion }, spec: { holderIdentity: 'a', leaseDurationSeconds: 1 } };
-}
+const lease = (name: string, uid = `uid-${name}`): Lease => testLease(name, { holderIdentity: 'a', leaseDurationSeconds: 1 }, { namespace: 'apps', uid });
 
 function apiError(code: number, reason: string, message = reason): KubeApiError {
   return new KubeApiError({ kind: 'Status', status: 'Failure', code, reason, message }, code);
 }
 
 /**
- * An in-memory Lease store that honours delete preconditions like the apiserver (409 Conflict on a uid or
- * resourceVersion mismatch, 404 when absent) and records how many deletes ran at once.
+ * The in-memory Lease API (delete preconditions as the apiserver judges them), seeded with `leases`, whose deletes
+ * take a moment each so that the test can count how many run at once.
  */
-class FakeLeases implements Pick<LeaseClient, 'get' | 'delete'> {
-  readonly store = new Map<string, Lease>();
-  inFlight = 0;
-  maxInFlight = 0;
-  deleteCalls: { name: string; preconditions: DeletePreconditions | undefined }[] = [];
-  /** Runs before a delete is judged; lets a test change the store in between. */
-  beforeDelete: (ref: LeaseRef, call: number) => void | Promise<void> = () => {};
-  deleteError: (ref: LeaseRef) => Error | undefined = () => undefined;
-
-  constructor(leases: Lease[]) {
-    for (const item of leases) this.store.set(item.metadata.name, item);
-  }
-
-  async get(ref: LeaseRef): Promise<Lease> {
-    const found = this.store.get(ref.name);
-    if (!found) throw apiError(404, 'NotFound', `leases.coordination.k8s.io "${ref.name}" not found`);
-    return found;
-  }
-
-  async delete(ref: LeaseRef, preconditions?: DeletePreconditions): Promise<void> {
-    this.deleteCalls.push({ name: ref.name, preconditions });
-    this.inFlight++;
-    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    try {
-      await new Promise((resolve) => setTimeout(resolve, 1));
-      await this.beforeDelete(ref, this.deleteCalls.length);
-      const injected = this.deleteError(ref);
-      if (injected) throw injected;
-      const found = this.store.get(ref.name);
-      if (!found) throw apiError(404, 'NotFound');
-      if (preconditions?.uid && preconditions.uid !== found.metadata.uid) throw apiError(409, 'Conflict', 'Precondition failed: UID in precondition');
-      if (preconditions?.resourceVersion && preconditions.resourceVersion !== found.metadata.resourceVersion) {
-        throw apiError(409, 'Conflict', 'the ResourceVersion in the precondition does not match');
+function leasesApi(leases: Lease[]) {
+  const api = new MemoryLeaseClient();
+  const listed = leases.map((item) => api.seed(item));
+  const probe = {
+    inFlight: 0,
+    maxInFlight: 0,
+    deleteCalls: [] as { name: string; preconditions: DeletePreconditions | undefined }[],
+    get: (ref: LeaseRef) => api.get(ref),
+    async delete(ref: LeaseRef, preconditions?: DeletePreconditions): Promise<void> {
+      probe.deleteCalls.push({ name: ref.name, preconditions });
+      probe.inFlight++;
+      probe.maxInFlight = Math.max(probe.maxInFlight, probe.inFlight);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        await api.delete(ref, preconditions);
+      } finally {
+        probe.inFlight--;
       }
-      this.store.delete(ref.name);
-    } finally {
-      this.inFlight--;
-    }
-  }
+    },
+  } satisfies Pick<LeaseClient, 'get' | 'delete'> & Record<string, unknown>;
+  const stored = () => api.store.list('apps').map((record) => record.name);
+  return { api, client: probe, listed, stored };
 }
 
 /** Every lease confirmed expired as listed (confirm.ts is tested on its own). */
@@ -64,97 +46,88 @@ const keptNames = (kept: { lease: Lease; reason: string }[]) => kept.map(({ leas
 
 describe('executeGarbageCollection', () => {
   it('deletes each lease with the uid and resourceVersion from the listing', async () => {
-    const leases = [lease('a', '5'), lease('b', '6')];
-    const client = new FakeLeases(leases);
-    const result = await executeGarbageCollection(client, leases, { concurrency: 2, confirm: confirmed });
+    const { client, listed, stored } = leasesApi([lease('a'), lease('b')]);
+    const result = await executeGarbageCollection(client, listed, { concurrency: 2, confirm: confirmed });
     expect(result.deleted.map((item) => item.metadata.name).sort()).toEqual(['a', 'b']);
-    expect(client.deleteCalls).toContainEqual({ name: 'a', preconditions: { uid: 'uid-a', resourceVersion: '5' } });
-    expect(client.store.size).toBe(0);
+    expect(client.deleteCalls).toContainEqual({ name: 'a', preconditions: { uid: 'uid-a', resourceVersion: listed[0]!.metadata.resourceVersion } });
+    expect(stored()).toEqual([]);
   });
 
   it('keeps a lease renewed since the listing (409 on delete, re-read shows it fresh)', async () => {
-    const listed = lease('renewed', '1');
-    const client = new FakeLeases([listed]);
-    client.beforeDelete = () => void client.store.set('renewed', lease('renewed', '2'));
-    const result = await executeGarbageCollection(client, [listed], { concurrency: 1, confirm: confirmed });
+    const { api, client, listed, stored } = leasesApi([lease('renewed')]);
+    api.beforeNext('delete', () => api.write('apps', 'renewed', { renewTime: '2026-01-01T00:00:01.000000Z' }));
+    const result = await executeGarbageCollection(client, listed, { concurrency: 1, confirm: confirmed });
     expect(result.deleted).toEqual([]);
     expect(keptNames(result.kept)).toEqual([['renewed', KEPT_RENEWED]]);
-    expect(client.store.has('renewed')).toBe(true);
+    expect(stored()).toEqual(['renewed']);
   });
 
   it('never retries a delete whose precondition failed: a change after the last look is a sign of life', async () => {
-    const listed = lease('relabelled', '1');
-    const client = new FakeLeases([listed]);
-    client.beforeDelete = (_, call) => {
-      if (call === 1) client.store.set('relabelled', lease('relabelled', '2'));
-    };
-    const result = await executeGarbageCollection(client, [listed], { concurrency: 1, confirm: confirmed });
+    const { api, client, listed, stored } = leasesApi([lease('relabelled')]);
+    api.beforeNext('delete', () => api.write('apps', 'relabelled', {}, { labels: { moved: 'yes' } }));
+    const result = await executeGarbageCollection(client, listed, { concurrency: 1, confirm: confirmed });
     expect(keptNames(result.kept)).toEqual([['relabelled', KEPT_RENEWED]]);
-    expect(client.deleteCalls.map((call) => call.preconditions?.resourceVersion)).toEqual(['1']);
-    expect(client.store.has('relabelled')).toBe(true);
+    expect(client.deleteCalls.map((call) => call.preconditions?.resourceVersion)).toEqual([listed[0]!.metadata.resourceVersion]);
+    expect(stored()).toEqual(['relabelled']);
   });
 
   it('keeps a lease seen changing while it was watched, without sending a delete', async () => {
-    const listed = lease('alive', '1');
-    const client = new FakeLeases([listed]);
-    const result = await executeGarbageCollection(client, [listed], { concurrency: 1, confirm: async () => ({ kind: 'changed', lease: lease('alive', '2') }) });
+    const { client, listed } = leasesApi([lease('alive')]);
+    const result = await executeGarbageCollection(client, listed, { concurrency: 1, confirm: async () => ({ kind: 'changed', lease: lease('alive') }) });
     expect(keptNames(result.kept)).toEqual([['alive', KEPT_RENEWED]]);
     expect(client.deleteCalls).toEqual([]);
   });
 
   it('deletes with the uid and resourceVersion of the copy that was confirmed', async () => {
-    const listed = lease('a', '5');
-    const client = new FakeLeases([listed]);
-    await executeGarbageCollection(client, [listed], { concurrency: 1, confirm: confirmed });
-    expect(client.deleteCalls).toEqual([{ name: 'a', preconditions: { uid: 'uid-a', resourceVersion: '5' } }]);
+    const { client, listed } = leasesApi([lease('a')]);
+    await executeGarbageCollection(client, listed, { concurrency: 1, confirm: confirmed });
+    expect(client.deleteCalls).toEqual([{ name: 'a', preconditions: { uid: 'uid-a', resourceVersion: listed[0]!.metadata.resourceVersion } }]);
   });
 
   it('an interrupted confirmation leaves the lease not attempted', async () => {
-    const listed = lease('waiting');
-    const client = new FakeLeases([listed]);
-    const result = await executeGarbageCollection(client, [listed], { concurrency: 1, confirm: async () => ({ kind: 'aborted' }) });
-    expect(result.notAttempted).toEqual([listed]);
+    const { client, listed } = leasesApi([lease('waiting')]);
+    const result = await executeGarbageCollection(client, listed, { concurrency: 1, confirm: async () => ({ kind: 'aborted' }) });
+    expect(result.notAttempted).toEqual(listed);
     expect(client.deleteCalls).toEqual([]);
   });
 
   it('keeps a lease replaced by a new one with the same name (different uid)', async () => {
-    const listed = lease('reborn', '1', 'old-uid');
-    const client = new FakeLeases([lease('reborn', '9', 'new-uid')]);
-    const result = await executeGarbageCollection(client, [listed], { concurrency: 1, confirm: confirmed });
+    const { api, client, listed, stored } = leasesApi([lease('reborn', 'old-uid')]);
+    api.remove('apps', 'reborn');
+    api.seed(lease('reborn', 'new-uid'));
+    const result = await executeGarbageCollection(client, listed, { concurrency: 1, confirm: confirmed });
     expect(keptNames(result.kept)).toEqual([['reborn', KEPT_REPLACED]]);
-    expect(client.store.has('reborn')).toBe(true);
+    expect(stored()).toEqual(['reborn']);
   });
 
   it('counts a lease someone else deleted (404) as kept-not-found, not as a failure', async () => {
-    const listed = lease('gone');
-    const client = new FakeLeases([]);
-    const result = await executeGarbageCollection(client, [listed], { concurrency: 1, confirm: confirmed });
+    const { api, client, listed } = leasesApi([lease('gone')]);
+    api.remove('apps', 'gone');
+    const result = await executeGarbageCollection(client, listed, { concurrency: 1, confirm: confirmed });
     expect(result.failed).toEqual([]);
     expect(keptNames(result.kept)).toEqual([['gone', KEPT_GONE]]);
   });
 
   it('reports a forbidden delete as failed with the API error, and goes on with the rest', async () => {
-    const leases = [lease('a'), lease('b')];
-    const client = new FakeLeases(leases);
+    const { api, client, listed } = leasesApi([lease('a'), lease('b')]);
     const forbidden = apiError(403, 'Forbidden', 'leases.coordination.k8s.io "a" is forbidden');
-    client.deleteError = (ref) => (ref.name === 'a' ? forbidden : undefined);
-    const result = await executeGarbageCollection(client, leases, { concurrency: 1, confirm: confirmed });
-    expect(result.failed).toEqual([{ lease: leases[0], error: forbidden }]);
+    api.refuse('delete', 'a', forbidden);
+    const result = await executeGarbageCollection(client, listed, { concurrency: 1, confirm: confirmed });
+    expect(result.failed).toEqual([{ lease: listed[0], error: forbidden }]);
     expect(result.deleted.map((item) => item.metadata.name)).toEqual(['b']);
   });
 
   it('reports a transport error as failed', async () => {
-    const client = new FakeLeases([lease('a')]);
-    client.deleteError = () => new KubeTransportError('Unable to connect to the server: connection refused');
-    const result = await executeGarbageCollection(client, [lease('a')], { concurrency: 1, confirm: confirmed });
+    const { api, client, listed } = leasesApi([lease('a')]);
+    api.failNext('delete', new KubeTransportError('Unable to connect to the server: connection refused'));
+    const result = await executeGarbageCollection(client, listed, { concurrency: 1, confirm: confirmed });
     expect(result.failed).toHaveLength(1);
   });
 
   it('never has more deletes in flight than the concurrency, and accounts for every lease', async () => {
-    const leases = Array.from({ length: 100 }, (_, i) => lease(`lease-${i}`));
-    const client = new FakeLeases(leases);
+    const { client, listed } = leasesApi(Array.from({ length: 100 }, (_, i) => lease(`lease-${i}`)));
     const settledCounts: number[] = [];
-    const result = await executeGarbageCollection(client, leases, {
+    const result = await executeGarbageCollection(client, listed, {
       concurrency: 8,
       confirm: confirmed,
       onOutcome: (_, settled) => settledCounts.push(settled),
@@ -165,10 +138,9 @@ describe('executeGarbageCollection', () => {
   });
 
   it('stops starting deletes when aborted and lists the rest as not attempted', async () => {
-    const leases = Array.from({ length: 10 }, (_, i) => lease(`lease-${i}`));
-    const client = new FakeLeases(leases);
+    const { client, listed } = leasesApi(Array.from({ length: 10 }, (_, i) => lease(`lease-${i}`)));
     const stop = new AbortController();
-    const result = await executeGarbageCollection(client, leases, {
+    const result = await executeGarbageCollection(client, listed, {
       concurrency: 2,
       confirm: confirmed,
       signal: stop.signal,

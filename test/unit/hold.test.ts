@@ -1,8 +1,7 @@
-// The hold loops (acquire, renew, release) and holdLease, with an in-memory LeaseClient and fake timers.
+// The hold loops (acquire, renew, release) and holdLease, with the in-memory Lease API and fake timers.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { describeHolding } from '../../src/printers/lease-descriptions.js';
 import type { Clock } from '../../src/clock.js';
-import type { SignalSource } from '../../src/context.js';
 import { Failure } from '../../src/errors.js';
 import { describeError } from '../../src/error-message.js';
 import { acquire, AcquireError } from '../../src/election/acquire.js';
@@ -14,128 +13,14 @@ import { LeaseRenewer } from '../../src/election/renew.js';
 import { holdLease, type HoldRequest } from '../../src/hold/run.js';
 import { validateHoldTimings, defaultGracePeriodMs } from '../../src/hold/timing.js';
 import { KubeApiError, KubeTransportError } from '../../src/kube/errors.js';
-import type { LeaseClient, LeaseRef, RequestOptions, WatchEvent, WatchOptions } from '../../src/kube/lease-client.js';
 import { isHeldBy, type ElectionConfig } from '../../src/lease/election.js';
 import { formatMicroTime } from '../../src/lease/time.js';
-import type { Lease, LeaseList } from '../../src/lease/types.js';
+import type { Lease } from '../../src/lease/types.js';
 import { jobElectionConfig as config } from '../support/election.js';
+import { MemoryLeaseClient } from '../support/lease-client.js';
+import { TestSignals } from '../support/test-context.js';
 
-// ---------------------------------------------------------------------------------------------------------------
-// An in-memory Lease API with compare-and-swap, watches and two faults: `hang` (requests never answer, like a
-// paused apiserver) and `failNext` (transport errors).
-
-class FakeLeaseApi implements LeaseClient {
-  private readonly leases = new Map<string, Lease>();
-  private rv = 100;
-  private readonly watchers = new Set<{ key: string; onEvent: (event: WatchEvent) => void }>();
-  hang = false;
-  failNext = 0;
-  readonly calls: string[] = [];
-
-  seed(lease: Lease): Lease {
-    const stored = this.store({ ...lease, metadata: { uid: `uid-${lease.metadata.name}`, ...lease.metadata } });
-    return stored;
-  }
-
-  peek(namespace: string, name: string): Lease | undefined {
-    const lease = this.leases.get(`${namespace}/${name}`);
-    return lease && structuredClone(lease);
-  }
-
-  /** Another client writes the lease (as a holder renewing or releasing would). */
-  write(namespace: string, name: string, spec: Lease['spec']): Lease {
-    const current = this.leases.get(`${namespace}/${name}`);
-    if (!current) throw new Error('no such lease');
-    return this.store({ ...current, spec: { ...current.spec, ...spec } });
-  }
-
-  remove(namespace: string, name: string): void {
-    const key = `${namespace}/${name}`;
-    const current = this.leases.get(key);
-    this.leases.delete(key);
-    if (current) this.notify(key, { type: 'DELETED', object: current });
-  }
-
-  private store(lease: Lease): Lease {
-    const key = `${lease.metadata.namespace}/${lease.metadata.name}`;
-    const existed = this.leases.has(key);
-    const stored = structuredClone({ ...lease, metadata: { ...lease.metadata, resourceVersion: String(++this.rv) } });
-    this.leases.set(key, stored);
-    this.notify(key, { type: existed ? 'MODIFIED' : 'ADDED', object: structuredClone(stored) });
-    return structuredClone(stored);
-  }
-
-  private notify(key: string, event: WatchEvent): void {
-    for (const watcher of this.watchers) if (watcher.key === key) watcher.onEvent(event);
-  }
-
-  private async gate(call: string, signal?: AbortSignal): Promise<void> {
-    this.calls.push(call);
-    await Promise.resolve();
-    if (this.hang) {
-      await new Promise<void>((_, reject) => signal?.addEventListener('abort', () => reject(new KubeTransportError('aborted'))));
-    }
-    if (this.failNext > 0) {
-      this.failNext--;
-      throw new KubeTransportError('dial tcp 127.0.0.1:6443: connect: connection refused');
-    }
-  }
-
-  async get(ref: LeaseRef, options?: RequestOptions): Promise<Lease> {
-    await this.gate('get', options?.signal);
-    const lease = this.leases.get(`${ref.namespace}/${ref.name}`);
-    if (!lease) throw notFound(ref.name);
-    return structuredClone(lease);
-  }
-
-  async create(namespace: string, lease: Lease, options?: RequestOptions): Promise<Lease> {
-    await this.gate('create', options?.signal);
-    const key = `${namespace}/${lease.metadata.name}`;
-    if (this.leases.has(key)) throw new KubeApiError({ reason: 'AlreadyExists', code: 409, message: 'already exists' }, 409);
-    return this.store({ ...lease, metadata: { ...lease.metadata, namespace, uid: `uid-${lease.metadata.name}` } });
-  }
-
-  async update(lease: Lease, options?: RequestOptions): Promise<Lease> {
-    await this.gate('update', options?.signal);
-    const key = `${lease.metadata.namespace}/${lease.metadata.name}`;
-    const current = this.leases.get(key);
-    if (!current) throw notFound(lease.metadata.name);
-    if (current.metadata.resourceVersion !== lease.metadata.resourceVersion) {
-      throw new KubeApiError({ reason: 'Conflict', code: 409, message: 'the object has been modified' }, 409);
-    }
-    return this.store(lease);
-  }
-
-  async delete(): Promise<void> {
-    throw new Error('not used');
-  }
-
-  async listPage(): Promise<LeaseList> {
-    throw new Error('not used');
-  }
-
-  // eslint-disable-next-line require-yield
-  async *listPages(): AsyncGenerator<LeaseList> {
-    throw new Error('not used');
-  }
-
-  watch(options: WatchOptions, onEvent: (event: WatchEvent) => void, signal: AbortSignal): Promise<void> {
-    this.calls.push('watch');
-    const name = /metadata\.name=(.*)/.exec(options.fieldSelector ?? '')?.[1];
-    const watcher = { key: `${options.namespace}/${name}`, onEvent };
-    this.watchers.add(watcher);
-    return new Promise((resolve) => {
-      signal.addEventListener('abort', () => {
-        this.watchers.delete(watcher);
-        resolve();
-      });
-    });
-  }
-}
-
-function notFound(name: string): KubeApiError {
-  return new KubeApiError({ reason: 'NotFound', code: 404, message: `leases.coordination.k8s.io "${name}" not found` }, 404);
-}
+const refused = () => new KubeTransportError('dial tcp 127.0.0.1:6443: connect: connection refused');
 
 class RecordingEvents implements HoldEvents {
   readonly log: { event: HoldEventName; fields: EventFields; at: number }[] = [];
@@ -160,7 +45,7 @@ class RecordingEvents implements HoldEvents {
 
 const START = Date.parse('2026-03-01T12:00:00.000Z');
 let clock: Clock;
-let api: FakeLeaseApi;
+let api: MemoryLeaseClient;
 let events: RecordingEvents;
 
 function heldBy(holder: string, extra: Lease['spec'] = {}): Lease {
@@ -175,7 +60,8 @@ function heldBy(holder: string, extra: Lease['spec'] = {}): Lease {
 beforeEach(() => {
   vi.useFakeTimers({ now: START });
   clock = { now: () => Date.now(), monotonic: () => Date.now() - START };
-  api = new FakeLeaseApi();
+  // The gate keeps spec.strategy and preferredHolder, so that another writer can end our coordinated term.
+  api = new MemoryLeaseClient({ now: () => Date.now(), featureGates: { CoordinatedLeaderElection: true } });
   events = new RecordingEvents();
 });
 
@@ -340,7 +226,7 @@ describe('acquire', () => {
   });
 
   it('retries transport errors while waiting, and reports them once', async () => {
-    api.failNext = 3;
+    api.failNext('get', refused(), 3);
     let outcome: unknown;
     void acquireWith().then((o) => (outcome = o));
     await vi.advanceTimersByTimeAsync(7_000);
@@ -349,7 +235,7 @@ describe('acquire', () => {
   });
 
   it('--no-wait with the API unreachable is an error, not a conflict', async () => {
-    api.failNext = 1;
+    api.failNext('get', refused());
     await expect(acquireWith({ waitMs: 0 })).rejects.toThrow(/connection refused/);
   });
 
@@ -398,7 +284,7 @@ describe('LeaseRenewer', () => {
 
   it('tolerates failures shorter than the deadline', async () => {
     const renewer = await start();
-    api.failNext = 3;
+    api.failNext('update', refused(), 3);
     await vi.advanceTimersByTimeAsync(12_000);
     expect(renewer.lossInfo).toBeUndefined();
     await renewer.stop();
@@ -406,10 +292,10 @@ describe('LeaseRenewer', () => {
 
   it('a conflict with our own lease (someone touched it) is re-read and renewed', async () => {
     const renewer = await start();
-    api.write('default', 'job', { futureField: 'x' });
+    api.write('default', 'job', {}, { annotations: { note: 'touched' } });
     await vi.advanceTimersByTimeAsync(2_100);
     expect(renewer.lossInfo).toBeUndefined();
-    expect(api.peek('default', 'job')?.spec).toMatchObject({ futureField: 'x', renewTime: formatMicroTime(START + 2_000) });
+    expect(api.peek('default', 'job')).toMatchObject({ metadata: { annotations: { note: 'touched' } }, spec: { renewTime: formatMicroTime(START + 2_000) } });
     await renewer.stop();
   });
 
@@ -516,28 +402,9 @@ class FakeChild implements LaunchedChild {
   }
 }
 
-/** Delivers only the signals holdLease subscribed to; the others would take their default action (kill, stop). */
-class FakeSignals implements SignalSource {
-  private handler: ((signal: NodeJS.Signals) => void) | undefined;
-  private subscribed: readonly NodeJS.Signals[] = [];
-  readonly defaultAction: NodeJS.Signals[] = [];
-  subscribe(signals: readonly NodeJS.Signals[], handler: (signal: NodeJS.Signals) => void): () => void {
-    this.handler = handler;
-    this.subscribed = signals;
-    return () => {
-      this.handler = undefined;
-      this.subscribed = [];
-    };
-  }
-  send(signal: NodeJS.Signals): void {
-    if (this.handler !== undefined && this.subscribed.includes(signal)) this.handler(signal);
-    else this.defaultAction.push(signal);
-  }
-}
-
 describe('holdLease', () => {
   let child: FakeChild;
-  let signals: FakeSignals;
+  let signals: TestSignals;
   let launched: { command: string; args: readonly string[]; env: NodeJS.ProcessEnv } | undefined;
   const launcher: ProcessLauncher = {
     resolve: (command) => ({ ok: true, executable: { command, path: `/bin/${command}` } }),
@@ -552,7 +419,7 @@ describe('holdLease', () => {
 
   beforeEach(() => {
     child = new FakeChild();
-    signals = new FakeSignals();
+    signals = new TestSignals();
     launched = undefined;
   });
 
@@ -793,13 +660,13 @@ describe('holdLease', () => {
     const realCreate = api.create.bind(api);
     api.create = async (namespace, lease, options) => {
       await realCreate(namespace, lease, options);
-      api.failNext = waitMs === 0 ? 0 : 1_000; // and for --wait, nothing answers until the wait is over
+      if (waitMs > 0) api.failNext('any', refused(), 1_000); // and for --wait, nothing answers until the wait is over
       throw new KubeTransportError('read tcp: connection reset by peer');
     };
     const result = hold({ waitMs, waitFlag });
     const settled = result.catch((error: unknown) => error);
     await vi.advanceTimersByTimeAsync(waitMs + config.retryPeriodMs + 100); // the re-read after the write fails too
-    api.failNext = 0;
+    api.clearFailures();
     await vi.advanceTimersByTimeAsync(config.renewDeadlineMs);
     expect(await settled).toMatchObject({ exitCode: 125 });
     expect(launched).toBeUndefined();

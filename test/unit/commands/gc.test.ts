@@ -1,61 +1,35 @@
-import { describe, expect, it, vi } from 'vitest';
-import { runCli, type World } from '../../src/cli.js';
-import { KubeApiError } from '../../src/kube/errors.js';
-import type { LeaseClient, ListOptions } from '../../src/kube/lease-client.js';
-import { formatMicroTime } from '../../src/lease/time.js';
-import type { Lease } from '../../src/lease/types.js';
-import { dryRunSummary, gcSummary } from '../../src/printers/gc.js';
-import { textCapture } from '../support/streams.js';
+// leasectl gc in-process, through runCli, against the in-memory Lease API; fake timers run the watch that confirms
+// each candidate before it is deleted.
+import { afterEach, describe, expect, it } from 'vitest';
+import { KubeApiError } from '../../../src/kube/errors.js';
+import { formatMicroTime } from '../../../src/lease/time.js';
+import type { Lease } from '../../../src/lease/types.js';
+import { dryRunSummary, gcSummary } from '../../../src/printers/gc.js';
+import { testContext, type TestContext } from '../../support/test-context.js';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 const HOUR = 3_600_000;
 
 function expiredLease(name: string, renewedAgoMs = 2 * HOUR): Lease {
   return {
-    metadata: { name, namespace: 'apps', uid: `uid-${name}`, resourceVersion: '1' },
+    metadata: { name, namespace: 'apps', uid: `uid-${name}`, creationTimestamp: '2026-11-01T00:00:00Z' },
     spec: { holderIdentity: 'h', leaseDurationSeconds: 15, renewTime: formatMicroTime(NOW - renewedAgoMs) },
   };
 }
 
-/** Runs `gc` in-process against a list of leases; `forbidden` names answer 403 to delete. */
+let t: TestContext;
+afterEach(() => t?.done());
+
+/** Runs `gc` in-process in namespace apps; `forbidden` names answer 403 to delete, in the apiserver's words. */
 async function runGc(args: string[], leases: Lease[], options: { tty?: boolean; forbidden?: string[] } = {}) {
-  const stdout = textCapture();
-  const stderr = textCapture(options.tty ?? false);
-  const stored = new Map(leases.map((lease) => [lease.metadata.name, lease]));
-  const client: Partial<LeaseClient> = {
-    async *listPages(query: ListOptions) {
-      yield { metadata: { resourceVersion: '1' }, items: [...stored.values()].filter((lease) => !query.fieldSelector || query.fieldSelector === `metadata.name=${lease.metadata.name}`) };
-    },
-    async delete(ref) {
-      if (options.forbidden?.includes(ref.name)) {
-        throw new KubeApiError({ code: 403, reason: 'Forbidden', message: `leases.coordination.k8s.io "${ref.name}" is forbidden: User "viewer" cannot delete resource "leases"` }, 403);
-      }
-      stored.delete(ref.name);
-    },
-    // Nothing changes while gc watches: every candidate is confirmed after its lease duration.
-    watch: (_options, _onEvent, signal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve())),
-  };
-  vi.useFakeTimers({ now: 0 }); // gc watches each candidate for its lease duration before deleting it
-  const world: World = {
-    io: { stdin: process.stdin, stdout, stderr },
-    clock: { now: () => NOW, monotonic: () => Date.now() },
-    env: {},
-    connect: async () => ({ client: client as LeaseClient, namespace: 'apps', namespaceFromFlag: true, namespaceNames: async () => [], serverVersion: async () => ({}), close: () => {} }),
-    signals: { subscribe: () => () => {} },
-    programName: 'leasectl',
-  };
-  let exitCode = 0;
-  let done = false;
-  const run = runCli(['gc', ...args], world)
-    .then((code) => (exitCode = code))
-    .finally(() => (done = true));
-  try {
-    while (!done) await vi.advanceTimersByTimeAsync(1_000);
-    await run;
-  } finally {
-    vi.useRealTimers();
+  t = testContext({ now: NOW, fakeTimers: true, tty: options.tty, contextNamespace: 'apps' });
+  for (const lease of leases) t.client.seed(lease);
+  for (const name of options.forbidden ?? []) {
+    const message = `leases.coordination.k8s.io "${name}" is forbidden: User "viewer" cannot delete resource "leases"`;
+    t.client.refuse('delete', name, new KubeApiError({ code: 403, reason: 'Forbidden', message }, 403));
   }
-  return { stdout: stdout.text, stderr: stderr.text, exitCode, remaining: [...stored.keys()] };
+  const result = await t.run(['gc', ...args]);
+  return { stdout: result.stdout, stderr: result.stderr, exitCode: result.code, remaining: t.client.store.list('apps').map((record) => record.name) };
 }
 
 describe('gc summaries', () => {
@@ -84,15 +58,15 @@ describe('leasectl gc (in-process)', () => {
     expect(result.remaining).toEqual(['new']);
   });
 
-  it('--dry-run prints NAMESPACE NAME HOLDER EXPIRED-FOR and deletes nothing', async () => {
+  it('--dry-run prints NAMESPACE NAME HOLDER EXPIRED-FOR and deletes nothing; a lease never renewed ages from its creation', async () => {
     const result = await runGc(['--dry-run'], [expiredLease('old'), { ...expiredLease('never-renewed'), spec: { holderIdentity: '' } }]);
     expect(result.stdout).toBe(
-      'NAMESPACE   NAME            HOLDER   EXPIRED-FOR\n' + 'apps        old             h        119m\n' + 'apps        never-renewed            <never renewed>\n',
+      'NAMESPACE   NAME            HOLDER   EXPIRED-FOR\n' + 'apps        never-renewed            22d\n' + 'apps        old             h        119m\n',
     );
     expect(result.stderr).toBe(
       'dry run: would delete 2 leases, nothing deleted; all 2 are unconfirmed: a real run first watches each for its lease duration (up to 15s) and keeps any that change\n',
     );
-    expect(result.remaining).toEqual(['old', 'never-renewed']);
+    expect(result.remaining).toEqual(['never-renewed', 'old']);
   });
 
   it('-o json reports deleted, kept, failed and skipped leases as data, and a 403 exits 1', async () => {
@@ -151,5 +125,22 @@ describe('leasectl gc (in-process)', () => {
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('Error from server (NotFound): leases.coordination.k8s.io "missing" not found');
     expect(result.remaining).toEqual(['other']);
+  });
+
+  it('a candidate its holder renews while gc watches it is kept, the others deleted', async () => {
+    t = testContext({ now: NOW, fakeTimers: true, contextNamespace: 'apps' });
+    t.client.seed(expiredLease('dead'));
+    t.client.seed(expiredLease('lagging'));
+    const running = t.start(['gc']);
+    await t.clock.advance(5_000);
+    // A holder whose clock lags two hours renews: its renewTime still looks two hours old.
+    t.client.write('apps', 'lagging', { renewTime: formatMicroTime(t.clock.now() - 2 * HOUR) });
+    await t.clock.advance(20_000);
+    const result = await running;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('lease.coordination.k8s.io "dead" deleted from apps namespace\n');
+    expect(result.stderr).toContain('deleted 1, kept 1, failed 0');
+    expect(t.client.store.list('apps').map((record) => record.name)).toEqual(['lagging']);
+    expect(t.client.calls.filter((verb) => verb === 'delete')).toHaveLength(1);
   });
 });
