@@ -22,7 +22,16 @@ export interface ListOptions {
   chunkSize: number;
   sortBy?: string;
   watch?: boolean;
+  watchOnly?: boolean;
+  outputWatchEvents?: boolean;
+  showLabels?: boolean;
+  labelColumns?: string[];
   showManagedFields?: boolean;
+}
+
+/** kubectl's -L: comma-separated keys, and the flag may be repeated. */
+function labelColumnsArgument(text: string, previous: unknown): string[] {
+  return [...((previous as string[] | undefined) ?? []), ...text.split(',').filter((key) => key !== '')];
 }
 
 /** Far beyond any real page: a larger number is a typo, and 0 already fetches everything at once. */
@@ -55,6 +64,10 @@ export const listCommand: CommandDeclaration<ListOptions> = {
     { spelling: '--chunk-size <n>', description: 'fetch this many leases per request (0: all at once)', parse: chunkSizeArgument, default: { value: 500 } },
     { spelling: '--sort-by <jsonpath>', description: 'sort by a field, e.g. --sort-by .spec.renewTime' },
     WATCH_FLAG,
+    { spelling: '--watch-only', description: 'print changes as they happen, without listing first (until interrupted)' },
+    { spelling: '--output-watch-events', description: 'with -w or --watch-only, print each change as a watch event: an EVENT column, or {type, object}' },
+    { spelling: '--show-labels', description: 'add a LABELS column with every label of each lease' },
+    { spelling: '-L, --label-columns <keys>', description: 'add a column for each of these label keys (comma-separated, repeatable)', parse: labelColumnsArgument },
     SHOW_MANAGED_FIELDS_FLAG,
   ],
   examples: [

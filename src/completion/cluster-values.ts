@@ -32,6 +32,14 @@ function describeHolder(lease: Lease, now: number): string {
   return 'released';
 }
 
+/** The label keys of the leases in the namespace the command would use, sorted, each once. */
+export function labelKeysFromCluster(connect: ConnectionFactory, flags: KubeFlags, signal: AbortSignal): Promise<string[]> {
+  return withConnection(connect, flags, signal, async ({ client, namespace }) => {
+    const list = await client.listPage({ namespace, limit: LEASE_LIMIT });
+    return [...new Set(list.items.flatMap((lease) => Object.keys(lease.metadata.labels ?? {})))].sort();
+  });
+}
+
 /** Lease names in the namespace the command would use, each described by its state and holder. */
 export function leasesFromCluster(connect: ConnectionFactory, flags: KubeFlags, now: number, signal: AbortSignal): Promise<Candidate[]> {
   return withConnection(connect, flags, signal, async ({ client, namespace }) => {

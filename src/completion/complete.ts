@@ -36,6 +36,8 @@ export interface ValueSource {
   namespaces(flags: KubeFlags): Promise<string[]>;
   /** Leases in flags.namespace (else the context's namespace, else default). */
   leases(flags: KubeFlags): Promise<Candidate[]>;
+  /** The label keys of those leases, for -L. */
+  labelKeys(flags: KubeFlags): Promise<string[]>;
 }
 
 type DynamicValues = Exclude<keyof ValueSource, 'leases'>;
@@ -46,6 +48,7 @@ const DYNAMIC_OPTION_VALUES: Readonly<Record<string, DynamicValues>> = {
   context: 'contexts',
   cluster: 'clusters',
   user: 'users',
+  labelColumns: 'labelKeys',
 };
 
 /** Positional arguments with these names are lease names (list [names...], inspect <names...>, hold <name> …). */

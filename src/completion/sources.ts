@@ -3,7 +3,7 @@
 import { homedir } from 'node:os';
 import type { ConnectionFactory, KubeFlags } from '../kube/connection.js';
 import { kubeconfigFiles } from '../kube/kubeconfig-files.js';
-import { leasesFromCluster, namespacesFromCluster } from './cluster-values.js';
+import { labelKeysFromCluster, leasesFromCluster, namespacesFromCluster } from './cluster-values.js';
 import { COMPLETION_TIMEOUT_MS, type Candidate, type ValueSource } from './complete.js';
 import { readKubeconfigNames, type KubeconfigNames } from './kubeconfig-names.js';
 
@@ -33,5 +33,6 @@ export function createValueSource(env: NodeJS.ProcessEnv, now: () => number, con
     users: (flags) => kubeconfigNames(flags, (names) => names.users),
     namespaces: fromCluster([] as string[], (flags, signal) => namespacesFromCluster(connect, flags, signal)),
     leases: fromCluster([] as Candidate[], (flags, signal) => leasesFromCluster(connect, flags, now(), signal)),
+    labelKeys: fromCluster([] as string[], (flags, signal) => labelKeysFromCluster(connect, flags, signal)),
   };
 }

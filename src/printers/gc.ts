@@ -6,7 +6,7 @@ import { DEFAULT_LEASE_DURATION_MS, recordDurationMs } from '../lease/expiry.js'
 import { formatDuration } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
 import { humanDuration } from './human-duration.js';
-import { NAME_PREFIX } from './leases.js';
+import { NAME_PREFIX } from './resource-printer.js';
 import { escapeCell, TableWriter } from './table.js';
 import { escapeTerminal } from './terminal.js';
 import type { OutputStream } from '../context.js';

@@ -1,6 +1,6 @@
-export { createLeasePrinter, leaseRow, tableHeader, NAME_PREFIX } from './leases.js';
+export { createLeasePrinter, leaseRow, tableHeader } from './leases.js';
 export type { LeasePrinter, LeasePrinterOptions } from './leases.js';
-export { chooseOutput, OUTPUT_FORMATS } from './resource-printer.js';
+export { chooseOutput, NAME_PREFIX, OUTPUT_FORMATS } from './resource-printer.js';
 export type { Output, OutputFormat, ResourcePrinter } from './resource-printer.js';
 export { escapeCell, TableWriter } from './table.js';
 export { escapeTerminal } from './terminal.js';

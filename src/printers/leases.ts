@@ -7,7 +7,8 @@ import { formatDuration, parseKubeTime } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
 import { humanDuration } from './human-duration.js';
 import { describeExpiry } from './lease-descriptions.js';
-import type { Output } from './resource-printer.js';
+import type { WatchEventType } from '../kube/lease-client.js';
+import { WatchEventObject, type Output } from './resource-printer.js';
 import { asList } from './serialize.js';
 import { escapeCell, TableWriter } from './table.js';
 
@@ -26,18 +27,22 @@ export interface LeasePrinterOptions {
    */
   streaming: boolean;
   now: () => number;
+  /** -L KEY,...: a column per label key, headed by the key's last segment in capitals. */
+  labelColumns?: readonly string[];
+  /** --show-labels: a last LABELS column, k=v,k2=v2 (sorted) or <none>. */
+  showLabels?: boolean;
+  /** --output-watch-events: an EVENT column first (ADDED for the listing), or whole watch events for yaml/json. */
+  watchEvents?: boolean;
 }
 
 export interface LeasePrinter {
   /** Prints (or, for yaml/json, collects) a batch of leases. */
   print(leases: Lease[]): void;
   /** Prints one change seen by a watch: a row, a name, or a whole object. */
-  printWatched(lease: Lease): void;
+  printWatched(lease: Lease, event: WatchEventType): void;
   /** Writes what was collected; returns how many leases were printed in all. */
   finish(): number;
 }
-
-export const NAME_PREFIX = 'lease.coordination.k8s.io/';
 
 function ageOf(timestamp: string | undefined, now: number): string {
   const at = parseKubeTime(timestamp);
@@ -54,6 +59,19 @@ function wideCells(state: LeaseState, now: number): string[] {
     state.transitions === undefined ? '<none>' : String(state.transitions),
     state.acquiredAt === undefined ? '<none>' : humanDuration(now - state.acquiredAt),
   ];
+}
+
+/** kubectl's -L header: the key's last path segment in capitals (app.kubernetes.io/name → NAME). */
+function labelHeader(key: string): string {
+  return (key.split('/').pop() ?? key).toUpperCase();
+}
+
+/** kubectl's labels.FormatLabels: sorted k=v pairs, or <none>. */
+function formatLabels(labels: Readonly<Record<string, string>> | undefined): string {
+  const pairs = Object.keys(labels ?? {})
+    .sort()
+    .map((key) => `${key}=${labels![key]}`);
+  return pairs.length === 0 ? '<none>' : pairs.join(',');
 }
 
 export function tableHeader(withNamespace: boolean, wide: boolean): string[] {
@@ -92,13 +110,14 @@ export function createLeasePrinter(options: LeasePrinterOptions): LeasePrinter {
   }
   if (resources) {
     const collected: Lease[] = [];
-    const printOne = (lease: Lease) => {
-      out.write(printed > 0 ? `${resources.separator}${resources.print(lease)}` : resources.print(lease));
+    const printOne = (lease: Lease, event: WatchEventType) => {
+      const text = resources.print(options.watchEvents ? new WatchEventObject(event, lease) : lease);
+      out.write(printed > 0 ? `${resources.separator}${text}` : text);
       printed++;
     };
     return {
       print(leases) {
-        if (options.streaming) leases.forEach(printOne);
+        if (options.streaming) for (const lease of leases) printOne(lease, 'ADDED');
         else collected.push(...leases);
       },
       printWatched: printOne,
@@ -112,11 +131,28 @@ export function createLeasePrinter(options: LeasePrinterOptions): LeasePrinter {
 
   const { wide } = output;
   const { chalk } = options;
-  const table = new TableWriter(out, tableHeader(options.withNamespace, wide), !options.noHeaders);
-  const printRows = (leases: Lease[]) => {
+  const labelColumns = options.labelColumns ?? [];
+  const header = [
+    ...(options.watchEvents ? ['EVENT'] : []),
+    ...tableHeader(options.withNamespace, wide),
+    ...labelColumns.map(labelHeader),
+    ...(options.showLabels ? ['LABELS'] : []),
+  ];
+  const table = new TableWriter(out, header, !options.noHeaders);
+  const printRows = (leases: Lease[], event: WatchEventType | undefined) => {
     const now = options.now();
-    table.write(leases.map((lease) => leaseRow(lease, { withNamespace: options.withNamespace, wide, now, chalk })));
+    table.write(
+      leases.map((lease) => {
+        const labels = lease.metadata.labels;
+        return [
+          ...(options.watchEvents ? [event ?? 'ADDED'] : []),
+          ...leaseRow(lease, { withNamespace: options.withNamespace, wide, now, chalk }),
+          ...labelColumns.map((key) => escapeCell(labels?.[key] ?? '')),
+          ...(options.showLabels ? [escapeCell(formatLabels(labels))] : []),
+        ];
+      }),
+    );
     printed += leases.length;
   };
-  return { print: printRows, printWatched: (lease) => printRows([lease]), finish: () => printed };
+  return { print: (leases) => printRows(leases, undefined), printWatched: (lease, event) => printRows([lease], event), finish: () => printed };
 }

@@ -1,9 +1,11 @@
 // -o chooses the printer once, for every command (kubectl's PrintFlags.ToPrinter): yaml, json and name print
 // objects the same way wherever they come from; the default and wide forms are each command's own tables.
 import type { Lease } from '../lease/types.js';
-import { NAME_PREFIX } from './leases.js';
 import { forDisplay, serializerFor } from './serialize.js';
 import { escapeCell } from './table.js';
+
+/** How -o name (and kubectl) names a lease: lease.coordination.k8s.io/NAME. */
+export const NAME_PREFIX = 'lease.coordination.k8s.io/';
 
 export const OUTPUT_FORMATS = ['wide', 'yaml', 'json', 'name'] as const;
 /** -o's word: one of OUTPUT_FORMATS, or a template format (jsonpath, custom-columns, and their -file forms). */
@@ -25,6 +27,14 @@ export interface Output {
   resources: ResourcePrinter | undefined;
 }
 
+/** A change seen by a watch, printed whole with --output-watch-events (kubectl's metav1.WatchEvent). */
+export class WatchEventObject {
+  constructor(
+    readonly type: string,
+    readonly object: Lease,
+  ) {}
+}
+
 function isLease(object: unknown): object is Lease {
   return typeof object === 'object' && object !== null && typeof (object as Lease).metadata?.name === 'string';
 }
@@ -36,6 +46,8 @@ function itemsOf(object: unknown): unknown[] | undefined {
 
 /** managedFields are hidden from leases (and the leases of a List) unless --show-managed-fields. */
 function displayed(object: unknown, showManagedFields: boolean): unknown {
+  // yaml sorts every key (kubectl converts through JSON maps), so the event's object comes before its type.
+  if (object instanceof WatchEventObject) return { object: displayed(object.object, showManagedFields), type: object.type };
   const items = itemsOf(object);
   if (items) return { ...(object as object), items: items.map((item) => displayed(item, showManagedFields)) };
   return isLease(object) ? forDisplay(object, showManagedFields) : object;
@@ -43,7 +55,7 @@ function displayed(object: unknown, showManagedFields: boolean): unknown {
 
 /** kubectl's name printer: KIND/NAME for each object (the items of a List). */
 function printNames(object: unknown): string {
-  const objects = itemsOf(object) ?? [object];
+  const objects = object instanceof WatchEventObject ? [object.object] : (itemsOf(object) ?? [object]);
   return objects.map((item) => (isLease(item) ? `${NAME_PREFIX}${escapeCell(item.metadata.name)}\n` : '')).join('');
 }
 
@@ -76,11 +88,15 @@ export async function chooseOutput(flag: string | undefined, options: OutputOpti
   const chosen = flag as OutputFormat | undefined;
   if (chosen === 'json' || chosen === 'yaml') {
     const toText = await serializerFor(chosen);
-    return {
-      format: chosen,
-      wide: false,
-      resources: { print: (object) => toText(displayed(object, options.showManagedFields)), separator: chosen === 'yaml' ? '---\n' : '' },
+    const print = (object: unknown): string => {
+      // kubectl's JSON of a watch event is its Go struct: type, then the object (whose keys are sorted).
+      if (chosen === 'json' && object instanceof WatchEventObject) {
+        const inner = JSON.parse(toText(displayed(object.object, options.showManagedFields))) as unknown;
+        return `${JSON.stringify({ type: object.type, object: inner }, null, 4)}\n`;
+      }
+      return toText(displayed(object, options.showManagedFields));
     };
+    return { format: chosen, wide: false, resources: { print, separator: chosen === 'yaml' ? '---\n' : '' } };
   }
   if (chosen === 'name') return { format: chosen, wide: false, resources: { print: printNames, separator: '' } };
   return { format: chosen, wide: chosen === 'wide', resources: undefined };

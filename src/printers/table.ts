@@ -57,7 +57,7 @@ export class TableWriter {
         const cell = row[column] ?? '';
         line += column === last ? cell : cell + ' '.repeat(this.widths[column]! - cellWidths[index]![column]!);
       }
-      text += `${line.trimEnd()}\n`;
+      text += `${line}\n`;
     });
     this.out.write(text);
   }

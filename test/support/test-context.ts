@@ -3,6 +3,7 @@
 // a test delivers, and the in-memory Lease API as the cluster.
 import { PassThrough } from 'node:stream';
 import { vi } from 'vitest';
+import { COMMANDS } from '../../src/commands/index.js';
 import { runCli, type World } from '../../src/cli.js';
 import type { Clock } from '../../src/clock.js';
 import type { SignalSource } from '../../src/context.js';
@@ -160,6 +161,9 @@ export function testContext(options: TestContextOptions = {}): TestContext {
     start: startCli,
     async run(argv, { stepMs = 1_000, maxMs = 3_600_000 } = {}) {
       if (!fakeTimers) return startCli(argv);
+      // Fake time steps on while the command awaits anything, a first import of its body too: loaded beforehand, a
+      // cold module load cannot pass for an hour of the command's time.
+      await Promise.all(COMMANDS.map((command) => command.load()));
       let result: CliResult | undefined;
       let failure: unknown;
       const running = startCli(argv).then(

@@ -18,6 +18,7 @@ function fakeSource() {
       { value: 'example-bar', description: 'released' },
       { value: 'other', description: 'released' },
     ]),
+    labelKeys: answer('labelKeys', ['app.kubernetes.io/name', 'team']),
   };
   const load = vi.fn(async () => source);
   return { asked, load };
@@ -69,6 +70,12 @@ describe('__complete', () => {
     expect(values).toEqual(['kind-a', 'prod:eu']);
     expect(asked).toEqual([{ what: 'contexts', flags: expect.objectContaining({ kubeconfig: '/tmp/k' }) }]);
     expect((await candidates('list', '--user', '')).values).toEqual(['admin']);
+  });
+
+  it('completes -L with the label keys of the leases in the namespace on the line', async () => {
+    const { values, asked } = await candidates('list', '-n', 'apps', '-L', '');
+    expect(values).toEqual(['app.kubernetes.io/name', 'team']);
+    expect(asked).toEqual([{ what: 'labelKeys', flags: expect.objectContaining({ namespace: 'apps' }) }]);
   });
 
   it('completes -n from the cluster of the --context given earlier', async () => {

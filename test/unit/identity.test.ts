@@ -112,7 +112,7 @@ describe('identity table printer', () => {
     const out = textCapture();
     const printer = createIdentityPrinter({ out, wide: false, noHeaders: false, chalk: undefined, now: () => NOW });
     printer.print([identityLease('master-1', 5_000)]);
-    printer.printWatched(identityLease('m2', 6_000));
+    printer.printWatched(identityLease('m2', 6_000), 'ADDED');
     expect(printer.finish()).toBe(2);
     const lines = out.text.trimEnd().split('\n');
     expect(lines).toHaveLength(3);

@@ -167,7 +167,7 @@ export async function runIdentity(ctx: CommandContext, { options }: RunInput<Ide
 
   if (options.watch) {
     // One watch per label key, like the listing; the legacy label's watch sees only what passes the name check.
-    const identityOnly: LeasePrinter = { ...printer, printWatched: (lease) => isApiserverIdentityLease(lease) && printer.printWatched(lease) };
+    const identityOnly: LeasePrinter = { ...printer, printWatched: (lease, event) => isApiserverIdentityLease(lease) && printer.printWatched(lease, event) };
     await Promise.all(
       listings.map((listing) =>
         watchLeases(ctx, connection.client, {

@@ -4,7 +4,7 @@ import { releaseLease } from '../../election/release.js';
 import { LeaseNotFound } from '../../errors.js';
 import { isHeldBy } from '../../lease/election.js';
 import type { Lease } from '../../lease/types.js';
-import { NAME_PREFIX } from '../../printers/leases.js';
+import { NAME_PREFIX } from '../../printers/resource-printer.js';
 import { escapeTerminal } from '../../printers/terminal.js';
 import type { RunInput } from '../declaration.js';
 import { requireIdentity } from '../options.js';

@@ -8,7 +8,7 @@ import { looksExpired } from '../../lease/expiry.js';
 import type { LeaseName } from '../../lease/election.js';
 import { validateLeaseDurationSeconds } from '../../lease/election.js';
 import { humanDuration } from '../../printers/human-duration.js';
-import { NAME_PREFIX } from '../../printers/leases.js';
+import { NAME_PREFIX } from '../../printers/resource-printer.js';
 import { escapeTerminal } from '../../printers/terminal.js';
 import type { RunInput } from '../declaration.js';
 import { requireIdentity } from '../options.js';

@@ -40,14 +40,15 @@ export async function watchLeases(ctx: CommandContext, client: LeaseClient, requ
     for (const lease of current) {
       const key = keyOf(lease);
       present.add(key);
-      if (shown.get(key)?.metadata.resourceVersion === lease.metadata.resourceVersion) continue;
+      const before = shown.get(key);
+      if (before?.metadata.resourceVersion === lease.metadata.resourceVersion) continue;
       shown.set(key, lease);
-      request.printer.printWatched(lease);
+      request.printer.printWatched(lease, before === undefined ? 'ADDED' : 'MODIFIED');
     }
     for (const [key, lease] of shown) {
       if (present.has(key)) continue;
       shown.delete(key);
-      request.printer.printWatched(lease);
+      request.printer.printWatched(lease, 'DELETED');
     }
   };
 
@@ -61,7 +62,7 @@ export async function watchLeases(ctx: CommandContext, client: LeaseClient, requ
         if (!wanted(event.object)) return;
         if (event.type === 'DELETED') shown.delete(keyOf(event.object));
         else shown.set(keyOf(event.object), event.object);
-        request.printer.printWatched(event.object);
+        request.printer.printWatched(event.object, event.type);
       },
       onInterrupted: (error) => {
         if (ctx.verbosity > 0) ctx.io.stderr.write(`watch interrupted (${ctx.describeError(error)}); reconnecting\n`);
