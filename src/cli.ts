@@ -1,5 +1,4 @@
 // The commander program: global flags declared once, every command registered, errors turned into exit codes.
-import { readFileSync } from 'node:fs';
 import { Argument, Command, CommanderError, Option, type ErrorOptions } from 'commander';
 import type { Clock } from './clock.js';
 import { COMMANDS } from './commands/index.js';
@@ -89,7 +88,8 @@ function commandFrom(declaration: AnyCommandDeclaration, ctx: CommandContext, ex
         showManagedFields: Boolean(options.showManagedFields),
         allowMissingKeys: options.allowMissingTemplateKeys as boolean | undefined,
         noHeaders: options.headers === false,
-        readFile: (path) => readFileSync(path, 'utf8'),
+        // Through getBuiltinModule: an ES-module import of node:fs reads its lazy getters, loading fs streams at start-up.
+        readFile: (path) => process.getBuiltinModule('node:fs').readFileSync(path, 'utf8'),
       });
     }
     const run = await declaration.load();

@@ -104,6 +104,6 @@ describe.skipIf(!hasKubectl)(`kubectl lease (${hasKubectl ? 'kubectl found' : KU
       '',
     ]);
     const flags = await kubectl(['__complete', 'lease', 'list', '-o', '']);
-    expect(flags.stdout).toMatch(/^wide\nyaml\njson\nname\n:4\n/);
+    expect(flags.stdout).toMatch(/^wide\nyaml\njson\nname\njsonpath=\njsonpath-file=\ncustom-columns=\ncustom-columns-file=\n:6\n/);
   });
 });
