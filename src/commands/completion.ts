@@ -1,5 +1,5 @@
 import { COMPLETION_TIMEOUT_MS } from '../completion/complete.js';
-import { completionScript, SHELLS, type Shell } from '../completion/scripts.js';
+import { SHELLS, type Shell } from '../completion/shells.js';
 import type { CommandDeclaration } from './declaration.js';
 
 export interface CompletionOptions {
@@ -26,9 +26,11 @@ export const completionCommand: CommandDeclaration<CompletionOptions> = {
     [0, 'the script was printed'],
     [2, 'no shell, or one other than bash, zsh or fish'],
   ],
-  // The scripts are small text, already loaded for SHELLS: no body to load.
-  load: async () => async (ctx, { options }) => {
-    ctx.io.stdout.write(completionScript(options.shell));
-    return 0;
+  load: async () => {
+    const { completionScript } = await import('../completion/scripts.js');
+    return async (ctx, { options }) => {
+      ctx.io.stdout.write(completionScript(options.shell));
+      return 0;
+    };
   },
 };

@@ -1,5 +1,4 @@
 import { InvalidArgumentError } from 'commander';
-import { DEFAULT_GC_CONCURRENCY } from '../gc/execute.js';
 import { DEFAULT_GC_EXPIRED_FOR_MS } from '../gc/plan.js';
 import { DEFAULT_LEASE_DURATION_MS } from '../lease/expiry.js';
 import { formatDuration } from '../lease/time.js';
@@ -57,7 +56,7 @@ export const gcCommand: CommandDeclaration<GcOptions> = {
       default: { value: DEFAULT_GC_EXPIRED_FOR_MS, shown: formatDuration(DEFAULT_GC_EXPIRED_FOR_MS) },
     },
     { spelling: '--include-owned', description: 'also delete leases with ownerReferences and leases in kube-node-lease (never coordinated ones)' },
-    { spelling: '--concurrency <n>', description: 'deletes in flight at once', parse: concurrencyArgument, default: { value: DEFAULT_GC_CONCURRENCY } },
+    { spelling: '--concurrency <n>', description: 'deletes in flight at once', parse: concurrencyArgument, default: { value: 8 } },
     outputFlag(['name', 'json', 'yaml']),
     NO_HEADERS_FLAG,
   ],

@@ -3,8 +3,9 @@
 // commander tree stays the one source of commands, flags and values, and a script installed once keeps up with
 // new commands.
 
-export const SHELLS = ['bash', 'zsh', 'fish'] as const;
-export type Shell = (typeof SHELLS)[number];
+import type { Shell } from './shells.js';
+
+export { SHELLS, type Shell } from './shells.js';
 
 /** Where each script lives in the package, relative to its root. */
 export const COMPLETION_FILES: Readonly<Record<Shell, string>> = {

@@ -6,8 +6,6 @@ import type { LeaseClient, LeaseRef } from '../kube/lease-client.js';
 import type { Lease } from '../lease/types.js';
 import type { Confirmation } from './confirm.js';
 
-export const DEFAULT_GC_CONCURRENCY = 8;
-
 export const KEPT_RENEWED = 'renewed since listing';
 export const KEPT_REPLACED = 'replaced since listing (a new lease with the same name)';
 export const KEPT_GONE = 'not found: already deleted';

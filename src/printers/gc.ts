@@ -7,8 +7,8 @@ import { formatDuration } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
 import { humanDuration } from './human-duration.js';
 import { NAME_PREFIX } from './resource-printer.js';
-import { escapeCell, TableWriter } from './table.js';
-import { escapeTerminal } from './terminal.js';
+import { TableWriter } from './table.js';
+import { escapeCell, escapeTerminal } from './terminal.js';
 import type { OutputStream } from '../context.js';
 
 const RESOURCE = 'lease.coordination.k8s.io';

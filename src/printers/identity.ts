@@ -15,7 +15,8 @@ import { formatDuration, parseKubeTime } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
 import { humanDuration } from './human-duration.js';
 import type { LeasePrinter } from './leases.js';
-import { escapeCell, TableWriter } from './table.js';
+import { TableWriter } from './table.js';
+import { escapeCell } from './terminal.js';
 
 const COLUMNS = ['NAME', 'HOSTNAME', 'HOLDER', 'RENEWED', 'STATUS'];
 const WIDE_COLUMNS = ['EXPECTED-NAME', 'MATCH', 'PEER-ADDRESS'];

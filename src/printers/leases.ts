@@ -10,7 +10,8 @@ import { describeExpiry } from './lease-descriptions.js';
 import type { WatchEventType } from '../kube/lease-client.js';
 import { WatchEventObject, type Output } from './resource-printer.js';
 import { asList } from './serialize.js';
-import { escapeCell, TableWriter } from './table.js';
+import { TableWriter } from './table.js';
+import { escapeCell } from './terminal.js';
 
 export interface LeasePrinterOptions {
   out: OutputStream;

@@ -2,7 +2,7 @@
 // objects the same way wherever they come from; the default and wide forms are each command's own tables.
 import type { Lease } from '../lease/types.js';
 import { forDisplay, serializerFor } from './serialize.js';
-import { escapeCell } from './table.js';
+import { escapeCell } from './terminal.js';
 
 /** How -o name (and kubectl) names a lease: lease.coordination.k8s.io/NAME. */
 export const NAME_PREFIX = 'lease.coordination.k8s.io/';

@@ -1,6 +1,5 @@
 import tableUtils from 'cli-table3/src/utils.js';
 import type { OutputStream } from '../context.js';
-import { escapeTerminal } from './terminal.js';
 
 // kubectl's tabwriter settings (cli-runtime pkg/printers/tabwriter.go): a cell is at least 6 wide including
 // 3 spaces of padding; the last column is not padded.
@@ -14,11 +13,6 @@ function displayWidth(cell: string): number {
   return PLAIN_TEXT.test(cell) ? cell.length : tableUtils.strlen(cell);
 }
 
-/** A table cell as kubectl prints one: cut at its first line break (with `...`), then escaped (terminal.ts). */
-export function escapeCell(text: string): string {
-  const lineBreak = text.search(/[\n\r\f]/);
-  return escapeTerminal(lineBreak === -1 ? text : `${text.slice(0, lineBreak)}...`);
-}
 
 /**
  * A borderless, kubectl-aligned table that can be written in batches (one per list page or watch event):

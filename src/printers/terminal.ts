@@ -22,3 +22,9 @@ function visible(char: string): string {
 export function escapeTerminal(text: string): string {
   return text.replace(CONTROL_CHARACTERS, visible);
 }
+
+/** A table cell as kubectl prints one: cut at its first line break (with `...`), then escaped (terminal.ts). */
+export function escapeCell(text: string): string {
+  const lineBreak = text.search(/[\n\r\f]/);
+  return escapeTerminal(lineBreak === -1 ? text : `${text.slice(0, lineBreak)}...`);
+}
