@@ -87,6 +87,8 @@ function outcomeLine(outcome: GcOutcome, format: string | undefined): ['stdout' 
 
 export async function runGc(ctx: CommandContext, { options }: RunInput<GcOptions>): Promise<number> {
   const { names, output } = options;
+  // -o json|yaml print gc's report as one document; -o name prints each deleted lease as it goes.
+  const reportPrinter = output.format === 'name' ? undefined : output.resources;
   if (names.length > 0 && options.allNamespaces) {
     throw new UsageError('leases cannot be named across all namespaces: drop -A and give -n NAMESPACE');
   }
@@ -101,7 +103,7 @@ export async function runGc(ctx: CommandContext, { options }: RunInput<GcOptions
   if (verbose) for (const skipped of plan.skipped) ctx.io.stderr.write(`${skippedLine(skipped)}\n`);
 
   if (options.dryRun) {
-    if (output.format === 'json' || output.format === 'yaml') ctx.io.stdout.write(output.resources!.print(gcPlanReport(plan)));
+    if (reportPrinter) ctx.io.stdout.write(reportPrinter.print(gcPlanReport(plan)));
     else if (output.format === 'name') for (const { lease } of plan.candidates) ctx.io.stdout.write(`${leaseName(lease)}\n`);
     else printGcPlanTable(ctx.io.stdout, plan.candidates, options.headers);
     ctx.io.stderr.write(`${dryRunSummary(plan, verbose)}\n`);
@@ -137,8 +139,8 @@ export async function runGc(ctx: CommandContext, { options }: RunInput<GcOptions
     unsubscribe();
     progress.clear();
   }
-  if ((output.format === 'json' || output.format === 'yaml') && !stdoutFailed.aborted) {
-    ctx.io.stdout.write(output.resources!.print(gcExecutionReport(plan, execution, ctx.describeError)));
+  if (reportPrinter && !stdoutFailed.aborted) {
+    ctx.io.stdout.write(reportPrinter.print(gcExecutionReport(plan, execution, ctx.describeError)));
   }
   ctx.io.stderr.write(`${gcSummary(execution, plan.skipped.length, verbose)}\n`);
   const failures = [...missing, ...execution.failed.map(({ error }) => error)];
