@@ -70,7 +70,15 @@ export class ExpiryConfirmation {
       };
       this.watched.set(keyOf(lease), entry);
     }
-    if (options.resourceVersion !== undefined && candidates.length > 0) void this.watch(options.resourceVersion);
+    if (options.resourceVersion !== undefined && candidates.length > 0) {
+      void this.watch(options.resourceVersion);
+      // Once every candidate has been watched for its lease duration the watch has done its work: a lease that
+      // changes later is kept by its delete's preconditions. Watching on would only stream back gc's own deletes
+      // (20,000 DELETED events, each a whole lease, in a run of 20,000).
+      const stopWatch = this.stopWatch;
+      const lastConfirmAt = Math.max(...[...this.watched.values()].map((entry) => entry.confirmAt));
+      void sleep(lastConfirmAt - options.clock.monotonic(), stopWatch.signal).then(() => stopWatch.abort());
+    }
   }
 
   /** The candidates in the order they will be confirmed (stable for equal durations). */

@@ -13,10 +13,12 @@ function lease(name: string, durationSeconds: number | undefined, rv = '10'): Le
 
 let emit: (event: WatchEvent) => void;
 let watched: WatchOptions[];
+let watchSignal: AbortSignal;
 const client = {
   watch(options: WatchOptions, onEvent: (event: WatchEvent) => void, signal: AbortSignal) {
     watched.push(options);
     emit = onEvent;
+    watchSignal = signal;
     return new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
   },
 };
@@ -35,6 +37,16 @@ function confirmation(leases: Lease[], signal = new AbortController().signal) {
 }
 
 describe('ExpiryConfirmation', () => {
+  it('stops watching once the last candidate has been watched for its lease duration, rather than stream back the deletes', async () => {
+    const run = confirmation([lease('short', 5), lease('long', 15)]);
+    await vi.advanceTimersByTimeAsync(14_900);
+    expect(watchSignal.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(watchSignal.aborted).toBe(true);
+    expect(await run.confirm(lease('long', 15))).toEqual({ kind: 'confirmed', lease: lease('long', 15) });
+    run.close();
+  });
+
   it('confirms a lease only once it has been watched unchanged for its leaseDurationSeconds, from the listing on', async () => {
     const listed = lease('dead', 15);
     const run = confirmation([listed]);
