@@ -39,7 +39,7 @@ export function visibleCommands(program: Command): Command[] {
 
 /** The declaration behind a command of the program (the root's for the program itself). */
 export function helpSections(command: Command): HelpSections {
-  const declared = command.parent ? COMMANDS.find((declaration) => declaration.name === command.name()) : PROGRAM;
+  const declared = command.parent ? COMMANDS.map((registered) => registered.declaration).find((declaration) => declaration.name === command.name()) : PROGRAM;
   if (!declared) throw new Error(`no declaration for command ${command.name()}`);
   return { examples: declared.examples, exitCodes: declared.exitCodes.map(([code, meaning]) => ({ code: String(code), meaning })) };
 }

@@ -2,7 +2,7 @@
 import { Argument, Command, CommanderError, Option, type ErrorOptions } from 'commander';
 import type { Clock } from './clock.js';
 import { COMMANDS } from './commands/index.js';
-import type { AnyCommandDeclaration, ArgumentDeclaration, Example, ExitCodeRow, FlagDeclaration } from './commands/declaration.js';
+import type { AnyRegisteredCommand, ArgumentDeclaration, Example, ExitCodeRow, FlagDeclaration } from './commands/declaration.js';
 import { PROGRAM, type GlobalFlags } from './commands/program.js';
 import { complete, formatCompletion } from './completion/complete.js';
 import type { CommandContext, IOStreams, SignalSource } from './context.js';
@@ -72,7 +72,7 @@ function afterHelp(examples: readonly Example[], exitCodes: readonly ExitCodeRow
 }
 
 /** A commander command built from its declaration; running it loads the body and records its exit code. */
-function commandFrom(declaration: AnyCommandDeclaration, ctx: CommandContext, exit: { code: number }): Command {
+function commandFrom({ declaration, load }: AnyRegisteredCommand, ctx: CommandContext, exit: { code: number }): Command {
   const command = new Command(declaration.name).summary(declaration.summary).description(declaration.description);
   for (const alias of declaration.aliases ?? []) command.alias(alias);
   if (declaration.usage) command.usage(declaration.usage);
@@ -92,7 +92,7 @@ function commandFrom(declaration: AnyCommandDeclaration, ctx: CommandContext, ex
         readFile: (path) => process.getBuiltinModule('node:fs').readFileSync(path, 'utf8'),
       });
     }
-    const run = await declaration.load();
+    const run = await load();
     exit.code = await run(ctx, { options, argv: (command.parent as Command & { rawArgs?: string[] }).rawArgs ?? [] });
   });
   return command;
@@ -139,10 +139,10 @@ export function createProgram(world: World): { program: Command; connections: Ku
   };
 
   const exit = { code: 0 };
-  for (const declaration of COMMANDS) {
+  for (const registered of COMMANDS) {
     // addCommand does not pass on exitOverride, output routing or help settings by itself.
-    const command = commandFrom(declaration, ctx, exit).copyInheritedSettings(program);
-    const usageExitCode = declaration.usageExitCode;
+    const command = commandFrom(registered, ctx, exit).copyInheritedSettings(program);
+    const usageExitCode = registered.declaration.usageExitCode;
     if (usageExitCode !== undefined) {
       command.exitOverride((error: CommanderError) => {
         if (error.exitCode === 0) throw error; // --help

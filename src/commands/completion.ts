@@ -26,11 +26,4 @@ export const completionCommand: CommandDeclaration<CompletionOptions> = {
     [0, 'the script was printed'],
     [2, 'no shell, or one other than bash, zsh or fish'],
   ],
-  load: async () => {
-    const { completionScript } = await import('../completion/scripts.js');
-    return async (ctx, { options }) => {
-      ctx.io.stdout.write(completionScript(options.shell));
-      return 0;
-    };
-  },
 };

@@ -1,6 +1,6 @@
 // What a command is, as data: src/cli.ts builds commander from it, and --help, docs/commands.md and completion are
-// derived from the same declaration. The body (`run`) is imported only when the command runs, so the entry bundle
-// holds declarations alone.
+// derived from the same declaration. The body (`run`) is registered beside it in src/commands/index.ts and imported
+// only when the command runs, so the entry bundle holds declarations alone.
 import type { CommandContext } from '../context.js';
 
 /** A flag as kubectl users spell it: `-o, --output <format>`, `--force`, `--no-headers`. */
@@ -64,7 +64,11 @@ export interface CommandDeclaration<Options = never> {
   exitCodes: readonly ExitCodeRow[];
   /** The exit code for a bad flag or argument (commander's own errors); kubectl's 2 unless the command says. */
   usageExitCode?: number;
-  /** Loads the body; commander calls it with the parsed options. */
+}
+
+/** A command as the CLI registers it: its declaration, and the loader of its body (src/commands/index.ts). */
+export interface RegisteredCommand<Options = never> {
+  declaration: CommandDeclaration<Options>;
   load(): Promise<CommandRun<Options>>;
 }
 
@@ -76,6 +80,6 @@ export interface ProgramDeclaration {
   exitCodes: readonly ExitCodeRow[];
 }
 
-/** Declarations of different commands in one list: their option types differ, their shape does not. */
+/** Commands of different option types in one list: their types differ, their shape does not. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyCommandDeclaration = CommandDeclaration<any>;
+export type AnyRegisteredCommand = RegisteredCommand<any>;

@@ -71,5 +71,4 @@ export const gcCommand: CommandDeclaration<GcOptions> = {
     [1, "a delete failed (each is reported in kubectl's words), a named lease does not exist, the run was interrupted, or an API or connection error"],
     COMMON_EXIT_CODES[2]!,
   ],
-  load: async () => (await import('./run/index.js')).runGc,
 };

@@ -145,5 +145,4 @@ export const holdCommand: CommandDeclaration<HoldOptions> = {
   exitCodes: HOLD_EXIT_CODES,
   // Bad flags and arguments are leasectl's own errors, which hold reports as 125 (like timeout(1)), not 2.
   usageExitCode: HoldExitCode.failed,
-  load: async () => (await import('./run/index.js')).runHold,
 };

@@ -36,5 +36,4 @@ export const identityCommand: CommandDeclaration<IdentityOptions> = {
     [1, 'no live kube-apiserver identity lease, or an API, connection or kubeconfig error'],
     COMMON_EXIT_CODES[2]!,
   ],
-  load: async () => (await import('./run/index.js')).runIdentity,
 };

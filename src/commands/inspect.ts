@@ -21,5 +21,4 @@ export const inspectCommand: CommandDeclaration<InspectOptions> = {
     { comment: 'The lease as kubectl get -o yaml prints it', command: 'leasectl inspect example-foo -o yaml' },
   ],
   exitCodes: COMMON_EXIT_CODES,
-  load: async () => (await import('./run/index.js')).runInspect,
 };

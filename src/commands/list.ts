@@ -77,5 +77,4 @@ export const listCommand: CommandDeclaration<ListOptions> = {
     { comment: 'Follow changes to one lease', command: 'leasectl list example-foo -w' },
   ],
   exitCodes: COMMON_EXIT_CODES,
-  load: async () => (await import('./run/index.js')).runList,
 };

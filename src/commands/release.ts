@@ -30,5 +30,4 @@ export const releaseCommand: CommandDeclaration<ReleaseOptions> = {
     [1, 'held by someone else (without --force), or an API error such as NotFound'],
     [2, 'bad flags or arguments, e.g. no --identity'],
   ],
-  load: async () => (await import('./run/index.js')).runRelease,
 };

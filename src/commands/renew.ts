@@ -41,5 +41,4 @@ export const renewCommand: CommandDeclaration<RenewOptions> = {
     [1, 'held by someone else (the message says who and until when), or an API error such as NotFound'],
     [2, 'bad flags or arguments, e.g. no --identity'],
   ],
-  load: async () => (await import('./run/index.js')).runRenew,
 };

@@ -25,5 +25,4 @@ export const versionCommand: CommandDeclaration<VersionOptions> = {
     [1, "the server's version could not be read (an API, connection or kubeconfig error); the client's is printed before"],
     COMMON_EXIT_CODES[2]!,
   ],
-  load: async () => (await import('./run/index.js')).runVersion,
 };

@@ -3,7 +3,7 @@
 import type { Agent, OutgoingHttpHeaders } from 'node:http';
 import type { RequestOptions } from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
-import { impersonationHeaders, tlsMaterial, type Credentials } from './credentials.js';
+import { impersonationHeaders, tlsMaterial, type Credentials } from './credential-parts.js';
 import { KubeconfigError } from './errors.js';
 import type { ResolvedKubeconfig } from './kubeconfig.js';
 

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { isatty } from 'node:tty';
-import { impersonationHeaders, tlsMaterial, type ClientCertificate, type Credentials } from './credentials.js';
+import { impersonationHeaders, tlsMaterial, type ClientCertificate, type Credentials } from './credential-parts.js';
 import { KubeconfigError } from './errors.js';
 import type { KubeconfigEntry, ResolvedKubeconfig } from './kubeconfig.js';
 

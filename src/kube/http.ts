@@ -5,7 +5,7 @@ import type * as https from 'node:https';
 import type { Socket } from 'node:net';
 import { urlToHttpOptions } from 'node:url';
 import { sleep } from '../clock.js';
-import type { Credentials } from './credentials.js';
+import type { Credentials } from './credential-parts.js';
 import { isTlsVerificationCode, KubeApiError, KubeResponseError, KubeTransportError, UNEXPECTED_SERVER_RESPONSE, type Status } from './errors.js';
 
 export interface HttpRequest {

@@ -8,8 +8,10 @@ import { parse } from 'yaml';
 import type { KubeFlags } from './connection.js';
 import { KubeconfigError, KubeInputError } from './errors.js';
 import { kubeconfigFiles } from './kubeconfig-files.js';
-import { checkConnectionFlags, clusterWithFlags, fileFieldsFromFlags, userWithFlags } from './overrides.js';
+import { checkConnectionFlags, clusterWithFlags, fileFieldsFromFlags, userWithFlags, type KubeconfigEntry } from './overrides.js';
 import { namespaceSegmentProblem } from './path-segments.js';
+
+export type { KubeconfigEntry } from './overrides.js';
 
 // Built-ins are taken with process.getBuiltinModule, not ES-module imports, whose namespaces read lazy getters
 // that load what nothing here uses (node:fs's promises, node:net's BlockList: docs/performance.md).
@@ -18,8 +20,7 @@ const { isIPv6 } = process.getBuiltinModule('node:net');
 
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
-/** A cluster or user entry as written in the file (kubectl's field names), with file paths made absolute. */
-export type KubeconfigEntry = Record<string, unknown>;
+
 
 export interface KubeconfigEnvironment {
   env: NodeJS.ProcessEnv;

@@ -4,7 +4,9 @@
 import { resolve } from 'node:path';
 import type { KubeFlags } from './connection.js';
 import { KubeconfigError, KubeInputError } from './errors.js';
-import type { KubeconfigEntry } from './kubeconfig.js';
+
+/** A cluster or user entry as written in the file (kubectl's field names), with file paths made absolute. */
+export type KubeconfigEntry = Record<string, unknown>;
 
 /** The kubeconfig file fields the flags set, each with its flag: a file that cannot be used is then named by its flag. */
 export function fileFieldsFromFlags(flags: KubeFlags): Readonly<Record<string, string>> {

@@ -7,7 +7,9 @@
 // YAML text, which is how kubectl finds x-kubernetes-group-version-kind and the patch strategies.
 
 import { stringify as toYaml } from 'yaml';
-import type { OpenApiSchema } from './openapi.js';
+
+/** A JSON Schema in OpenAPI v2 form: refs point at `#/definitions/`. */
+export type OpenApiSchema = { [keyword: string]: unknown };
 
 /** Protobuf wire encoding of the two kinds of field the document needs: length-delimited and varint (bool). */
 class MessageWriter {

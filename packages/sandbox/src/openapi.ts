@@ -6,12 +6,9 @@
 
 import { createHash } from 'node:crypto';
 import { sandboxVersion } from './discovery.js';
-import { encodeOpenApiV2Document, type OpenApiV2Document } from './openapi-protobuf.js';
+import { encodeOpenApiV2Document, type OpenApiSchema, type OpenApiV2Document } from './openapi-protobuf.js';
 import type { ApiReply, ApiRequest } from './request.js';
 import { methodNotAllowed } from './status.js';
-
-/** A JSON Schema in OpenAPI v2 form: refs point at `#/definitions/`. */
-export type OpenApiSchema = { [keyword: string]: unknown };
 
 const ref = (definition: string, description?: string): OpenApiSchema => ({ $ref: `#/definitions/${definition}`, ...(description ? { description } : {}) });
 const text = (description: string): OpenApiSchema => ({ description, type: 'string' });

@@ -1,5 +1,6 @@
 // Every command's body behind one lazy import: one chunk of bodies rather than one per command keeps the files that
 // every start must load few (each module an ES-module start links costs, docs/performance.md).
+export { runCompletion } from './completion.js';
 export { runGc } from './gc.js';
 export { runHold } from './hold.js';
 export { runIdentity } from './identity.js';
