@@ -1,6 +1,7 @@
 import type { Lease, LeaseList } from '../lease/types.js';
+import { listPages } from './list-pages.js';
 import { LEASE_API_VERSION, LEASE_KIND } from '../lease/types.js';
-import { isExpired, KubeApiError, KubeInputError, KubeResponseError, KubeTransportError, type Status } from './errors.js';
+import { KubeApiError, KubeInputError, KubeResponseError, KubeTransportError, type Status } from './errors.js';
 import type { HttpRequest, HttpTransport } from './http.js';
 import { nameSegmentProblem, namespaceSegmentProblem } from './path-segments.js';
 import type {
@@ -94,22 +95,8 @@ export class HttpLeaseClient implements LeaseClient {
     return leaseFrom(await this.http.requestObject(request), request);
   }
 
-  async *listPages(options: ListOptions): AsyncGenerator<LeaseList> {
-    let continueToken = options.continueToken;
-    do {
-      let page: LeaseList;
-      try {
-        page = await this.listPage({ ...options, continueToken });
-      } catch (error) {
-        // The token outlived etcd's compaction (410 Expired): the Status offers a fresh one for the rest of the list,
-        // read at the latest state, so those pages carry a newer metadata.resourceVersion than the first.
-        const fresh = continueToken && isExpired(error) ? error.status.metadata?.continue : undefined;
-        if (!fresh) throw error;
-        page = await this.listPage({ ...options, continueToken: fresh });
-      }
-      yield page;
-      continueToken = page.metadata.continue || undefined;
-    } while (continueToken);
+  listPages(options: ListOptions): AsyncGenerator<LeaseList> {
+    return listPages((page) => this.listPage(page), options);
   }
 
   async get(ref: LeaseRef, options: RequestOptions = {}): Promise<Lease> {

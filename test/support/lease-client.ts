@@ -3,8 +3,9 @@
 // preconditions, selectors, pages, watches and every Status body are kube-apiserver's (the sandbox is checked against
 // recordings of a real one). Tests add what a server cannot be asked for: failures on cue, a server that hangs,
 // writes by another holder, compaction.
+import { listPages } from '../../src/kube/list-pages.js';
 import { Writable } from 'node:stream';
-import { isExpired, KubeApiError, KubeInputError, KubeTransportError, type Status } from '../../src/kube/errors.js';
+import { KubeApiError, KubeInputError, KubeTransportError, type Status } from '../../src/kube/errors.js';
 import type { DeletePreconditions, LeaseClient, LeaseRef, ListOptions, RequestOptions, WatchEvent, WatchOptions } from '../../src/kube/lease-client.js';
 import { nameSegmentProblem, namespaceSegmentProblem } from '../../src/kube/path-segments.js';
 import { LEASE_API_VERSION, LEASE_KIND, type Lease, type LeaseList } from '../../src/lease/types.js';
@@ -207,21 +208,9 @@ export class MemoryLeaseClient implements LeaseClient {
     return { ...list, metadata: list.metadata ?? {}, items: list.items.map(withTypeMeta) };
   }
 
-  /** Every page, following metadata.continue; an expired token goes on from the fresh one in the 410, as the real client does. */
-  async *listPages(options: ListOptions): AsyncGenerator<LeaseList> {
-    let continueToken = options.continueToken;
-    do {
-      let page: LeaseList;
-      try {
-        page = await this.listPage({ ...options, continueToken });
-      } catch (error) {
-        const fresh = continueToken && isExpired(error) ? error.status.metadata?.continue : undefined;
-        if (!fresh) throw error;
-        page = await this.listPage({ ...options, continueToken: fresh });
-      }
-      yield page;
-      continueToken = page.metadata.continue || undefined;
-    } while (continueToken);
+  /** Pages as the real client follows them (src/kube/list-pages.ts). */
+  listPages(options: ListOptions): AsyncGenerator<LeaseList> {
+    return listPages((page) => this.listPage(page), options);
   }
 
   async get(ref: LeaseRef, options?: RequestOptions): Promise<Lease> {
