@@ -1,8 +1,7 @@
 // One emitter for what hold does: `--events json` writes one versioned JSON line per event to stderr; otherwise
 // human one-liners go to stderr only with -v (quiet by default, like flock), except warnings, which always print.
 
-import type { Clock } from '../clock.js';
-import type { OutputStream } from '../context.js';
+import type { CommandContext, OutputStream } from '../context.js';
 import type { ElectionEventName, EventFields } from '../election/events.js';
 import { formatMicroTime } from '../lease/time.js';
 import type { Lease } from '../lease/types.js';
@@ -24,40 +23,38 @@ export interface HoldEvents {
   holding(lease: Lease, nowMs: number): string;
 }
 
+/** What the events need of the command's world: its stderr, clock, -v, name, and the edge's words for an error. */
+export type HoldEventsWorld = Pick<CommandContext, 'clock' | 'verbosity' | 'programName' | 'describeError'> & { io: { stderr: OutputStream } };
+
 export interface HoldEventsOptions {
   format: 'json' | 'human';
-  verbosity: number;
-  stderr: OutputStream;
-  clock: Clock;
   /** namespace/name */
   lease: string;
   identity: string;
-  programName: string;
-  /** The edge's words for an error (CommandContext.describeError). */
-  describeError(error: unknown): string;
 }
 
-export function createHoldEvents(options: HoldEventsOptions): HoldEvents {
-  const { stderr, clock } = options;
+export function createHoldEvents(world: HoldEventsWorld, options: HoldEventsOptions): HoldEvents {
+  const { clock, verbosity, programName } = world;
+  const { stderr } = world.io;
   const json = (event: HoldEventName, fields: EventFields): void => {
     const line = { v: EVENTS_SCHEMA_VERSION, event, time: formatMicroTime(clock.now()), lease: options.lease, identity: options.identity, ...fields };
     stderr.write(`${JSON.stringify(line)}\n`);
   };
   const human = (text: string): void => {
-    stderr.write(`${options.programName} hold: ${escapeTerminal(text)}\n`);
+    stderr.write(`${programName} hold: ${escapeTerminal(text)}\n`);
   };
   // A heartbeat every retry period is noise at -v; show it from -vv on.
   const minimumVerbosity = (event: HoldEventName): number => (event === 'renewed' ? 2 : 1);
   return {
     emit(event, fields, text) {
       if (options.format === 'json') json(event, fields);
-      else if (options.verbosity >= minimumVerbosity(event)) human(text);
+      else if (verbosity >= minimumVerbosity(event)) human(text);
     },
     warn(event, fields, text) {
       if (options.format === 'json') json(event, fields);
       else human(text);
     },
-    describe: options.describeError,
+    describe: (error) => world.describeError(error),
     holding: describeHolding,
   };
 }

@@ -49,16 +49,7 @@ export async function runHold(ctx: CommandContext, { options, argv: raw }: RunIn
     force: Boolean(options.force),
     metadata: { labels: options.label ?? {}, annotations: options.annotation ?? {} },
   };
-  const events = createHoldEvents({
-    format: options.events === 'json' ? 'json' : 'human',
-    verbosity: ctx.verbosity,
-    stderr: ctx.io.stderr,
-    clock: ctx.clock,
-    lease: `${config.lease.namespace}/${name}`,
-    identity,
-    programName: ctx.programName,
-    describeError: ctx.describeError,
-  });
+  const events = createHoldEvents(ctx, { format: options.events === 'json' ? 'json' : 'human', lease: `${config.lease.namespace}/${name}`, identity });
   const waitMs = options.noWait ? 0 : options.wait;
   const waitFlag = options.noWait ? '--no-wait' : `--wait ${formatDuration(options.wait ?? 0)}`;
   try {
