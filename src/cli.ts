@@ -13,6 +13,7 @@ import type { ConnectionFactory, KubeConnection } from './kube/connection.js';
 import { stdoutFailure } from './output.js';
 import { allowsColor } from './printers/colour.js';
 import { OutputTemplateError } from './printers/output-template-error.js';
+import { escapeTerminal } from './printers/terminal.js';
 import { chooseOutput } from './printers/resource-printer.js';
 import { CLIENT_NODE_VERSION, LEASECTL_VERSION } from './version.js';
 
@@ -90,6 +91,7 @@ function commandFrom({ declaration, load }: AnyRegisteredCommand, ctx: CommandCo
         noHeaders: options.headers === false,
         // Through getBuiltinModule: an ES-module import of node:fs reads its lazy getters, loading fs streams at start-up.
         readFile: (path) => process.getBuiltinModule('node:fs').readFileSync(path, 'utf8'),
+        describeError: errorClause,
       });
     }
     const run = await load();
@@ -136,6 +138,9 @@ export function createProgram(world: World): { program: Command; connections: Ku
     },
     connect: () => connect(globals()),
     describeError: errorClause,
+    warn(what, error, minVerbosity = 0) {
+      if (globals().verbose >= minVerbosity) world.io.stderr.write(`${escapeTerminal(what)}: ${errorClause(error)}\n`);
+    },
   };
 
   const exit = { code: 0 };

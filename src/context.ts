@@ -37,10 +37,15 @@ export interface CommandContext {
   /** Signals sent to leasectl itself; injected so that hold's signal handling runs in-process in tests. */
   signals: SignalSource;
   /**
-   * An error as a clause for a diagnostic that goes on (a warning, a hold event): the edge's words for it, so that
-   * commands and loops never word errors themselves.
+   * An error as a clause for an event sink that goes on (hold's events): the edge's words for it, so that loops
+   * never word errors themselves.
    */
   describeError(error: unknown): string;
+  /**
+   * A problem the command gets past, on stderr as `what: <the error in the edge's words>`; only from
+   * `minVerbosity` on (0: always). Commands hand the error over rather than word it.
+   */
+  warn(what: string, error: unknown, minVerbosity?: number): void;
   /** The name the program was invoked by (leasectl, or kubectl lease as a plugin), for help and messages. */
   programName: string;
 }

@@ -116,13 +116,13 @@ export function gcPlanReport(plan: GcPlan) {
   return { dryRun: true, wouldDelete, skipped: skippedEntries(plan) };
 }
 
-/** -o json|yaml of a real run: every listed expired lease lands in exactly one list; `describe` words the failures (the edge's words). */
-export function gcExecutionReport(plan: GcPlan, execution: GcExecution, describe: (error: unknown) => string) {
+/** -o json|yaml of a real run: every listed expired lease lands in exactly one list (a failure's error is worded by the -o printer). */
+export function gcExecutionReport(plan: GcPlan, execution: GcExecution) {
   return {
     dryRun: false,
     deleted: execution.deleted.map(entry),
     kept: execution.kept.map(({ lease, reason }) => ({ ...entry(lease), reason })),
-    failed: execution.failed.map(({ lease, error }) => ({ ...entry(lease), error: describe(error) })),
+    failed: execution.failed.map(({ lease, error }) => ({ ...entry(lease), error })),
     notAttempted: execution.notAttempted.map(entry),
     skipped: skippedEntries(plan),
   };

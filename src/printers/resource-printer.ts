@@ -45,12 +45,23 @@ function itemsOf(object: unknown): unknown[] | undefined {
 }
 
 /** managedFields are hidden from leases (and the leases of a List) unless --show-managed-fields. */
-function displayed(object: unknown, showManagedFields: boolean): unknown {
+function displayed(object: unknown, options: OutputOptions): unknown {
   // yaml sorts every key (kubectl converts through JSON maps), so the event's object comes before its type.
-  if (object instanceof WatchEventObject) return { object: displayed(object.object, showManagedFields), type: object.type };
+  if (object instanceof WatchEventObject) return { object: displayed(object.object, options), type: object.type };
   const items = itemsOf(object);
-  if (items) return { ...(object as object), items: items.map((item) => displayed(item, showManagedFields)) };
-  return isLease(object) ? forDisplay(object, showManagedFields) : object;
+  if (items) return { ...(object as object), items: items.map((item) => displayed(item, options)) };
+  return isLease(object) ? forDisplay(object, options.showManagedFields) : withErrorsWorded(object, options.describeError);
+}
+
+/**
+ * A report of leasectl's own (gc's, identity's) may hold errors, as a failed delete does: each is printed as the
+ * edge words it, a string, since an Error has no JSON of its own.
+ */
+function withErrorsWorded(value: unknown, describe: ((error: unknown) => string) | undefined): unknown {
+  if (value instanceof Error) return describe ? describe(value) : value.message;
+  if (Array.isArray(value)) return value.map((item) => withErrorsWorded(item, describe));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withErrorsWorded(item, describe)]));
+  return value;
 }
 
 /** kubectl's name printer: KIND/NAME for each object (the items of a List). */
@@ -66,6 +77,8 @@ export interface OutputOptions {
   noHeaders?: boolean;
   /** Reads a template file (-o jsonpath-file=FILE): the edge does the I/O. */
   readFile?: (path: string) => string;
+  /** The edge's words for an error held in a report (gc's failed deletes). */
+  describeError?: (error: unknown) => string;
 }
 
 /** The printer for -o; a bad template fails here, before any request, in kubectl's words. */
@@ -91,10 +104,10 @@ export async function chooseOutput(flag: string | undefined, options: OutputOpti
     const print = (object: unknown): string => {
       // kubectl's JSON of a watch event is its Go struct: type, then the object (whose keys are sorted).
       if (chosen === 'json' && object instanceof WatchEventObject) {
-        const inner = JSON.parse(toText(displayed(object.object, options.showManagedFields))) as unknown;
+        const inner = JSON.parse(toText(displayed(object.object, options))) as unknown;
         return `${JSON.stringify({ type: object.type, object: inner }, null, 4)}\n`;
       }
-      return toText(displayed(object, options.showManagedFields));
+      return toText(displayed(object, options));
     };
     return { format: chosen, wide: false, resources: { print, separator: chosen === 'yaml' ? '---\n' : '' } };
   }

@@ -140,7 +140,7 @@ export async function runGc(ctx: CommandContext, { options }: RunInput<GcOptions
     progress.clear();
   }
   if (reportPrinter && !stdoutFailed.aborted) {
-    ctx.io.stdout.write(reportPrinter.print(gcExecutionReport(plan, execution, ctx.describeError)));
+    ctx.io.stdout.write(reportPrinter.print(gcExecutionReport(plan, execution)));
   }
   ctx.io.stderr.write(`${gcSummary(execution, plan.skipped.length, verbose)}\n`);
   const failures = [...missing, ...execution.failed.map(({ error }) => error)];

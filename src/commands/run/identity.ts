@@ -112,7 +112,7 @@ async function printHostnameNames(ctx: CommandContext, hostname: string, options
   } catch (error) {
     if (!isClusterUnreachable(error)) throw error;
     for (const entry of entries) delete entry.found;
-    ctx.io.stderr.write(`could not check which of these exists in the cluster: ${ctx.describeError(error)}\n`);
+    ctx.warn('could not check which of these exists in the cluster', error);
   }
   const nowMs = ctx.clock.now();
   const { resources } = options.output;

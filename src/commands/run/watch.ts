@@ -65,7 +65,7 @@ export async function watchLeases(ctx: CommandContext, client: LeaseClient, requ
         request.printer.printWatched(event.object, event.type);
       },
       onInterrupted: (error) => {
-        if (ctx.verbosity > 0) ctx.io.stderr.write(`watch interrupted (${ctx.describeError(error)}); reconnecting\n`);
+        ctx.warn('watch interrupted, reconnecting', error, 1);
       },
     });
   } finally {
