@@ -1,4 +1,5 @@
-import { OUTPUT_FORMATS, type Output } from '../printers/resource-printer.js';
+import { OUTPUT_FORMATS } from '../printers/output-formats.js';
+import type { Output } from '../printers/resource-printer.js';
 import type { CommandDeclaration } from './declaration.js';
 import { ALLOW_MISSING_TEMPLATE_KEYS_FLAG, COMMON_EXIT_CODES, NO_HEADERS_FLAG, outputFlag, WATCH_FLAG } from './options.js';
 

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
-import { OUTPUT_FORMATS, type Output } from '../printers/resource-printer.js';
+import { OUTPUT_FORMATS } from '../printers/output-formats.js';
+import type { Output } from '../printers/resource-printer.js';
 import type { CommandDeclaration } from './declaration.js';
 import { ALLOW_MISSING_TEMPLATE_KEYS_FLAG,
   ALL_NAMESPACES_FLAG,

@@ -1,5 +1,6 @@
 // Flag declarations and value parsers shared by several commands, declared once so help, completion and README agree.
 import { InvalidArgumentError } from 'commander';
+import { TEMPLATE_FORMATS } from '../printers/output-formats.js';
 import type { ExitCodeRow, FlagDeclaration } from './declaration.js';
 import { UsageError } from '../errors.js';
 import { nameSegmentProblem } from '../kube/path-segments.js';
@@ -85,8 +86,6 @@ export function repeatedArgument(value: string, previous: string[] = []): string
   return [...previous, value];
 }
 
-/** kubectl's template formats of -o, which carry their template after `=` (`-o jsonpath={.spec.holderIdentity}`). */
-export const TEMPLATE_OUTPUTS = ['jsonpath', 'jsonpath-file', 'custom-columns', 'custom-columns-file'] as const;
 
 /**
  * -o with these formats; with `templates`, also kubectl's jsonpath and custom-columns forms, whose value is free
@@ -94,15 +93,15 @@ export const TEMPLATE_OUTPUTS = ['jsonpath', 'jsonpath-file', 'custom-columns', 
  */
 export function outputFlag(formats: readonly string[], options: { templates?: boolean } = {}): FlagDeclaration {
   if (!options.templates) return { spelling: '-o, --output <format>', description: 'output format', choices: formats };
-  const choices = [...formats, ...TEMPLATE_OUTPUTS.map((format) => `${format}=`)];
+  const choices = [...formats, ...TEMPLATE_FORMATS.map((format) => `${format}=`)];
   return {
     spelling: '-o, --output <format>',
     description: 'output format (jsonpath=TEMPLATE and custom-columns=SPEC as kubectl reads them)',
     choices,
     parse(text: string) {
-      const isTemplate = TEMPLATE_OUTPUTS.some((format) => text === format || text.startsWith(`${format}=`));
+      const isTemplate = TEMPLATE_FORMATS.some((format) => text === format || text.startsWith(`${format}=`));
       if (!formats.includes(text) && !isTemplate) {
-        throw new InvalidArgumentError(`Allowed choices are ${[...formats, ...TEMPLATE_OUTPUTS.map((format) => `${format}=...`)].join(', ')}.`);
+        throw new InvalidArgumentError(`Allowed choices are ${[...formats, ...TEMPLATE_FORMATS.map((format) => `${format}=...`)].join(', ')}.`);
       }
       return text;
     },

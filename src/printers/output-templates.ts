@@ -9,10 +9,9 @@ import { openFailure } from '../file-errors.js';
 import { columnsFromSpec, columnsFromTemplate, printCustomColumns, type Column } from './custom-columns.js';
 import { goQuote } from './go-format.js';
 import { JsonPath, JsonPathExecutionError, JsonPathSyntaxError, type JsonPathValue } from './jsonpath.js';
+import { TEMPLATE_FORMATS, type TemplateFormat } from './output-formats.js';
 import { asList } from './serialize.js';
 
-export const TEMPLATE_FORMATS = ['jsonpath', 'jsonpath-file', 'custom-columns', 'custom-columns-file'] as const;
-export type TemplateFormat = (typeof TEMPLATE_FORMATS)[number];
 
 export interface TemplateOptions {
   /** --allow-missing-template-keys (kubectl's default: true): a missing key prints nothing instead of failing. */

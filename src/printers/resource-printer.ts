@@ -1,15 +1,13 @@
 // -o chooses the printer once, for every command (kubectl's PrintFlags.ToPrinter): yaml, json and name print
 // objects the same way wherever they come from; the default and wide forms are each command's own tables.
 import type { Lease } from '../lease/types.js';
+import type { OutputFormat } from './output-formats.js';
 import { forDisplay, serializerFor } from './serialize.js';
 import { escapeCell } from './terminal.js';
 
 /** How -o name (and kubectl) names a lease: lease.coordination.k8s.io/NAME. */
 export const NAME_PREFIX = 'lease.coordination.k8s.io/';
 
-export const OUTPUT_FORMATS = ['wide', 'yaml', 'json', 'name'] as const;
-/** -o's word: one of OUTPUT_FORMATS, or a template format (jsonpath, custom-columns, and their -file forms). */
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number] | 'jsonpath' | 'jsonpath-file' | 'custom-columns' | 'custom-columns-file';
 
 /** Prints whole objects: one object, or a v1 List of them. */
 export interface ResourcePrinter {
