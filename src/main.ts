@@ -20,7 +20,8 @@ const processSignals: SignalSource = {
 process.stderr.on('error', () => {});
 
 const invokedAs = basename(process.argv[1] ?? 'leasectl');
-process.exitCode = await runCli(process.argv.slice(2), {
+// No top-level await: the bundle is CommonJS (scripts/build.mjs).
+void runCli(process.argv.slice(2), {
   io: {
     // Node builds process.stdin on first use (a file stream loads fs streams and fs/promises; a terminal, tty and
     // net): only a command that reads it pays for that (docs/performance.md).
@@ -34,4 +35,6 @@ process.exitCode = await runCli(process.argv.slice(2), {
   env: process.env,
   signals: processSignals,
   programName: invokedAs === 'kubectl-lease' ? 'kubectl lease' : 'leasectl',
+}).then((exitCode) => {
+  process.exitCode = exitCode;
 });

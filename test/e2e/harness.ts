@@ -143,20 +143,29 @@ export function run(command: string, args: string[], options: RunOptions & { kub
 }
 
 /**
- * Node's own modules a run of the built leasectl loaded (process.moduleLoadList at exit), e.g. `NativeModule
- * child_process`; the run must exit 0.
+ * What a run of the built leasectl loaded, recorded at its exit: `builtins` are Node's own modules
+ * (process.moduleLoadList, e.g. `NativeModule child_process`), `files` the files it required (require.cache:
+ * the bundle, and dist/client-node.cjs when a user's credentials need client-node). The run must exit 0.
  */
-export async function builtinsLoaded(args: string[], options: RunOptions & { kubeconfig: string }): Promise<string[]> {
+export async function loadedByLeasectl(args: string[], options: RunOptions & { kubeconfig: string }): Promise<{ builtins: string[]; files: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'leasectl-load-list-'));
   try {
-    const list = join(dir, 'loaded');
-    writeFileSync(join(dir, 'record.cjs'), "process.on('exit', () => require('node:fs').writeFileSync(process.env.LOAD_LIST, process.moduleLoadList.join('\\n')));\n");
+    const list = join(dir, 'loaded.json');
+    writeFileSync(
+      join(dir, 'record.cjs'),
+      "process.on('exit', () => require('node:fs').writeFileSync(process.env.LOAD_LIST, JSON.stringify({ builtins: process.moduleLoadList, files: Object.keys(require.cache) })));\n",
+    );
     const result = await run(process.execPath, ['--require', join(dir, 'record.cjs'), LEASECTL_BIN, ...args], { ...options, env: { ...options.env, LOAD_LIST: list } });
     if (result.code !== 0) throw new Error(`leasectl ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
-    return readFileSync(list, 'utf8').split('\n');
+    return JSON.parse(readFileSync(list, 'utf8')) as { builtins: string[]; files: string[] };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Node's own modules a run of the built leasectl loaded (see loadedByLeasectl). */
+export async function builtinsLoaded(args: string[], options: RunOptions & { kubeconfig: string }): Promise<string[]> {
+  return (await loadedByLeasectl(args, options)).builtins;
 }
 
 export async function setupCluster(): Promise<TestCluster> {

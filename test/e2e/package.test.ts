@@ -73,18 +73,19 @@ describe('the npm package', () => {
         'bin/leasectl',
         'bin/kubectl-lease',
         'bin/kubectl_complete-lease',
-        'dist/leasectl.mjs',
+        'bin/package.json',
+        'dist/leasectl.cjs',
+        'dist/client-node.cjs',
         'completions/leasectl.bash',
         'completions/_leasectl',
         'completions/leasectl.fish',
       ]),
     );
-    expect(files.filter((file) => !/^(package\.json|README\.md|LICENSE|bin\/|dist\/leasectl\.mjs$|dist\/chunks\/|dist\/THIRD_PARTY_LICENSES\.txt$|completions\/|examples\/)/.test(file))).toEqual([]);
-    // Every chunk the bundle can import (statically or lazily) is in the package.
-    const chunks = new Set(files.filter((file) => file.startsWith('dist/chunks/')));
-    for (const file of files.filter((name) => name.endsWith('.mjs'))) {
-      for (const match of readFileSync(join(root, file), 'utf8').matchAll(/"\.\/(chunks\/)?([\w-]+\.mjs)"/g)) {
-        expect(chunks, `${file} imports ${match[2]}`).toContain(`dist/chunks/${match[2]}`);
+    expect(files.filter((file) => !/^(package\.json|README\.md|LICENSE|bin\/|dist\/(leasectl|client-node)\.cjs$|dist\/THIRD_PARTY_LICENSES\.txt$|completions\/|examples\/)/.test(file))).toEqual([]);
+    // Every file of ours the bundle can require is in the package.
+    for (const file of files.filter((name) => name.endsWith('.cjs'))) {
+      for (const match of readFileSync(join(root, file), 'utf8').matchAll(/(?:require|import)\("\.\/([\w.-]+)"\)/g)) {
+        expect(files, `${file} loads ${match[1]}`).toContain(`dist/${match[1]}`);
       }
     }
   });

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { againstRealCluster, builtinsLoaded as loadedByLeasectl, SANDBOX_ONLY, setupCluster, uniqueName, type TestCluster } from './harness.js';
+import { againstRealCluster, builtinsLoaded, loadedByLeasectl, SANDBOX_ONLY, setupCluster, uniqueName, type TestCluster } from './harness.js';
 
 let cluster: TestCluster;
 let proxy: Server;
@@ -70,16 +70,19 @@ describe('stderr holds only what leasectl says', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toBe('');
     expect(proxied).toBeGreaterThan(before);
+    // This is the path that loads client-node, from its own file (the check in completion-startup can see it).
+    const { files } = await loadedByLeasectl(['list', '-n', cluster.namespace], { kubeconfig });
+    expect(files.some((file) => file.endsWith('/dist/client-node.cjs'))).toBe(true);
   });
 });
 
 describe('what a command loads of Node.js itself', () => {
-  const builtinsLoaded = (args: string[]) => loadedByLeasectl(args, { kubeconfig: cluster.kubeconfig });
+  const builtinsOf = (args: string[]) => builtinsLoaded(args, { kubeconfig: cluster.kubeconfig });
 
   // On Node 22 and 24 an ES-module import of node:http read its lazy WebSocket getters and so loaded undici.
   it('list and --help do not load undici (Node.js fetch), which nothing on their path uses', async () => {
     for (const args of [['list', '-n', cluster.namespace], ['--help']]) {
-      expect((await builtinsLoaded(args)).filter((name) => name.includes('undici')), args.join(' ')).toEqual([]);
+      expect((await builtinsOf(args)).filter((name) => name.includes('undici')), args.join(' ')).toEqual([]);
     }
   });
 });
