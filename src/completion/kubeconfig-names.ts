@@ -1,7 +1,7 @@
-// Context, cluster and user names for completing --context, --cluster and --user. Read with the yaml parser
+// Context, cluster and user names for completing --context, --cluster and --user. Read with the kubeconfig parser
 // rather than client-node's KubeConfig so these completions stay as fast as the static ones; the files are
 // chosen by kubectl's precedence (--kubeconfig, else every existing file in $KUBECONFIG, else ~/.kube/config).
-import { parse } from 'yaml';
+import { parseKubeconfigYaml } from '../kube/kubeconfig-yaml.js';
 
 // Built-ins are taken with process.getBuiltinModule, not ES-module imports, whose namespaces read lazy getters
 // that load what nothing here uses (node:fs's promises: docs/performance.md).
@@ -28,7 +28,7 @@ export function readKubeconfigNames(files: readonly string[]): KubeconfigNames {
   for (const file of files) {
     let document: Record<string, unknown> | null;
     try {
-      document = parse(readFileSync(file, 'utf8'), { logLevel: 'error' }) as Record<string, unknown> | null;
+      document = parseKubeconfigYaml(readFileSync(file, 'utf8')) as Record<string, unknown> | null;
     } catch {
       continue;
     }

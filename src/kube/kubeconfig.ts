@@ -1,13 +1,13 @@
 // kubectl's kubeconfig rules (client-go tools/clientcmd/loader.go), which client-node's loadFromDefault does
 // not follow: KUBECONFIG entries that do not exist are skipped, and for every named cluster, user and context,
 // and for current-context, the FIRST file that sets it wins (client-node lets the last win, or throws on a
-// duplicate or a missing file). The files are read with `yaml` rather than client-node, which is only loaded
+// duplicate or a missing file). The files are read with js-yaml rather than client-node, which is only loaded
 // when a user entry needs its authenticators (see credentials.ts): that keeps every command's start-up small.
 import { dirname, isAbsolute, join } from 'node:path';
-import { parse } from 'yaml';
 import type { KubeFlags } from './connection.js';
 import { KubeconfigError, KubeInputError } from './errors.js';
 import { kubeconfigFiles } from './kubeconfig-files.js';
+import { parseKubeconfigYaml } from './kubeconfig-yaml.js';
 import { checkConnectionFlags, clusterWithFlags, fileFieldsFromFlags, userWithFlags, type KubeconfigEntry } from './overrides.js';
 import { namespaceSegmentProblem } from './path-segments.js';
 
@@ -71,8 +71,7 @@ function withAbsolutePaths(entry: KubeconfigEntry, kind: 'cluster' | 'user', dir
 
 function readKubeconfigFile(file: string): Record<string, unknown> {
   try {
-    // Warnings off: yaml would print them with a stack (an unknown tag such as `!custom`), which kubectl ignores.
-    const document = parse(readFileSync(file, 'utf8'), { logLevel: 'error' }) as unknown;
+    const document = parseKubeconfigYaml(readFileSync(file, 'utf8'));
     if (document === null || document === undefined) return {};
     if (typeof document !== 'object' || Array.isArray(document)) throw new Error('not a kubeconfig (expected a map)');
     return document as Record<string, unknown>;

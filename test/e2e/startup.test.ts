@@ -58,7 +58,7 @@ describe('what a start loads of Node.js itself', () => {
 
 });
 
-describe('the kubeconfig read by the ES-module build of yaml', () => {
+describe('the kubeconfig, read with js-yaml', () => {
   it('a kubeconfig with a YAML tag nobody defines is read without a warning or a stack, as kubectl reads it', async () => {
     const kubeconfig = join(cluster.kubeconfig, '..', uniqueName('kubeconfig-tagged'));
     writeFileSync(kubeconfig, `${readFileSync(cluster.kubeconfig, 'utf8').trimEnd()}\nx-leasectl-test: !custom []\n`);
