@@ -27,6 +27,8 @@ export interface World {
   programName: string;
   /** How commands reach a cluster; by default the kubeconfig's, through src/kube (tests give an in-memory one). */
   connect?: ConnectionFactory;
+  /** This run is the whole process (the process edge's): its connection may set process-wide defaults (src/kube/connect.ts). */
+  ownsProcess?: boolean;
 }
 
 /** Unknown commands that name what other commands do, and what to say instead of commander's spelling guess. */
@@ -104,7 +106,7 @@ export function createProgram(world: World): { program: Command; connections: Ku
   const connections: KubeConnection[] = [];
   // Commands and completion reach the cluster through this one factory; it loads the Kubernetes client on first use.
   const connect: ConnectionFactory = async (flags) => {
-    const connection = world.connect ? await world.connect(flags) : await (await import('./kube/connect.js')).connect(flags, world.env);
+    const connection = world.connect ? await world.connect(flags) : await (await import('./kube/connect.js')).connect(flags, world.env, { ownsProcess: world.ownsProcess });
     connections.push(connection);
     return connection;
   };

@@ -35,6 +35,7 @@ void runCli(process.argv.slice(2), {
   env: process.env,
   signals: processSignals,
   programName: invokedAs === 'kubectl-lease' ? 'kubectl lease' : 'leasectl',
+  ownsProcess: true,
 }).then((exitCode) => {
   process.exitCode = exitCode;
 });

@@ -4,18 +4,30 @@ import { homedir } from 'node:os';
 import type { KubeConnection, KubeFlags } from './connection.js';
 import { LEASECTL_VERSION } from '../version.js';
 import { HttpLeaseClient } from './client.js';
-import { credentialsFor } from './credentials.js';
-import { HttpTransport } from './http.js';
+import { credentialsFor, needsClientNode } from './credentials.js';
+import { dropDefaultCertificateAuthorities, HttpTransport } from './http.js';
 import { resolveKubeconfig, validateNamespace } from './kubeconfig.js';
 import { listNamespaceNames } from './namespaces.js';
 import { fetchServerVersion } from './server-version.js';
 
-export async function connect(flags: KubeFlags, env: NodeJS.ProcessEnv): Promise<KubeConnection> {
+export interface ConnectOptions {
+  /**
+   * The connection is the only one its process makes (the process edge says so; tests sharing a process do not), so
+   * it may set Node's process-wide TLS defaults.
+   */
+  ownsProcess?: boolean;
+}
+
+export async function connect(flags: KubeFlags, env: NodeJS.ProcessEnv, { ownsProcess = false }: ConnectOptions = {}): Promise<KubeConnection> {
   if (flags.namespace !== undefined) validateNamespace(flags.namespace);
   const resolved = resolveKubeconfig(flags, { env, homeDir: env.HOME || homedir() });
+  const credentials = await credentialsFor(resolved, { env, now: Date.now });
+  // Not under client-node: an auth provider makes HTTPS requests of its own (an OIDC token refresh), which need the
+  // default CAs.
+  if (ownsProcess && credentials.tls.ca && !needsClientNode(resolved)) dropDefaultCertificateAuthorities();
   const transport = new HttpTransport({
     server: resolved.server,
-    credentials: await credentialsFor(resolved, { env, now: Date.now }),
+    credentials,
     userAgent: `leasectl/${LEASECTL_VERSION} (${process.platform}/${process.arch}) node/${process.versions.node}`,
     requestTimeoutMs: flags.requestTimeout || undefined,
   });

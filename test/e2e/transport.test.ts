@@ -131,6 +131,20 @@ describe('a server that never answers', () => {
 });
 
 describe('certificates that do not verify', () => {
+  it("a kubeconfig CA that did not sign the server's certificate fails verification, exit 1; the server's own CA verifies", async () => {
+    // The path on which Node's default CA list is emptied at start-up (src/kube/http.ts): only the named CA counts.
+    const { port, certPem } = await tlsServer();
+    const other = await generate([{ name: 'commonName', value: 'some-other-ca' }], { keyType: 'ec', curve: 'P-256', algorithm: 'sha256' });
+    const wrongCa = kubeconfig({ server: `https://127.0.0.1:${port}`, 'certificate-authority-data': base64(other.cert) }, { token: 't' });
+    const wrong = await leasectl(['list'], { kubeconfig: wrongCa });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('x509: certificate signed by unknown authority');
+    expectOneLine(wrong.stderr);
+    const rightCa = kubeconfig({ server: `https://127.0.0.1:${port}`, 'certificate-authority-data': base64(certPem) }, { token: 't' });
+    const right = await leasectl(['list'], { kubeconfig: rightCa });
+    expect(right.stderr).not.toContain('x509');
+  });
+
   it("hold exits 125 at once on a certificate signed by an unknown authority, rather than retrying it", async () => {
     const { port } = await tlsServer();
     const config = kubeconfig({ server: `https://127.0.0.1:${port}` }, { token: 't' });
