@@ -29,10 +29,10 @@ function kubeconfig(name: string, cluster: Record<string, unknown>): string {
 
 const withCa = { 'certificate-authority-data': Buffer.from(caPem).toString('base64') };
 const original = tls.setDefaultCACertificates;
-let setDefaults: ReturnType<typeof vi.fn>;
+let setDefaults: ReturnType<typeof vi.fn<(certificates: string[]) => void>>;
 
 beforeEach(() => {
-  setDefaults = vi.fn();
+  setDefaults = vi.fn<(certificates: string[]) => void>();
   tls.setDefaultCACertificates = setDefaults;
 });
 
