@@ -34,7 +34,7 @@ describe('what loads at startup', () => {
     [['__complete', 'list', '--context', '']],
   ])('leasectl %j never loads the Kubernetes client', async (args) => {
     const { client, files } = await loaded(args);
-    expect(files).toContain('leasectl.cjs');
+    expect(files).toContain('launcher.cjs');
     expect(client).toEqual([]);
     expect(files).not.toContain('client-node.cjs');
   });
