@@ -27,17 +27,23 @@ export function codeCacheName(bundle: { size: number; mtimeMs: number }, node = 
 }
 
 /**
- * The word a run's cache is kept under: the first that is not a flag (a command, mostly). Each command has a cache
- * of its own, holding what it compiles: one cache holding every command's made --help slower than none, since V8
- * reads all of a cache it is given.
+ * The word a run's cache is kept under: the first that is neither a flag nor, by its place, a flag's value (the word
+ * after `-n` or `--context`; `-n=NS` and `-nNS` hold theirs). Each command has a cache of its own, holding what it
+ * compiles: one cache holding every command's made --help slower than none, since V8 reads all of a cache it is
+ * given. A boolean flag before the command (`-v list`) makes the guess wrong, which costs only speed.
  */
 export function commandWord(argv: readonly string[]): string {
-  const word = argv.find((arg) => !arg.startsWith('-')) ?? '';
-  return /^[a-z_]{1,24}$/.test(word) ? word : '';
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') break;
+    if (!arg.startsWith('-')) return /^[a-z_]{1,24}$/.test(arg) ? arg : '';
+    if (/^(-[^-]|--[^=]+)$/.test(arg)) i++;
+  }
+  return '';
 }
 
 /** At most this many caches per bundle and runtime (words that are not commands, such as `-n NAMESPACE`'s, count too). */
-const MAX_CACHES = 24;
+const MAX_CACHES = 12;
 
 function readOrUndefined(path: string): Buffer | undefined {
   try {

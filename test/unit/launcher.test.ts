@@ -24,11 +24,13 @@ describe('codeCacheName', () => {
 });
 
 describe('commandWord', () => {
-  it('is the first word that is not a flag, when it could be a command', () => {
+  it('is the first word that is neither a flag nor the value after one, when it could be a command', () => {
     expect(commandWord(['list', '-o', 'name'])).toBe('list');
-    expect(commandWord(['--no-color', '__complete', 'inspect', ''])).toBe('__complete');
-    expect(commandWord(['-n', 'kube-system', 'list'])).toBe(''); // a namespace: no cache of its own
+    expect(commandWord(['-n', 'kube-system', 'list'])).toBe('list');
+    expect(commandWord(['--kubeconfig', '/k', '--context', 'prod', 'inspect', 'x'])).toBe('inspect');
+    expect(commandWord(['--namespace=ns', '-nns', '__complete', 'inspect', ''])).toBe('__complete');
     expect(commandWord(['--help'])).toBe('');
     expect(commandWord(['../x'])).toBe('');
+    expect(commandWord(['--', 'list'])).toBe('');
   });
 });
