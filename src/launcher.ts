@@ -42,6 +42,12 @@ export function commandWord(argv: readonly string[]): string {
   return '';
 }
 
+/**
+ * A command's cache is made again at the end of each of its first runs, up to this many, so that it gathers the
+ * functions of the ways it is run (a token or an exec plugin, a table or -o yaml). Its first byte counts them.
+ */
+const RUNS_GATHERED = 3;
+
 /** At most this many caches per bundle and runtime (words that are not commands, such as `-n NAMESPACE`'s, count too). */
 const MAX_CACHES = 12;
 
@@ -54,10 +60,10 @@ function readOrUndefined(path: string): Buffer | undefined {
 }
 
 /** Written whole or not at all (another leasectl may be reading it); this Node's caches of older bundles are removed. */
-function writeCache(dir: string, bundleKey: string, file: string, cache: Buffer): void {
+function writeCache(dir: string, bundleKey: string, file: string, runs: number, cache: Buffer): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const partial = join(dir, `${file}.${process.pid}`);
-  writeFileSync(partial, cache, { mode: 0o600 });
+  writeFileSync(partial, Buffer.concat([Buffer.of(runs), cache]), { mode: 0o600 });
   renameSync(partial, join(dir, file));
   const sameRuntime = bundleKey.split('-').slice(0, 3).join('-');
   for (const other of readdirSync(dir)) {
@@ -71,18 +77,20 @@ export function launch(bundle: string, argv: readonly string[], env: NodeJS.Proc
   (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
   const source = readFileSync(bundle, 'utf8');
   const dir = codeCacheDir(env);
-  let cache: { bundleKey: string; file: string; data: Buffer | undefined } | undefined;
+  let cache: { bundleKey: string; file: string; runs: number; data: Buffer | undefined } | undefined;
   if (dir) {
     try {
       const bundleKey = codeCacheName(statSync(bundle));
       const file = `${bundleKey}-${commandWord(argv) || 'none'}.bin`;
-      cache = { bundleKey, file, data: readOrUndefined(join(dir, file)) };
+      const stored = readOrUndefined(join(dir, file));
+      cache = { bundleKey, file, runs: stored?.[0] ?? 0, data: stored?.subarray(1) };
     } catch {
       cache = undefined; // the bundle cannot be stat'ed: run it without a cache
     }
   }
   const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n});`, { filename: bundle, cachedData: cache?.data });
-  if (dir && cache && (cache.data === undefined || script.cachedDataRejected)) {
+  const runs = cache?.data === undefined || script.cachedDataRejected ? 0 : cache.runs;
+  if (dir && cache && runs < RUNS_GATHERED) {
     const { bundleKey, file } = cache;
     process.once('exit', () => {
       try {
@@ -91,7 +99,7 @@ export function launch(bundle: string, argv: readonly string[], env: NodeJS.Proc
         // no directory yet
       }
       try {
-        writeCache(dir, bundleKey, file, script.createCachedData());
+        writeCache(dir, bundleKey, file, runs + 1, script.createCachedData());
       } catch {
         // A cache is only ever a speed-up: a read-only or full disk leaves the next start as fast as this one.
       }
