@@ -18,12 +18,26 @@ export function codeCacheDir(env: NodeJS.ProcessEnv): string | undefined {
   return base && isAbsolute(base) ? join(base, 'leasectl') : undefined;
 }
 
+/** FNV-1a, 32 bits: a short, stable name for a path (no crypto module to load for it). */
+function pathHash(path: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < path.length; i++) hash = Math.imul(hash ^ path.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}
+
 /**
- * A cache is for one bundle file (its size and modification time), Node.js release and CPU architecture. V8 itself
- * refuses a cache from another V8 or other flags, but checks a source only by its length.
+ * Caches are kept per Node.js release, CPU architecture and installed bundle (its path), and belong to one build of
+ * it (its size and modification time): a build replacing it in place replaces its caches, while two installs (a
+ * global one and a project's) keep theirs. V8 itself refuses a cache from another V8 or other flags, but checks a
+ * source only by its length.
  */
-export function codeCacheName(bundle: { size: number; mtimeMs: number }, node = process.version, arch = process.arch): string {
-  return `code-${node}-${arch}-${bundle.size}-${Math.trunc(bundle.mtimeMs)}`;
+export function codeCacheNames(
+  bundle: { path: string; size: number; mtimeMs: number },
+  node = process.version,
+  arch = process.arch,
+): { install: string; build: string } {
+  const install = `code-${node}-${arch}-${pathHash(bundle.path)}`;
+  return { install, build: `${install}-${bundle.size}-${Math.trunc(bundle.mtimeMs)}` };
 }
 
 /**
@@ -59,15 +73,14 @@ function readOrUndefined(path: string): Buffer | undefined {
   }
 }
 
-/** Written whole or not at all (another leasectl may be reading it); this Node's caches of older bundles are removed. */
-function writeCache(dir: string, bundleKey: string, file: string, runs: number, cache: Buffer): void {
+/** Written whole or not at all (another leasectl may be reading it); the caches of this install's older builds are removed. */
+function writeCache(dir: string, names: { install: string; build: string }, file: string, runs: number, cache: Buffer): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const partial = join(dir, `${file}.${process.pid}`);
   writeFileSync(partial, Buffer.concat([Buffer.of(runs), cache]), { mode: 0o600 });
   renameSync(partial, join(dir, file));
-  const sameRuntime = bundleKey.split('-').slice(0, 3).join('-');
   for (const other of readdirSync(dir)) {
-    if (other.startsWith(`${sameRuntime}-`) && !other.startsWith(`${bundleKey}-`)) rmSync(join(dir, other), { force: true });
+    if (other.startsWith(`${names.install}-`) && !other.startsWith(`${names.build}-`)) rmSync(join(dir, other), { force: true });
   }
 }
 
@@ -77,13 +90,14 @@ export function launch(bundle: string, argv: readonly string[], env: NodeJS.Proc
   (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
   const source = readFileSync(bundle, 'utf8');
   const dir = codeCacheDir(env);
-  let cache: { bundleKey: string; file: string; runs: number; data: Buffer | undefined } | undefined;
+  let cache: { names: { install: string; build: string }; file: string; runs: number; data: Buffer | undefined } | undefined;
   if (dir) {
     try {
-      const bundleKey = codeCacheName(statSync(bundle));
-      const file = `${bundleKey}-${commandWord(argv) || 'none'}.bin`;
+      const { size, mtimeMs } = statSync(bundle);
+      const names = codeCacheNames({ path: bundle, size, mtimeMs });
+      const file = `${names.build}-${commandWord(argv) || 'none'}.bin`;
       const stored = readOrUndefined(join(dir, file));
-      cache = { bundleKey, file, runs: stored?.[0] ?? 0, data: stored?.subarray(1) };
+      cache = { names, file, runs: stored?.[0] ?? 0, data: stored?.subarray(1) };
     } catch {
       cache = undefined; // the bundle cannot be stat'ed: run it without a cache
     }
@@ -91,15 +105,15 @@ export function launch(bundle: string, argv: readonly string[], env: NodeJS.Proc
   const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n});`, { filename: bundle, cachedData: cache?.data });
   const runs = cache?.data === undefined || script.cachedDataRejected ? 0 : cache.runs;
   if (dir && cache && runs < RUNS_GATHERED) {
-    const { bundleKey, file } = cache;
+    const { names, file } = cache;
     process.once('exit', () => {
       try {
-        if (cache.data === undefined && readdirSync(dir).filter((other) => other.startsWith(`${bundleKey}-`)).length >= MAX_CACHES) return;
+        if (cache.data === undefined && readdirSync(dir).filter((other) => other.startsWith(`${names.build}-`)).length >= MAX_CACHES) return;
       } catch {
         // no directory yet
       }
       try {
-        writeCache(dir, bundleKey, file, runs + 1, script.createCachedData());
+        writeCache(dir, names, file, runs + 1, script.createCachedData());
       } catch {
         // A cache is only ever a speed-up: a read-only or full disk leaves the next start as fast as this one.
       }

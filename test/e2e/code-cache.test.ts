@@ -27,7 +27,7 @@ describe("the bundle's code cache", () => {
     const first = await leasectl(['version', '--client'], { XDG_CACHE_HOME: home });
     expect(first).toMatchObject({ code: 0, stderr: '' });
     const [cache] = cacheFiles(home);
-    expect(cache).toMatch(new RegExp(`^${runtime}\\d+-\\d+-version\\.bin$`));
+    expect(cache).toMatch(new RegExp(`^${runtime}[0-9a-f]{8}-\\d+-\\d+-version\\.bin$`));
     const path = join(home, 'leasectl', cache!);
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(statSync(join(home, 'leasectl')).mode & 0o777).toBe(0o700);
@@ -74,17 +74,20 @@ describe("the bundle's code cache", () => {
     expect(await leasectl(['--help'], { XDG_CACHE_HOME: '', HOME: '' })).toMatchObject({ code: 0, stderr: '' });
   });
 
-  it("replaces this Node's caches of an older bundle, and keeps other Node releases' caches", async () => {
+  it("replaces the caches of this install's older builds, and keeps other installs' and other Node releases'", async () => {
     const home = cacheHome();
     const dir = join(home, 'leasectl');
     await leasectl(['--help'], { XDG_CACHE_HOME: home });
-    const stale = `${runtime}1-1-list.bin`;
-    const otherNode = 'code-v0.0.0-x64-1-1-list.bin';
-    for (const file of [stale, otherNode]) writeFileSync(join(dir, file), 'old');
+    const install = /^(code-.+-[0-9a-f]{8})-\d+-\d+-none\.bin$/.exec(cacheFiles(home)[0]!)![1];
+    const stale = `${install}-1-1-list.bin`;
+    const otherInstall = `${runtime}00000000-1-1-list.bin`;
+    const otherNode = 'code-v0.0.0-x64-00000000-1-1-list.bin';
+    for (const file of [stale, otherInstall, otherNode]) writeFileSync(join(dir, file), 'old');
     await leasectl(['version', '--client'], { XDG_CACHE_HOME: home });
     const files = cacheFiles(home);
     expect(files).toContain(otherNode);
+    expect(files).toContain(otherInstall);
     expect(files).not.toContain(stale);
-    expect(files.filter((file) => file.startsWith(runtime))).toHaveLength(2);
+    expect(files.filter((file) => file.startsWith(`${install}-`))).toHaveLength(2);
   });
 });

@@ -1,7 +1,7 @@
 // Where the launcher keeps the bundle's code cache, and under what name (src/launcher.ts; the e2e side is
 // test/e2e/code-cache.test.ts).
 import { describe, expect, it } from 'vitest';
-import { codeCacheDir, codeCacheName, commandWord } from '../../src/launcher.js';
+import { codeCacheDir, codeCacheNames, commandWord } from '../../src/launcher.js';
 
 describe('codeCacheDir', () => {
   it('is $XDG_CACHE_HOME/leasectl, else ~/.cache/leasectl', () => {
@@ -17,9 +17,19 @@ describe('codeCacheDir', () => {
   });
 });
 
-describe('codeCacheName', () => {
-  it('names the Node release, the architecture and the bundle by size and whole-millisecond mtime', () => {
-    expect(codeCacheName({ size: 398_850, mtimeMs: 1796142735587.25 }, 'v22.23.5', 'x64')).toBe('code-v22.23.5-x64-398850-1796142735587');
+describe('codeCacheNames', () => {
+  const bundle = { path: '/usr/lib/node_modules/leasectl/dist/leasectl.cjs', size: 398_850, mtimeMs: 1796142735587.25 };
+
+  it('names the install by Node release, architecture and path, and its build by size and whole-millisecond mtime', () => {
+    const { install, build } = codeCacheNames(bundle, 'v22.23.5', 'x64');
+    expect(install).toMatch(/^code-v22\.23\.5-x64-[0-9a-f]{8}$/);
+    expect(build).toBe(`${install}-398850-1796142735587`);
+  });
+
+  it('gives another install another name, and a rebuild in place the same install', () => {
+    const { install } = codeCacheNames(bundle, 'v22.23.5', 'x64');
+    expect(codeCacheNames({ ...bundle, path: '/home/me/project/node_modules/leasectl/dist/leasectl.cjs' }, 'v22.23.5', 'x64').install).not.toBe(install);
+    expect(codeCacheNames({ ...bundle, size: 1, mtimeMs: 2 }, 'v22.23.5', 'x64').install).toBe(install);
   });
 });
 
