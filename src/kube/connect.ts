@@ -22,6 +22,8 @@ export async function connect(flags: KubeFlags, env: NodeJS.ProcessEnv, { ownsPr
   if (flags.namespace !== undefined) validateNamespace(flags.namespace);
   const resolved = resolveKubeconfig(flags, { env, homeDir: env.HOME || homedir() });
   const credentials = await credentialsFor(resolved, { env, now: Date.now });
+  // Every connection sends a request at once: a plugin run now overlaps loading Node's HTTPS client.
+  credentials.start?.();
   // Not under client-node: an auth provider makes HTTPS requests of its own (an OIDC token refresh), which need the
   // default CAs.
   if (ownsProcess && credentials.tls.ca && !needsClientNode(resolved)) dropDefaultCertificateAuthorities();

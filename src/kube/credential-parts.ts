@@ -30,6 +30,8 @@ export interface Credentials {
   tls: TlsMaterial;
   /** Headers for one request; tokens from files and plugins may change between requests. */
   headers(): Promise<OutgoingHttpHeaders>;
+  /** Starts getting the first request's headers now (an exec plugin runs while the rest of the connection is set up). */
+  start?(): void;
   /** The client certificate that goes with headers() just returned, when it may change (an exec plugin's). */
   clientCertificate?(sent: OutgoingHttpHeaders): ClientCertificate | undefined;
   /** The server answered 401 to a request sent with these headers: the next headers() must get fresh ones. */

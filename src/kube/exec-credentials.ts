@@ -203,10 +203,17 @@ export function execCredentials(resolved: ResolvedKubeconfig, environment: ExecE
   // The plugin's certificate goes with each request; one in the agent's options would override it.
   delete tls.cert;
   delete tls.key;
+  let started: Promise<CachedCredential> | undefined;
   return {
     tls,
+    start() {
+      started = current();
+      started.catch(() => {}); // the first headers() reports it
+    },
     async headers() {
-      return (await current()).headers;
+      const pending = started ?? current();
+      started = undefined;
+      return (await pending).headers;
     },
     clientCertificate: (sent) => certificates.get(sent),
     rejected(sent) {

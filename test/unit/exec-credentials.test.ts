@@ -129,6 +129,29 @@ describe('when the plugin runs again', () => {
     expect(runs()).toBe(1);
   });
 
+  it('start() runs the plugin ahead of the first request, which then uses that run', async () => {
+    const { command, runs } = countingPlugin('{"token":"t$n"}');
+    const credentials = execCredentials(resolved({ apiVersion: V1, command, interactiveMode: 'Never' }), { env: {}, now: () => 0 });
+    credentials.start!();
+    expect(await credentials.headers()).toEqual({ Authorization: 'Bearer t1' });
+    expect(await credentials.headers()).toEqual({ Authorization: 'Bearer t1' });
+    expect(runs()).toBe(1);
+  });
+
+  it('a plugin that fails when started fails the first request, once, in the kubeconfig error', async () => {
+    const runsFile = join(dir, 'runs-failing');
+    const command = join(dir, 'plugin-failing');
+    writeFileSync(command, `#!/bin/sh
+echo run >> ${runsFile}
+exit 3
+`);
+    chmodSync(command, 0o755);
+    const credentials = execCredentials(resolved({ apiVersion: V1, command, interactiveMode: 'Never' }), { env: {}, now: () => 0 });
+    credentials.start!();
+    await expect(credentials.headers()).rejects.toThrow(KubeconfigError);
+    expect(readFileSync(runsFile, 'utf8')).toBe('run\n');
+  });
+
   it('a certificate goes with the headers it came with, not in the agent options', async () => {
     const { command } = countingPlugin('{"clientCertificateData":"CERT$n","clientKeyData":"KEY$n"}');
     const credentials = execCredentials(resolved({ apiVersion: V1, command, interactiveMode: 'Never' }), { env: {}, now: () => 0 });
