@@ -118,7 +118,8 @@ export function createProgram(world: World): { program: Command; connections: Ku
     })
     .showHelpAfterError(`(run '${world.programName} --help' for usage)`)
     .showSuggestionAfterError(true)
-    .configureHelp({ showGlobalOptions: true })
+    // 80 columns whatever the terminal, as kubectl's help is: the launcher prints these texts as the build rendered them.
+    .configureHelp({ showGlobalOptions: true, helpWidth: 80 })
     .helpCommand(false)
     .version(`leasectl ${LEASECTL_VERSION} (@kubernetes/client-node ${CLIENT_NODE_VERSION}, coordination.k8s.io/v1)`, '--version')
     .description(PROGRAM.description);

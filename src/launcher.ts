@@ -5,9 +5,9 @@
 // list of 10 leases: Node 22 134 -> 121 ms, Node 20 237 -> 198 ms (docs/performance.md).
 //
 // Kept apart from the bundle and free of our other modules: it must be small, and it runs before any of them.
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import * as nodeModule from 'node:module';
-import { dirname, isAbsolute, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { Script } from 'node:vm';
 
 /** Where the code caches live: $XDG_CACHE_HOME/leasectl, else ~/.cache/leasectl; none when disabled or homeless. */
@@ -84,8 +84,46 @@ function writeCache(dir: string, names: { install: string; build: string }, file
   }
 }
 
+/**
+ * The help a bare help request asks for: '' for the program's (`leasectl`, `leasectl --help`), a command word for a
+ * command's (`leasectl list --help`); undefined for anything else, which the CLI itself answers.
+ */
+export function helpRequest(argv: readonly string[]): string | undefined {
+  const isHelp = (arg: string | undefined) => arg === '--help' || arg === '-h';
+  if (argv.length === 0 || (argv.length === 1 && isHelp(argv[0]))) return '';
+  if (argv.length === 2 && isHelp(argv[1]) && /^[a-z_]+$/.test(argv[0]!)) return argv[0];
+  return undefined;
+}
+
+/**
+ * Prints the help the build rendered (dist/help.json, by scripts/help-texts.ts) for `word`, as the executable was
+ * called; false when there is none to print, or stdout fails before all of it is written, and the CLI should answer.
+ */
+function printRenderedHelp(texts: string, executable: string, word: string): boolean {
+  let text: string | undefined;
+  try {
+    const byExecutable = JSON.parse(readFileSync(texts, 'utf8')) as Record<string, Record<string, string> | undefined>;
+    text = (byExecutable[executable] ?? byExecutable.leasectl)?.[word];
+  } catch {
+    return false;
+  }
+  if (typeof text !== 'string') return false;
+  const bytes = Buffer.from(text);
+  let written = 0;
+  try {
+    while (written < bytes.length) written += writeSync(1, bytes, written);
+  } catch (error) {
+    // A reader that went away ends it quietly, as the CLI does; any other failure, the CLI meets again and reports.
+    return (error as NodeJS.ErrnoException).code === 'EPIPE';
+  }
+  return true;
+}
+
 /** Runs the bundle as Node's CommonJS loader would, with the code cache when there is a usable one. */
 export function launch(bundle: string, argv: readonly string[], env: NodeJS.ProcessEnv): void {
+  // --help is the same text on every run: it is printed as the build rendered it, without compiling the bundle.
+  const help = helpRequest(argv);
+  if (help !== undefined && printRenderedHelp(join(dirname(bundle), 'help.json'), basename(process.argv[1] ?? ''), help)) return;
   // Node's compile cache (22.1+) still serves what the bundle loads from other files (dist/client-node.cjs).
   (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
   const source = readFileSync(bundle, 'utf8');

@@ -1,7 +1,7 @@
 // Where the launcher keeps the bundle's code cache, and under what name (src/launcher.ts; the e2e side is
 // test/e2e/code-cache.test.ts).
 import { describe, expect, it } from 'vitest';
-import { codeCacheDir, codeCacheNames, commandWord } from '../../src/launcher.js';
+import { codeCacheDir, codeCacheNames, commandWord, helpRequest } from '../../src/launcher.js';
 
 describe('codeCacheDir', () => {
   it('is $XDG_CACHE_HOME/leasectl, else ~/.cache/leasectl', () => {
@@ -42,5 +42,23 @@ describe('commandWord', () => {
     expect(commandWord(['--help'])).toBe('');
     expect(commandWord(['../x'])).toBe('');
     expect(commandWord(['--', 'list'])).toBe('');
+  });
+});
+
+describe('helpRequest', () => {
+  it("is the program's for no words or a lone --help/-h, a command word's for WORD --help", () => {
+    expect(helpRequest([])).toBe('');
+    expect(helpRequest(['--help'])).toBe('');
+    expect(helpRequest(['-h'])).toBe('');
+    expect(helpRequest(['list', '--help'])).toBe('list');
+    expect(helpRequest(['__complete', '-h'])).toBe('__complete');
+  });
+
+  it('is none for anything more, which the CLI answers', () => {
+    expect(helpRequest(['list'])).toBeUndefined();
+    expect(helpRequest(['--help', 'list'])).toBeUndefined();
+    expect(helpRequest(['-n', '--help'])).toBeUndefined();
+    expect(helpRequest(['list', 'x', '--help'])).toBeUndefined();
+    expect(helpRequest(['../x', '--help'])).toBeUndefined();
   });
 });
