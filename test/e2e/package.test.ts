@@ -75,6 +75,7 @@ describe('the npm package', () => {
         'bin/kubectl_complete-lease',
         'bin/package.json',
         'dist/launcher.cjs',
+        'dist/help.json',
         'dist/leasectl.cjs',
         'dist/client-node.cjs',
         'completions/leasectl.bash',
@@ -82,7 +83,7 @@ describe('the npm package', () => {
         'completions/leasectl.fish',
       ]),
     );
-    expect(files.filter((file) => !/^(package\.json|README\.md|LICENSE|bin\/|dist\/(launcher|leasectl|client-node)\.cjs$|dist\/THIRD_PARTY_LICENSES\.txt$|completions\/|examples\/)/.test(file))).toEqual([]);
+    expect(files.filter((file) => !/^(package\.json|README\.md|LICENSE|bin\/|dist\/(launcher|leasectl|client-node)\.cjs$|dist\/help\.json$|dist\/THIRD_PARTY_LICENSES\.txt$|completions\/|examples\/)/.test(file))).toEqual([]);
     // Every file of ours the bundle can require is in the package.
     for (const file of files.filter((name) => name.endsWith('.cjs'))) {
       for (const match of readFileSync(join(root, file), 'utf8').matchAll(/(?:require|import)\("\.\/([\w.-]+)"\)/g)) {
