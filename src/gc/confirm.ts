@@ -29,14 +29,14 @@ export interface ConfirmOptions {
   signal: AbortSignal;
 }
 
+// One per candidate, so kept to data: a promise and closures for each of 20,000 leases were a fifth of what gc's
+// heap kept (docs/performance.md). A confirm() that has to wait leaves `wake` for the watch to call.
 interface Watched {
   observation: Observation;
   confirmAt: number;
-  /** Settles at the first change seen. */
-  changed: Promise<Lease | undefined>;
   /** The first change seen, once there is one (`lease` undefined: deleted). */
   seenChange: { lease: Lease | undefined } | undefined;
-  onChange: (lease: Lease | undefined) => void;
+  wake: ((lease: Lease | undefined) => void) | undefined;
 }
 
 const RESUME_DELAY_MS = 1_000;
@@ -56,19 +56,8 @@ export class ExpiryConfirmation {
   ) {
     for (const lease of candidates) {
       const observation = observe(undefined, lease, options.listedAt);
-      let resolveChanged!: (lease: Lease | undefined) => void;
-      const changed = new Promise<Lease | undefined>((resolve) => (resolveChanged = resolve));
-      const entry: Watched = {
-        observation,
-        confirmAt: confirmedExpiredAt(observation, lease, DEFAULT_LEASE_DURATION_MS),
-        changed,
-        seenChange: undefined,
-        onChange: (changedTo) => {
-          entry.seenChange ??= { lease: changedTo };
-          resolveChanged(changedTo);
-        },
-      };
-      this.watched.set(keyOf(lease), entry);
+      const confirmAt = confirmedExpiredAt(observation, lease, DEFAULT_LEASE_DURATION_MS);
+      this.watched.set(keyOf(lease), { observation, confirmAt, seenChange: undefined, wake: undefined });
     }
     if (options.resourceVersion !== undefined && candidates.length > 0) {
       void this.watch(options.resourceVersion);
@@ -100,18 +89,20 @@ export class ExpiryConfirmation {
     // abort builds a DOMException with its stack, a sixth of a 20,000-lease run's CPU (docs/performance.md).
     if (entry.seenChange !== undefined) return { kind: 'changed', lease: entry.seenChange.lease };
     if (entry.confirmAt <= clock.monotonic()) return signal.aborted ? { kind: 'aborted' } : { kind: 'confirmed', lease };
+    // The wait ends on the run's signal too, through a signal of its own: a listener on the run's signal for each
+    // waiting confirm() made Node warn of a leak (on stderr) once more than ten waited, as --concurrency 11 has.
     const timeUp = new AbortController();
-    const onAbort = () => timeUp.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const outcome = await Promise.race([
-        entry.changed.then((changed): Confirmation => ({ kind: 'changed', lease: changed })),
-        sleep(entry.confirmAt - clock.monotonic(), timeUp.signal).then((): Confirmation => (signal.aborted ? { kind: 'aborted' } : { kind: 'confirmed', lease })),
+      const changed = new Promise<Lease | undefined>((resolve) => (entry.wake = resolve));
+      return await Promise.race([
+        changed.then((changedTo): Confirmation => ({ kind: 'changed', lease: changedTo })),
+        sleep(entry.confirmAt - clock.monotonic(), AbortSignal.any([signal, timeUp.signal])).then(
+          (): Confirmation => (signal.aborted ? { kind: 'aborted' } : { kind: 'confirmed', lease }),
+        ),
       ]);
-      return outcome;
     } finally {
+      entry.wake = undefined;
       timeUp.abort();
-      signal.removeEventListener('abort', onAbort);
     }
   }
 
@@ -136,7 +127,9 @@ export class ExpiryConfirmation {
             if (event.type === 'BOOKMARK') return;
             const entry = this.watched.get(keyOf(event.object));
             const lease = event.type === 'DELETED' ? undefined : event.object;
-            if (entry !== undefined && !isUnchanged(entry.observation, lease)) entry.onChange(lease);
+            if (entry === undefined || entry.seenChange !== undefined || isUnchanged(entry.observation, lease)) return;
+            entry.seenChange = { lease };
+            entry.wake?.(lease);
           },
           signal,
         );

@@ -24,8 +24,11 @@ export function looksExpired(lease: Lease, nowMs: number): boolean {
 
 /** What this process last saw of the lease, and when (monotonic), by its own clock. */
 export interface Observation {
-  /** The parts of the record whose change means "someone is alive", as one comparable string. */
-  readonly key: string;
+  /**
+   * The lease as seen (undefined: it did not exist). Compared by recordKey when it is seen again, rather than holding
+   * the key: gc observes every lease it lists, and 20,000 keys were 3 MB its heap kept (docs/performance.md).
+   */
+  readonly record: Lease | undefined;
   /** Monotonic ms at which this record was first seen. */
   readonly observedAt: number;
 }
@@ -35,14 +38,13 @@ export interface Observation {
  * moves when the record changed: a holder that keeps renewing keeps resetting it, a dead one stops.
  */
 export function observe(previous: Observation | undefined, lease: Lease | undefined, monotonicNow: number): Observation {
-  const key = recordKey(lease);
-  if (previous !== undefined && previous.key === key) return previous;
-  return { key, observedAt: monotonicNow };
+  if (previous !== undefined && isUnchanged(previous, lease)) return previous;
+  return { record: lease, observedAt: monotonicNow };
 }
 
 /** Whether `lease` is still the record that `observation` saw. */
 export function isUnchanged(observation: Observation, lease: Lease | undefined): boolean {
-  return observation.key === recordKey(lease);
+  return recordKey(observation.record) === recordKey(lease);
 }
 
 /** The record's leaseDurationSeconds in ms; `fallbackMs` when it has none, or one the API would refuse. */

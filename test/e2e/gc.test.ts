@@ -247,6 +247,17 @@ describe.skipIf(!hasKubectl)('gc at scale', () => {
   });
 });
 
+describe('gc with many deletes in flight', () => {
+  it('--concurrency 32 waits on 32 confirmations at once with nothing on stderr but its summary', { timeout: 60_000 }, async () => {
+    const { namespace: ns, prefix, labels, selector } = await cluster.scope('gc-wide');
+    const names = Array.from({ length: 40 }, (_, i) => `${prefix}-${String(i).padStart(2, '0')}`);
+    await cluster.createLeases(ns, names.map((name) => leaseManifest(name, 2 * HOUR, { labels, durationSeconds: 1 })));
+    const result = await cluster.leasectl(['gc', '-n', ns, '-l', selector, '--concurrency', '32', '-o', 'name']);
+    expect(result).toMatchObject({ code: 0, stderr: 'deleted 40, kept 0, failed 0\n' });
+    expect(result.stdout.trim().split('\n')).toHaveLength(40);
+  });
+});
+
 describe.skipIf(!hasKubectl || againstRealCluster)(`gc against an apiserver that changes underneath (${againstRealCluster ? SANDBOX_ONLY : 'sandbox'})`, () => {
   it('keeps a lease renewed after the listing (the delete precondition fails)', { timeout: 60_000 }, async () => {
     const ns = await cluster.newNamespace('gc-race');
