@@ -175,6 +175,18 @@ function boundConnectionSetup(socket: Socket, tls: boolean, timeouts: ConnectTim
   socket.once('close', clear);
 }
 
+/**
+ * The agent's TLS options. Static credentials get one secure context for every connection: given the CA and client
+ * certificate instead, Node's agent writes them out into each request's pool name (a string of a few KB per request:
+ * a fifth of what gc of 20,000 leases allocated) and builds a context per connection. A certificate from an exec
+ * plugin goes with each request instead (it may rotate), so its pool name keeps sockets with an old one apart.
+ */
+function agentTls(credentials: Credentials): https.AgentOptions {
+  const { ca, cert, key, ...connection } = credentials.tls;
+  if (credentials.clientCertificate) return credentials.tls;
+  return { ...connection, secureContext: process.getBuiltinModule('node:tls').createSecureContext({ ca, cert, key }) };
+}
+
 export class HttpTransport {
   private readonly server: URL;
   private readonly options: HttpTransportOptions;
@@ -187,7 +199,7 @@ export class HttpTransport {
     // Keep-alive: gc and hold send many requests, and a TLS handshake per request would dominate.
     this.agent =
       credentials.agent ??
-      new (transportModule(this.server).Agent)({ keepAlive: true, ...(this.server.protocol === 'http:' ? {} : credentials.tls) });
+      new (transportModule(this.server).Agent)({ keepAlive: true, ...(this.server.protocol === 'http:' ? {} : agentTls(credentials)) });
   }
 
   /**

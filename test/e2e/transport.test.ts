@@ -286,6 +286,33 @@ describe('credentials that cannot be used', () => {
     });
   });
 
+  it('a client certificate from the kubeconfig is presented on every connection (one secure context serves them all)', async () => {
+    const server = await generate([{ name: 'commonName', value: 'odd-apiserver' }], {
+      keyType: 'ec',
+      curve: 'P-256',
+      algorithm: 'sha256',
+      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+    });
+    const client = await generate([{ name: 'commonName', value: 'cert-user' }], { keyType: 'ec', curve: 'P-256', algorithm: 'sha256' });
+    const presented: string[] = [];
+    const port = await listening(
+      createHttpsServer({ cert: server.cert, key: server.private, ca: client.cert, requestCert: true, rejectUnauthorized: true }, (request, response) => {
+        presented.push(String((request.socket as import('node:tls').TLSSocket).getPeerCertificate().subject?.CN));
+        // A new connection for each answer, so that each request sets up TLS with the certificate again.
+        response.setHeader('Connection', 'close');
+        const name = request.url!.split('/').pop();
+        response.end(JSON.stringify({ kind: 'Lease', apiVersion: 'coordination.k8s.io/v1', metadata: { name, namespace: 'default' }, spec: {} }));
+      }),
+    );
+    const config = kubeconfig(
+      { server: `https://127.0.0.1:${port}`, 'certificate-authority-data': base64(server.cert) },
+      { 'client-certificate-data': base64(client.cert), 'client-key-data': base64(client.private) },
+    );
+    const result = await leasectl(['list', 'a', 'b'], { kubeconfig: config });
+    expect(presented).toEqual(['cert-user', 'cert-user']);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+  });
+
   it("garbage client-certificate-data is named with Go's wording and the fix, not as an OpenSSL code", async () => {
     const { private: key } = await generate([{ name: 'commonName', value: 'x' }], { keyType: 'ec', curve: 'P-256' });
     const config = kubeconfig({ server: 'https://127.0.0.1:1' }, { 'client-certificate-data': base64('not a certificate'), 'client-key-data': base64(key) });
