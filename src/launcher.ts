@@ -65,6 +65,9 @@ const RUNS_GATHERED = 3;
 /** At most this many caches per bundle and runtime (words that are not commands, such as `-n NAMESPACE`'s, count too). */
 const MAX_CACHES = 12;
 
+/** At most this many caches in all (about 10 MB), the most recently written kept. */
+const MAX_CACHES_IN_ALL = 24;
+
 function readOrUndefined(path: string): Buffer | undefined {
   try {
     return readFileSync(path);
@@ -79,9 +82,16 @@ function writeCache(dir: string, names: { install: string; build: string }, file
   const partial = join(dir, `${file}.${process.pid}`);
   writeFileSync(partial, Buffer.concat([Buffer.of(runs), cache]), { mode: 0o600 });
   renameSync(partial, join(dir, file));
+  const others: { path: string; mtimeMs: number }[] = [];
   for (const other of readdirSync(dir)) {
-    if (other.startsWith(`${names.install}-`) && !other.startsWith(`${names.build}-`)) rmSync(join(dir, other), { force: true });
+    if (!other.startsWith('code-') || other === file) continue;
+    const path = join(dir, other);
+    if (other.startsWith(`${names.install}-`) && !other.startsWith(`${names.build}-`)) rmSync(path, { force: true });
+    else others.push({ path, mtimeMs: statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0 });
   }
+  // Installs that are gone (an npx run's, a project's removed) leave their caches behind: the oldest go.
+  others.sort((a, b) => b.mtimeMs - a.mtimeMs);
+  for (const { path } of others.slice(MAX_CACHES_IN_ALL - 1)) rmSync(path, { force: true });
 }
 
 /**

@@ -1,7 +1,7 @@
 // The executables keep V8's code cache for the bundle (src/launcher.ts): one file per command word, under
 // $XDG_CACHE_HOME/leasectl, its first byte counting the runs it gathered. A cache only ever speeds a start up: a corrupt, foreign or unwritable one changes
 // nothing a command prints or returns.
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -92,5 +92,21 @@ describe("the bundle's code cache", () => {
     expect(files).toContain(otherInstall);
     expect(files).not.toContain(stale);
     expect(files.filter((file) => file.startsWith(`${install}-`))).toHaveLength(2);
+  });
+
+  it('keeps at most 24 caches in all: the caches installs left behind go, oldest first', async () => {
+    const home = cacheHome();
+    const dir = join(home, 'leasectl');
+    mkdirSync(dir);
+    const left = Array.from({ length: 30 }, (_, i) => `code-v0.0.0-x64-${String(i).padStart(8, '0')}-1-1-list.bin`);
+    left.forEach((file, i) => {
+      writeFileSync(join(dir, file), 'old');
+      utimesSync(join(dir, file), 1_000_000 + i, 1_000_000 + i); // the first is the oldest
+    });
+    await leasectl(['version', '--client'], { XDG_CACHE_HOME: home });
+    const files = cacheFiles(home);
+    expect(files).toHaveLength(24);
+    expect(files.filter((file) => file.startsWith(runtime))).toHaveLength(1);
+    expect(files).toEqual(expect.arrayContaining(left.slice(-23)));
   });
 });
