@@ -109,8 +109,8 @@ function writeThirdPartyLicenses(packages, file) {
 }
 
 // The CLI is one CommonJS file. On Node 20 and 22 a start through the ES-module loader cost 8 to 13 ms more than
-// require() of the same code (resolving and linking each chunk); with the compile cache, code a command does not
-// run costs little more than reading it (docs/performance.md).
+// require() of the same code (resolving and linking each chunk); with the launcher's code cache, code a command
+// does not run costs little more than reading it (docs/performance.md).
 // import() becomes require(): the launcher compiles the bundle as a script, which has no ES-module loader.
 const [cli, clientNode] = await Promise.all([
   build({ ...common, plugins: [...common.plugins, clientNodeApart], format: 'cjs', supported: { 'dynamic-import': false }, entryPoints: ['src/main.ts'], outfile: 'dist/leasectl.cjs', minify: true, metafile: true }),

@@ -8,7 +8,6 @@
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import * as nodeModule from 'node:module';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { Script } from 'node:vm';
 
 /** Where the code caches live: $XDG_CACHE_HOME/leasectl, else ~/.cache/leasectl; none when disabled or homeless. */
 export function codeCacheDir(env: NodeJS.ProcessEnv): string | undefined {
@@ -150,6 +149,8 @@ export function launch(bundle: string, argv: readonly string[], env: NodeJS.Proc
       cache = undefined; // the bundle cannot be stat'ed: run it without a cache
     }
   }
+  // node:vm only now: a bare --help, answered above, has no use for it (it is not loaded by Node's own start).
+  const { Script } = process.getBuiltinModule('node:vm');
   const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n});`, { filename: bundle, cachedData: cache?.data });
   const runs = cache?.data === undefined || script.cachedDataRejected ? 0 : cache.runs;
   if (dir && cache && runs < RUNS_GATHERED) {

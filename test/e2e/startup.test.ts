@@ -44,6 +44,12 @@ describe('what a start loads of Node.js itself', () => {
     },
   );
 
+  it.each([[['--help']], [['list', '--help']]])('a bare help request %j does not load node:vm: it is printed without compiling the bundle', async (args) => {
+    expect(await loadedOf(args, ['vm'])).toEqual([]);
+    // The check can see what it looks for: a command that runs the bundle loads it.
+    expect(await loadedOf(['completion', 'bash'], ['vm'])).toEqual(['vm']);
+  });
+
   it.skipIf(againstRealCluster)(`list with a token loads one HTTPS client and nothing else of the kind (${SANDBOX_ONLY})`, async () => {
     const unwanted = [
       ...NEVER_AT_START,
