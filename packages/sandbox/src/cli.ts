@@ -76,6 +76,11 @@ async function main(): Promise<number> {
   const readOnlyKubeconfig = await sandbox.writeKubeconfig(readOnlyPath(options.kubeconfig), { readOnly: true });
   const tenantNamespace = options.namespaces[0];
   const namespacedKubeconfig = options.namespacedKubeconfig && (await sandbox.writeKubeconfig(options.namespacedKubeconfig, { onlyNamespace: tenantNamespace }));
+  // Listening before the line is out: a script that reads it may signal at once, and must get a clean stop.
+  const stopRequested = new Promise<void>((resolveSignal) => {
+    process.once('SIGINT', () => resolveSignal());
+    process.once('SIGTERM', () => resolveSignal());
+  });
   process.stdout.write(kubeconfig + '\n');
   process.stderr.write(
     [
@@ -93,10 +98,7 @@ async function main(): Promise<number> {
     ].join('\n'),
   );
 
-  await new Promise<void>((resolveSignal) => {
-    process.once('SIGINT', () => resolveSignal());
-    process.once('SIGTERM', () => resolveSignal());
-  });
+  await stopRequested;
   await sandbox.stop();
   return 0;
 }
