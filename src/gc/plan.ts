@@ -75,7 +75,18 @@ function gcExpiredForMs(lease: Lease, nowMs: number): number {
 }
 
 /**
- * Splits leases into what gc deletes and what it protects. A lease is a candidate when it has been expired for
+ * What gc keeps of a lease it deletes or reports: its identity (the delete's preconditions) and its spec (expiry,
+ * holder, the watch's comparison). gc holds every candidate until the run ends, so labels, annotations, owners and
+ * timestamps are left behind once planned: of 20,000, what each kept decided how far V8 grew the heap
+ * (docs/performance.md).
+ */
+function retained(lease: Lease): Lease {
+  const { name, namespace, uid, resourceVersion } = lease.metadata;
+  return { metadata: { name, namespace, uid, resourceVersion }, spec: lease.spec };
+}
+
+/**
+ * Splits leases into what gc deletes and what it protects, keeping of each only what gc uses (see retained). A lease is a candidate when it has been expired for
  * longer than the threshold by the collector's rule (see gcExpiredForMs for leases never renewed); a released
  * lease (empty holder) ages from its renewTime like any other.
  */
@@ -88,8 +99,8 @@ export function planGarbageCollection(leases: readonly Lease[], nowMs: number, o
       continue;
     }
     const protection = protectionOf(lease, options.includeOwned);
-    if (protection) plan.skipped.push({ lease, expiredForMs: expiredFor, ...protection });
-    else plan.candidates.push({ lease, expiredForMs: expiredFor });
+    if (protection) plan.skipped.push({ lease: retained(lease), expiredForMs: expiredFor, ...protection });
+    else plan.candidates.push({ lease: retained(lease), expiredForMs: expiredFor });
   }
   return plan;
 }

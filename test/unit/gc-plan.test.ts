@@ -79,6 +79,22 @@ describe('planGarbageCollection', () => {
     expect(plan.candidates.map((candidate) => candidate.expiredForMs)).toEqual([Infinity, Infinity]);
   });
 
+  it('keeps of each lease it plans only its identity and spec: gc holds every candidate for the whole run', () => {
+    const listed = lease('big', 2 * HOUR, 15, {
+      metadata: {
+        labels: { team: 'a' },
+        annotations: { note: 'x'.repeat(1000) },
+        creationTimestamp: '2026-11-01T00:00:00Z',
+        managedFields: [{ manager: 'kubectl', operation: 'Update' }],
+        ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: 'node-1', uid: 'n-1' }],
+      },
+    });
+    const [candidate] = planGarbageCollection([listed], NOW, { ...DEFAULTS, includeOwned: true }).candidates;
+    expect(candidate!.lease).toEqual({ metadata: { name: 'big', namespace: 'apps', uid: 'uid-big', resourceVersion: '1' }, spec: listed.spec });
+    const [skipped] = planGarbageCollection([listed], NOW, DEFAULTS).skipped;
+    expect(Object.keys(skipped!.lease.metadata)).toEqual(['name', 'namespace', 'uid', 'resourceVersion']);
+  });
+
   it('skips an owned lease unless --include-owned, and says who owns it', () => {
     const owned = lease('owned', 2 * HOUR, 15, {
       metadata: { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: 'node-1', uid: 'n-1' }] },

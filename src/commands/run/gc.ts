@@ -2,9 +2,8 @@ import type { CommandContext } from '../../context.js';
 import { ExitCode, Failures, LeaseNotFound, UsageError } from '../../errors.js';
 import { ExpiryConfirmation } from '../../gc/confirm.js';
 import { executeGarbageCollection, type GcOutcome } from '../../gc/execute.js';
-import { planGarbageCollection, type GcPlanOptions } from '../../gc/plan.js';
+import { planGarbageCollection, type GcPlan, type GcPlanOptions } from '../../gc/plan.js';
 import type { LeaseClient, ListOptions } from '../../kube/lease-client.js';
-import type { Lease } from '../../lease/types.js';
 import { stdoutFailure } from '../../output.js';
 import {
   CLEAR_LINE,
@@ -20,7 +19,6 @@ import {
   progressLine,
   skippedLine,
 } from '../../printers/gc.js';
-import { forDisplay } from '../../printers/serialize.js';
 import type { RunInput } from '../declaration.js';
 import type { GcOptions } from '../gc.js';
 
@@ -30,25 +28,34 @@ const PROGRESS_MIN_LEASES = 50;
 const PROGRESS_INTERVAL_MS = 100;
 
 /**
- * Lists the leases gc looks at, with the listing's resourceVersion (the first page's: later pages continue its
- * snapshot), and the named leases that are not there.
+ * Lists the leases gc looks at and plans each page as it arrives, so that only candidates and skipped leases are
+ * held (and of those only what the plan keeps); with the listing's resourceVersion (the first page's: later pages
+ * continue its snapshot), and the named leases that are not there.
  */
-async function listLeases(client: LeaseClient, query: ListOptions, names: string[]): Promise<{ leases: Lease[]; resourceVersion: string | undefined; missing: LeaseNotFound[] }> {
+async function listAndPlan(
+  ctx: CommandContext,
+  client: LeaseClient,
+  query: ListOptions,
+  names: string[],
+  options: GcPlanOptions,
+): Promise<{ plan: GcPlan; resourceVersion: string | undefined; missing: LeaseNotFound[] }> {
   // One name narrows the listing on the server; several are filtered here (the API has no "name in" selector).
   const fieldSelector = names.length === 1 ? `metadata.name=${names[0]}` : undefined;
   const wanted = new Set(names);
-  const leases: Lease[] = [];
+  const found = new Set<string>();
+  const plan: GcPlan = { candidates: [], skipped: [], notExpiredCount: 0 };
   let resourceVersion: string | undefined;
   for await (const page of client.listPages({ ...query, fieldSelector, limit: LIST_PAGE_SIZE })) {
     resourceVersion ??= page.metadata?.resourceVersion;
     const listed = wanted.size === 0 ? page.items : page.items.filter((lease) => wanted.has(lease.metadata.name));
-    // Every listed lease is held until the run ends, and managedFields are half of each (gc judges, deletes and
-    // reports by metadata and spec alone): 20,000 leases took gc past 200 MiB with them (docs/performance.md).
-    for (const lease of listed) leases.push(forDisplay(lease, false));
+    if (wanted.size > 0) for (const lease of listed) found.add(lease.metadata.name);
+    const planned = planGarbageCollection(listed, ctx.clock.now(), options);
+    plan.candidates.push(...planned.candidates);
+    plan.skipped.push(...planned.skipped);
+    plan.notExpiredCount += planned.notExpiredCount;
   }
-  const found = new Set(leases.map((lease) => lease.metadata.name));
   const missing = names.filter((name) => !found.has(name)).map((name) => new LeaseNotFound(name, query.labelSelector));
-  return { leases, resourceVersion, missing };
+  return { plan, resourceVersion, missing };
 }
 
 /** Redraws `deleting leases: n/total` on a terminal, at most every PROGRESS_INTERVAL_MS; other stderr lines clear it first. */
@@ -95,11 +102,9 @@ export async function runGc(ctx: CommandContext, { options }: RunInput<GcOptions
   const verbose = ctx.verbosity > 0;
   const { client, namespace } = await ctx.connect();
   const query: ListOptions = { namespace: options.allNamespaces ? undefined : namespace, labelSelector: options.selector };
-  const { leases, resourceVersion, missing } = await listLeases(client, query, names);
-  const listedAt = ctx.clock.monotonic();
-
   const planOptions: GcPlanOptions = { expiredForMs: options.expiredFor, includeOwned: Boolean(options.includeOwned) };
-  const plan = planGarbageCollection(leases, ctx.clock.now(), planOptions);
+  const { plan, resourceVersion, missing } = await listAndPlan(ctx, client, query, names, planOptions);
+  const listedAt = ctx.clock.monotonic();
   if (verbose) for (const skipped of plan.skipped) ctx.io.stderr.write(`${skippedLine(skipped)}\n`);
 
   if (options.dryRun) {
