@@ -8,7 +8,7 @@
 // (22, 24) that .ci/node-runtime fetches from the npm registry as CI does. Unset, it is the node running the bench.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { formatMicroTime } from '../src/lease/time.js';
 import type { LeaseSpec } from '../src/lease/types.js';
@@ -426,7 +426,10 @@ async function main(): Promise<void> {
   const bench: Bench = { sandbox, work, env: { ...process.env, KUBECONFIG: kubeconfig, NO_COLOR: '1' }, out: (line = '') => process.stdout.write(`${line}\n`) };
   try {
     bench.out(`leasectl benchmark — ${new Date().toISOString()} — node ${NODE_VERSION}, ${hasKubectl ? 'kubectl found' : 'kubectl MISSING (kubectl rows skipped)'}${hasTime ? '' : ', /usr/bin/time missing (no RSS)'}`);
-    bench.out(`machine: ${readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU'}, ${spawnSync('nproc').stdout?.toString().trim()} CPUs`);
+    bench.out(`machine: ${readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU'}, ${spawnSync('nproc').stdout?.toString().trim()} CPUs, load ${loadavg()[0]!.toFixed(2)}`);
+    // Node 20 reads and parses the whole file at every start, before any script runs (90 ms for Debian's bundle on
+    // this kind of machine): every Node row pays it, kubectl's does not.
+    if (process.env.NODE_EXTRA_CA_CERTS) bench.out(`NODE_EXTRA_CA_CERTS is set (${process.env.NODE_EXTRA_CA_CERTS}): on Node 20 every node start below pays for reading it`);
     for (const section of SECTIONS) if (wanted(section)) await SECTION_RUNNERS[section](bench);
   } finally {
     await sandbox.stop();
