@@ -5,8 +5,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Two cores: e2e files spawn many processes; more parallel forks only add contention.
-    maxWorkers: 2,
+    // Four files at once on two cores: most of an e2e file's time is spent waiting (lease durations, watches,
+    // child processes), not computing. The whole suite on Node 20: 202 s with two, 177 s with three, 161 s with four.
+    maxWorkers: 4,
     chaiConfig: { truncateThreshold: 0 },
   },
 });
