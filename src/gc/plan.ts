@@ -86,9 +86,9 @@ function retained(lease: Lease): Lease {
 }
 
 /**
- * Splits leases into what gc deletes and what it protects, keeping of each only what gc uses (see retained). A lease is a candidate when it has been expired for
- * longer than the threshold by the collector's rule (see gcExpiredForMs for leases never renewed); a released
- * lease (empty holder) ages from its renewTime like any other.
+ * Splits leases into what gc deletes and what it protects, keeping of each only what gc uses (see retained). A
+ * lease is a candidate when it has been expired for longer than the threshold by the collector's rule (see
+ * gcExpiredForMs for leases never renewed); a released lease (empty holder) ages from its renewTime like any other.
  */
 export function planGarbageCollection(leases: readonly Lease[], nowMs: number, options: GcPlanOptions): GcPlan {
   const plan: GcPlan = { candidates: [], skipped: [], notExpiredCount: 0 };
