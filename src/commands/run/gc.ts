@@ -1,3 +1,4 @@
+import type { Clock } from '../../clock.js';
 import type { CommandContext } from '../../context.js';
 import { ExitCode, Failures, LeaseNotFound, UsageError } from '../../errors.js';
 import { ExpiryConfirmation } from '../../gc/confirm.js';
@@ -33,7 +34,7 @@ const PROGRESS_INTERVAL_MS = 100;
  * continue its snapshot), and the named leases that are not there.
  */
 async function listAndPlan(
-  ctx: CommandContext,
+  clock: Clock,
   client: LeaseClient,
   query: ListOptions,
   names: string[],
@@ -49,7 +50,7 @@ async function listAndPlan(
     resourceVersion ??= page.metadata?.resourceVersion;
     const listed = wanted.size === 0 ? page.items : page.items.filter((lease) => wanted.has(lease.metadata.name));
     if (wanted.size > 0) for (const lease of listed) found.add(lease.metadata.name);
-    const planned = planGarbageCollection(listed, ctx.clock.now(), options);
+    const planned = planGarbageCollection(listed, clock.now(), options);
     plan.candidates.push(...planned.candidates);
     plan.skipped.push(...planned.skipped);
     plan.notExpiredCount += planned.notExpiredCount;
@@ -103,7 +104,7 @@ export async function runGc(ctx: CommandContext, { options }: RunInput<GcOptions
   const { client, namespace } = await ctx.connect();
   const query: ListOptions = { namespace: options.allNamespaces ? undefined : namespace, labelSelector: options.selector };
   const planOptions: GcPlanOptions = { expiredForMs: options.expiredFor, includeOwned: Boolean(options.includeOwned) };
-  const { plan, resourceVersion, missing } = await listAndPlan(ctx, client, query, names, planOptions);
+  const { plan, resourceVersion, missing } = await listAndPlan(ctx.clock, client, query, names, planOptions);
   const listedAt = ctx.clock.monotonic();
   if (verbose) for (const skipped of plan.skipped) ctx.io.stderr.write(`${skippedLine(skipped)}\n`);
 
