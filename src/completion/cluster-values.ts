@@ -5,8 +5,8 @@ import { leaseState } from '../lease/state.js';
 import type { Lease } from '../lease/types.js';
 import type { Candidate } from './complete.js';
 
-/** A completion should not page through a huge namespace; the shell would not show that many anyway. */
-const LEASE_LIMIT = 500;
+/** kubectl's chunk size. */
+const LEASE_PAGE_SIZE = 500;
 
 async function withConnection<T>(connect: ConnectionFactory, flags: KubeFlags, signal: AbortSignal, use: (connection: KubeConnection) => Promise<T>): Promise<T> {
   const connection = await connect(flags);
@@ -35,15 +35,23 @@ function describeHolder(lease: Lease, now: number): string {
 /** The label keys of the leases in the namespace the command would use, sorted, each once. */
 export function labelKeysFromCluster(connect: ConnectionFactory, flags: KubeFlags, signal: AbortSignal): Promise<string[]> {
   return withConnection(connect, flags, signal, async ({ client, namespace }) => {
-    const list = await client.listPage({ namespace, limit: LEASE_LIMIT });
+    // One page is sample enough: the leases of one namespace are labelled by the same few controllers.
+    const list = await client.listPage({ namespace, limit: LEASE_PAGE_SIZE });
     return [...new Set(list.items.flatMap((lease) => Object.keys(lease.metadata.labels ?? {})))].sort();
   });
 }
 
-/** Lease names in the namespace the command would use, each described by its state and holder. */
+/**
+ * Lease names in the namespace the command would use, each described by its state and holder. Every page, as
+ * kubectl's completion reads them: the word typed may match only a lease past the first 500 (kube-node-lease of a
+ * large cluster). The completion's deadline bounds the paging.
+ */
 export function leasesFromCluster(connect: ConnectionFactory, flags: KubeFlags, now: number, signal: AbortSignal): Promise<Candidate[]> {
   return withConnection(connect, flags, signal, async ({ client, namespace }) => {
-    const list = await client.listPage({ namespace, limit: LEASE_LIMIT });
-    return list.items.map((lease) => ({ value: lease.metadata.name, description: describeHolder(lease, now) }));
+    const candidates: Candidate[] = [];
+    for await (const page of client.listPages({ namespace, limit: LEASE_PAGE_SIZE })) {
+      for (const lease of page.items) candidates.push({ value: lease.metadata.name, description: describeHolder(lease, now) });
+    }
+    return candidates;
   });
 }

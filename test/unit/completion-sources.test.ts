@@ -7,7 +7,9 @@ import { kubeconfigFiles } from '../../src/kube/kubeconfig-files.js';
 import { createValueSource } from '../../src/completion/sources.js';
 import { connect } from '../../src/kube/connect.js';
 import type { ConnectionFactory, KubeConnection, KubeFlags } from '../../src/kube/connection.js';
-import type { LeaseClient } from '../../src/kube/lease-client.js';
+import type { LeaseClient, ListOptions } from '../../src/kube/lease-client.js';
+import { listPages } from '../../src/kube/list-pages.js';
+import type { LeaseList } from '../../src/lease/types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'leasectl-completion-'));
 /** What the CLI passes: the commands' own factory, here for the environment a test gives. */
@@ -79,17 +81,23 @@ describe('cluster answers go through the connection factory the commands use', (
   function recordingFactory(leases: { name: string; holder?: string }[]) {
     const asked: KubeFlags[] = [];
     let closed = 0;
-    const client = {
-      listPage: async (options: { namespace?: string }) => ({
+    const pages: { limit?: number; continueToken?: string }[] = [];
+    // Pages of `limit` leases, continued by the index of the next one, as the apiserver pages a list.
+    const listPage = async (options: ListOptions): Promise<LeaseList> => {
+      pages.push({ limit: options.limit, continueToken: options.continueToken });
+      const start = Number(options.continueToken ?? 0);
+      const end = Math.min(leases.length, start + (options.limit ?? leases.length));
+      return {
         apiVersion: 'coordination.k8s.io/v1',
         kind: 'LeaseList',
-        metadata: {},
-        items: leases.map(({ name, holder }) => ({
+        metadata: end < leases.length ? { continue: String(end) } : {},
+        items: leases.slice(start, end).map(({ name, holder }) => ({
           metadata: { name, namespace: options.namespace },
           spec: { holderIdentity: holder, leaseDurationSeconds: 60, renewTime: new Date(NOW - 1_000).toISOString() },
         })),
-      }),
-    } as unknown as LeaseClient;
+      };
+    };
+    const client = { listPage, listPages: (options: ListOptions) => listPages(listPage, options) } as unknown as LeaseClient;
     const factory: ConnectionFactory = async (flags) => {
       asked.push(flags);
       const connection: KubeConnection = {
@@ -102,7 +110,7 @@ describe('cluster answers go through the connection factory the commands use', (
       };
       return connection;
     };
-    return { factory, asked, closedCount: () => closed };
+    return { factory, asked, pages, closedCount: () => closed };
   }
 
   it('asks it for the flags on the command line, with the completion deadline as --request-timeout, and closes what it opened', async () => {
@@ -118,6 +126,16 @@ describe('cluster answers go through the connection factory the commands use', (
       { kubeconfig: '/some/config', requestTimeout: 700 },
     ]);
     expect(recorder.closedCount()).toBe(2);
+  });
+
+  it("offers leases past the first page, as kubectl's completion does: the word typed may match only one of those", async () => {
+    const leases = Array.from({ length: 1_200 }, (_, index) => ({ name: `node-${String(index).padStart(4, '0')}`, holder: `node-${index}` }));
+    const recorder = recordingFactory(leases);
+    const source = createValueSource({}, () => NOW, recorder.factory, 700);
+    const offered = await source.leases({ namespace: 'kube-node-lease' });
+    expect(offered.map((candidate) => candidate.value)).toEqual(leases.map((lease) => lease.name));
+    expect(offered.at(-1)).toEqual({ value: 'node-1199', description: 'held by node-1199' });
+    expect(recorder.pages).toEqual([{ limit: 500, continueToken: undefined }, { limit: 500, continueToken: '500' }, { limit: 500, continueToken: '1000' }]);
   });
 
   it('gives no candidates, silently, when the factory cannot connect', async () => {
