@@ -14,10 +14,20 @@ const processSignals: SignalSource = {
   },
 };
 
-// A failed write to stderr has nowhere left to be reported: it is dropped rather than crashing with a stack trace,
-// which could cut short a hold that still has to stop its child and release the lease. (stdout's failures end the
-// command: see runCli.)
-process.stderr.on('error', () => {});
+/**
+ * process.stderr, built on first use: Node builds each stdio stream when it is first read (for a pipe, a socket), and
+ * a run that writes no error has no use for it (docs/performance.md). A failed write to stderr has nowhere left to be
+ * reported: it is dropped rather than crashing with a stack trace, which could cut short a hold that still has to
+ * stop its child and release the lease. (stdout's failures end the command: see runCli.)
+ */
+let stderr: NodeJS.WriteStream | undefined;
+function processStderr(): NodeJS.WriteStream {
+  if (stderr === undefined) {
+    stderr = process.stderr;
+    stderr.on('error', () => {});
+  }
+  return stderr;
+}
 
 const invokedAs = basename(process.argv[1] ?? 'leasectl');
 // No top-level await: the bundle is CommonJS (scripts/build.mjs).
@@ -29,7 +39,9 @@ void runCli(process.argv.slice(2), {
       return process.stdin;
     },
     stdout: process.stdout,
-    stderr: process.stderr,
+    get stderr() {
+      return processStderr();
+    },
   },
   clock: systemClock,
   env: process.env,

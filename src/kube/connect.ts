@@ -32,6 +32,7 @@ export async function connect(flags: KubeFlags, env: NodeJS.ProcessEnv, { ownsPr
     credentials,
     userAgent: `leasectl/${LEASECTL_VERSION} (${process.platform}/${process.arch}) node/${process.versions.node}`,
     requestTimeoutMs: flags.requestTimeout || undefined,
+    processEndsOnClose: ownsProcess,
   });
   return {
     client: new HttpLeaseClient(transport),

@@ -30,6 +30,13 @@ export interface HttpTransportOptions {
   requestTimeoutMs?: number;
   /** Bounds on setting up each new connection (default: client-go's); --request-timeout still bounds the whole request. */
   connectTimeouts?: ConnectTimeouts;
+  /**
+   * The transport's process ends once it is closed (the process edge's): close() then only lets the process exit
+   * past the kept-alive connections, which the exit closes. Destroying them made Node's net module read
+   * process.stderr (Socket._destroy compares the socket with it), which builds that stream: 1 to 3 ms of a start
+   * that writes no error (docs/performance.md).
+   */
+  processEndsOnClose?: boolean;
 }
 
 // Not `import http from 'node:http'`: on Node 22 an ES-module import of node:http builds its namespace by
@@ -337,6 +344,12 @@ export class HttpTransport {
   }
 
   close(): void {
-    this.agent.destroy();
+    if (!this.options.processEndsOnClose) {
+      this.agent.destroy();
+      return;
+    }
+    // Idle kept-alive connections only keep the process from exiting; one still in use (a watch) is ended as before.
+    for (const sockets of Object.values(this.agent.freeSockets)) for (const socket of sockets ?? []) socket.unref();
+    for (const sockets of Object.values(this.agent.sockets)) for (const socket of sockets ?? []) socket.destroy();
   }
 }
