@@ -1,6 +1,6 @@
-// Every command, in the order --help lists them: its declaration, and the loader of its body. All bodies sit behind
-// one import (run/index.ts), so that a start links few files (docs/performance.md); the declarations are all the
-// entry bundle holds.
+// Every command, in the order --help lists them: its declaration, and the loader of its body. Each body is imported
+// only when its command runs, so that a start runs the module code of one command, not of nine (docs/performance.md);
+// the declarations are all the entry holds.
 import { completionCommand } from './completion.js';
 import type { AnyRegisteredCommand, CommandDeclaration, CommandRun, RegisteredCommand } from './declaration.js';
 import { gcCommand } from './gc.js';
@@ -12,20 +12,18 @@ import { releaseCommand } from './release.js';
 import { renewCommand } from './renew.js';
 import { versionCommand } from './version.js';
 
-type Bodies = typeof import('./run/index.js');
-
-function registered<Options>(declaration: CommandDeclaration<Options>, body: (bodies: Bodies) => CommandRun<Options>): RegisteredCommand<Options> {
-  return { declaration, load: async () => body(await import('./run/index.js')) };
+function registered<Options>(declaration: CommandDeclaration<Options>, load: () => Promise<CommandRun<Options>>): RegisteredCommand<Options> {
+  return { declaration, load };
 }
 
 export const COMMANDS: readonly AnyRegisteredCommand[] = [
-  registered(listCommand, (bodies) => bodies.runList),
-  registered(inspectCommand, (bodies) => bodies.runInspect),
-  registered(holdCommand, (bodies) => bodies.runHold),
-  registered(renewCommand, (bodies) => bodies.runRenew),
-  registered(releaseCommand, (bodies) => bodies.runRelease),
-  registered(identityCommand, (bodies) => bodies.runIdentity),
-  registered(gcCommand, (bodies) => bodies.runGc),
-  registered(versionCommand, (bodies) => bodies.runVersion),
-  registered(completionCommand, (bodies) => bodies.runCompletion),
+  registered(listCommand, async () => (await import('./run/list.js')).runList),
+  registered(inspectCommand, async () => (await import('./run/inspect.js')).runInspect),
+  registered(holdCommand, async () => (await import('./run/hold.js')).runHold),
+  registered(renewCommand, async () => (await import('./run/renew.js')).runRenew),
+  registered(releaseCommand, async () => (await import('./run/release.js')).runRelease),
+  registered(identityCommand, async () => (await import('./run/identity.js')).runIdentity),
+  registered(gcCommand, async () => (await import('./run/gc.js')).runGc),
+  registered(versionCommand, async () => (await import('./run/version.js')).runVersion),
+  registered(completionCommand, async () => (await import('./run/completion.js')).runCompletion),
 ];
