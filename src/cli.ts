@@ -8,7 +8,7 @@ import { complete, formatCompletion } from './completion/complete.js';
 import type { CommandContext, IOStreams, SignalSource } from './context.js';
 import { describeError, errorClause } from './error-message.js';
 import { OutputError } from './errors.js';
-import { withPflagShortValues } from './flag-spellings.js';
+import { dispatchedWord, withPflagShortValues } from './flag-spellings.js';
 import type { ConnectionFactory, KubeConnection } from './kube/connection.js';
 import { stdoutFailure } from './output.js';
 import { allowsColor } from './printers/colour.js';
@@ -102,7 +102,32 @@ function commandFrom({ declaration, load }: AnyRegisteredCommand, ctx: CommandCo
   return command;
 }
 
-export function createProgram(world: World): { program: Command; connections: KubeConnection[]; connect: ConnectionFactory; exit: { code: number } } {
+/**
+ * A command declared by name and aliases only, all that commander's "did you mean" reads: commander runs only the
+ * command the argv names, and lists the others' flags and arguments only in help, so building nine commands was a
+ * tenth of a start (docs/performance.md). Should commander dispatch to it after all, the run starts again with
+ * every command built.
+ */
+class NameOnlyCommand extends Command {
+  constructor(declaration: AnyRegisteredCommand['declaration']) {
+    super(declaration.name);
+    this.aliases(declaration.aliases ?? [])
+      .helpOption(false)
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .action(() => {
+        throw new WholeProgramNeeded();
+      });
+  }
+}
+
+class WholeProgramNeeded extends Error {}
+
+/**
+ * The program for `argv`: with it, only the command it names is built whole (NameOnlyCommand); without it (help
+ * texts, completion, tests), every command.
+ */
+export function createProgram(world: World, argv?: readonly string[]): { program: Command; connections: KubeConnection[]; connect: ConnectionFactory; exit: { code: number } } {
   const connections: KubeConnection[] = [];
   // Commands and completion reach the cluster through this one factory; it loads the Kubernetes client on first use.
   const connect: ConnectionFactory = async (flags) => {
@@ -147,7 +172,16 @@ export function createProgram(world: World): { program: Command; connections: Ku
   };
 
   const exit = { code: 0 };
+  // A word that names no command (a typo, with or without --help) gets commander's whole answer: help lists every command.
+  const names = (declaration: AnyRegisteredCommand['declaration'], word: string) => word === declaration.name || declaration.aliases?.includes(word);
+  const word = argv === undefined ? undefined : dispatchedWord(program, argv);
+  const dispatched = word === undefined ? undefined : COMMANDS.find(({ declaration }) => names(declaration, word));
   for (const registered of COMMANDS) {
+    const { declaration } = registered;
+    if (dispatched !== undefined && registered !== dispatched) {
+      program.addCommand(new NameOnlyCommand(declaration));
+      continue;
+    }
     // addCommand does not pass on exitOverride, output routing or help settings by itself.
     const command = commandFrom(registered, ctx, exit).copyInheritedSettings(program);
     const usageExitCode = registered.declaration.usageExitCode;
@@ -190,9 +224,10 @@ export async function runCli(argv: string[], world: World): Promise<number> {
   return exitCode === 0 ? described.exitCode : exitCode;
 }
 
-async function runProgram(argv: string[], world: World): Promise<number> {
-  const { program, connections, connect, exit } = createProgram(world);
-  if (argv[0] === COMPLETE_COMMAND) {
+async function runProgram(argv: string[], world: World, everyCommand = false): Promise<number> {
+  const completing = argv[0] === COMPLETE_COMMAND;
+  const { program, connections, connect, exit } = createProgram(world, completing || everyCommand ? undefined : argv);
+  if (completing) {
     // Answered before commander parses: the words are a half-typed command line, not arguments for us.
     const valueSource = () => import('./completion/sources.js').then((module) => module.createValueSource(world.env, () => world.clock.now(), connect));
     world.io.stdout.write(formatCompletion(await complete(program, argv.slice(1), valueSource)));
@@ -207,6 +242,7 @@ async function runProgram(argv: string[], world: World): Promise<number> {
     await program.parseAsync(withPflagShortValues(program, argv), { from: 'user' });
     return exit.code;
   } catch (error) {
+    if (error instanceof WholeProgramNeeded) return runProgram(argv, world, true);
     const verbosity = (program.opts<GlobalFlags>().verbose as number | undefined) ?? 0;
     // What a template printed before it failed is kubectl's output too (custom-columns' header).
     if (error instanceof OutputTemplateError && error.output !== '') world.io.stdout.write(error.output);

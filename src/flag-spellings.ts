@@ -57,3 +57,41 @@ export function withPflagShortValues(program: Command, argv: readonly string[]):
   }
   return out;
 }
+
+const looksLikeFlag = (arg: string) => arg.length > 1 && arg.startsWith('-');
+
+/**
+ * The word commander dispatches to, read as its parser reads the program's own flags (Command.parseOptions): the
+ * first operand, a flag's value being none. Undefined when there is none, or an unknown flag comes first: commander
+ * then dispatches to nothing (it reports the flag, or prints the program's help). `--help` is such a flag here.
+ */
+export function dispatchedWord(program: Command, argv: readonly string[]): string | undefined {
+  const find = (spelling: string) => program.options.find((option) => option.short === spelling || option.long === spelling);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return argv[i + 1];
+    if (!looksLikeFlag(arg)) return arg;
+    const option = find(arg);
+    if (option) {
+      if (option.required || (option.optional && i + 1 < argv.length && !looksLikeFlag(argv[i + 1]!))) i++;
+      continue;
+    }
+    if (/^--[^=]+=/.test(arg)) {
+      const withValue = find(arg.slice(0, arg.indexOf('=')));
+      if (withValue?.required || withValue?.optional) continue;
+      return undefined;
+    }
+    if (arg.startsWith('--')) return undefined;
+    // A group of short flags (-vAn NS): boolean flags, then at most one that takes the rest as its value.
+    for (let k = 1; k < arg.length; k++) {
+      const short = find(`-${arg[k]}`);
+      if (!short) return undefined;
+      if (short.required || short.optional) {
+        const last = k === arg.length - 1;
+        if (last && (short.required || (i + 1 < argv.length && !looksLikeFlag(argv[i + 1]!)))) i++;
+        break;
+      }
+    }
+  }
+  return undefined;
+}
