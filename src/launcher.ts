@@ -6,7 +6,6 @@
 //
 // Kept apart from the bundle and free of our other modules: it must be small, and it runs before any of them.
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import * as nodeModule from 'node:module';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 
 /** Where the code caches live: $XDG_CACHE_HOME/leasectl, else ~/.cache/leasectl; none when disabled or homeless. */
@@ -133,8 +132,11 @@ export function launch(bundle: string, argv: readonly string[], env: NodeJS.Proc
   // --help is the same text on every run: it is printed as the build rendered it, without compiling the bundle.
   const help = helpRequest(argv);
   if (help !== undefined && printRenderedHelp(join(dirname(bundle), 'help.json'), basename(process.argv[1] ?? ''), help)) return;
-  // Node's compile cache (22.1+) still serves what the bundle loads from other files (dist/client-node.cjs).
-  (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+  // Node's compile cache (22.1+) still serves what the bundle loads from other files (dist/client-node.cjs). Not
+  // asked of older Node: there node:module is not loaded yet, and loading it loads the ES-module loader (0.6 ms).
+  if (Number(process.versions.node.split('.')[0]) >= 22) {
+    (process.getBuiltinModule('node:module') as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+  }
   const source = readFileSync(bundle, 'utf8');
   const dir = codeCacheDir(env);
   let cache: { names: { install: string; build: string }; file: string; runs: number; data: Buffer | undefined } | undefined;
@@ -170,5 +172,8 @@ export function launch(bundle: string, argv: readonly string[], env: NodeJS.Proc
   }
   const module = { exports: {}, filename: bundle, id: bundle, loaded: true };
   const run = script.runInThisContext() as (...args: unknown[]) => void;
-  run.call(module.exports, module.exports, nodeModule.createRequire(bundle), module, bundle, dirname(bundle));
+  // The bundle requires built-ins and its sibling files (./client-node.cjs): this module's own require serves both,
+  // the siblings by path, without node:module's createRequire.
+  const bundleRequire = (id: string): unknown => require(id.startsWith('.') ? join(dirname(bundle), id) : id);
+  run.call(module.exports, module.exports, bundleRequire, module, bundle, dirname(bundle));
 }

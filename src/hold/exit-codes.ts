@@ -1,5 +1,3 @@
-import { constants } from 'node:os';
-
 /**
  * `leasectl hold`'s exit codes beyond the child's own (README "Exit codes", `hold --help`). 124–127 follow
  * timeout(1), env(1) and sh; 75 is EX_TEMPFAIL: the work was interrupted and may be retried.
@@ -19,5 +17,6 @@ export const HoldExitCode = {
 
 /** 128 + N, the shell's status for a process killed by signal N. */
 export function signalExitCode(signal: NodeJS.Signals): number {
-  return 128 + (constants.signals[signal] ?? 0);
+  // node:os when a signal is met, not at start: the hold declaration (in every start) imports this file.
+  return 128 + (process.getBuiltinModule('node:os').constants.signals[signal] ?? 0);
 }

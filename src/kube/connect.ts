@@ -1,6 +1,5 @@
 // Loaded lazily (dynamic import from the CLI) with the network modules it needs: commands that do not talk to a
 // cluster, and --help, never pay for them.
-import { homedir } from 'node:os';
 import type { KubeConnection, KubeFlags } from './connection.js';
 import { LEASECTL_VERSION } from '../version.js';
 import { HttpLeaseClient } from './client.js';
@@ -20,7 +19,8 @@ export interface ConnectOptions {
 
 export async function connect(flags: KubeFlags, env: NodeJS.ProcessEnv, { ownsProcess = false }: ConnectOptions = {}): Promise<KubeConnection> {
   if (flags.namespace !== undefined) validateNamespace(flags.namespace);
-  const resolved = resolveKubeconfig(flags, { env, homeDir: env.HOME || homedir() });
+  // node:os only without $HOME: nothing else on the way to the first request loads it.
+  const resolved = resolveKubeconfig(flags, { env, homeDir: env.HOME || process.getBuiltinModule('node:os').homedir() });
   const credentials = await credentialsFor(resolved, { env, now: Date.now });
   // Every connection sends a request at once: a plugin run now overlaps loading Node's HTTPS client.
   credentials.start?.();
