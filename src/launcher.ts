@@ -127,7 +127,7 @@ function printRenderedHelp(texts: string, executable: string, word: string): boo
   return true;
 }
 
-/** Runs the bundle as Node's CommonJS loader would, with the code cache when there is a usable one. */
+/** Runs the bundle as Node's CommonJS loader would (its wrapper built in), with the code cache when there is a usable one. */
 export function launch(bundle: string, argv: readonly string[], env: NodeJS.ProcessEnv): void {
   // --help is the same text on every run: it is printed as the build rendered it, without compiling the bundle.
   const help = helpRequest(argv);
@@ -153,7 +153,8 @@ export function launch(bundle: string, argv: readonly string[], env: NodeJS.Proc
   }
   // node:vm only now: a bare --help, answered above, has no use for it (it is not loaded by Node's own start).
   const { Script } = process.getBuiltinModule('node:vm');
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) { ${source}\n});`, { filename: bundle, cachedData: cache?.data });
+  // The bundle is CommonJS's module wrapper, whole (scripts/build.mjs): compiled, it is the function to run.
+  const script = new Script(source, { filename: bundle, cachedData: cache?.data });
   const runs = cache?.data === undefined || script.cachedDataRejected ? 0 : cache.runs;
   if (dir && cache && runs < RUNS_GATHERED) {
     const { names, file } = cache;
