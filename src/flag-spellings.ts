@@ -66,7 +66,7 @@ const looksLikeFlag = (arg: string) => arg.length > 1 && arg.startsWith('-');
  * then dispatches to nothing (it reports the flag, or prints the program's help). `--help` is such a flag here.
  */
 export function dispatchedWord(program: Command, argv: readonly string[]): string | undefined {
-  const find = (spelling: string) => program.options.find((option) => option.short === spelling || option.long === spelling);
+  const find = (spelling: string) => findOption([program], (option) => option.short === spelling || option.long === spelling);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') return argv[i + 1];
