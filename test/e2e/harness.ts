@@ -143,24 +143,34 @@ export function run(command: string, args: string[], options: RunOptions & { kub
 }
 
 /**
+ * Runs the built leasectl with `preload` required first (node --require). The preload writes what it observed to
+ * the file named by $LEASECTL_RECORD, whose text is returned with the run's result.
+ */
+export async function runWithPreload(args: string[], preload: string, options: RunOptions & { kubeconfig: string }): Promise<{ result: RunResult; recorded: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'leasectl-preload-'));
+  try {
+    const record = join(dir, 'record');
+    writeFileSync(join(dir, 'preload.cjs'), preload);
+    const result = await run(process.execPath, ['--require', join(dir, 'preload.cjs'), LEASECTL_BIN, ...args], { ...options, env: { ...options.env, LEASECTL_RECORD: record } });
+    return { result, recorded: readFileSync(record, 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
  * What a run of the built leasectl loaded, recorded at its exit: `builtins` are Node's own modules
  * (process.moduleLoadList, e.g. `NativeModule child_process`), `files` the files it required (require.cache:
  * the bundle, and dist/client-node.cjs when a user's credentials need client-node). The run must exit 0.
  */
 export async function loadedByLeasectl(args: string[], options: RunOptions & { kubeconfig: string }): Promise<{ builtins: string[]; files: string[] }> {
-  const dir = mkdtempSync(join(tmpdir(), 'leasectl-load-list-'));
-  try {
-    const list = join(dir, 'loaded.json');
-    writeFileSync(
-      join(dir, 'record.cjs'),
-      "process.on('exit', () => require('node:fs').writeFileSync(process.env.LOAD_LIST, JSON.stringify({ builtins: process.moduleLoadList, files: Object.keys(require.cache) })));\n",
-    );
-    const result = await run(process.execPath, ['--require', join(dir, 'record.cjs'), LEASECTL_BIN, ...args], { ...options, env: { ...options.env, LOAD_LIST: list } });
-    if (result.code !== 0) throw new Error(`leasectl ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
-    return JSON.parse(readFileSync(list, 'utf8')) as { builtins: string[]; files: string[] };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const { result, recorded } = await runWithPreload(
+    args,
+    "process.on('exit', () => require('node:fs').writeFileSync(process.env.LEASECTL_RECORD, JSON.stringify({ builtins: process.moduleLoadList, files: Object.keys(require.cache) })));\n",
+    options,
+  );
+  if (result.code !== 0) throw new Error(`leasectl ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+  return JSON.parse(recorded) as { builtins: string[]; files: string[] };
 }
 
 /** Node's own modules a run of the built leasectl loaded (see loadedByLeasectl). */

@@ -1,11 +1,10 @@
 // Startup at the runtime's floor: a command loads only the Node.js modules its own work needs. Each module named
 // here was once loaded on every start by an ES-module import of a built-in (whose namespace reads lazy getters),
 // by commander, or by touching process.stdin (docs/performance.md). Behaviour, not milliseconds: the bench times it.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { againstRealCluster, builtinsLoaded, LEASECTL_BIN, run, SANDBOX_ONLY, setupCluster, uniqueName, type TestCluster } from './harness.js';
+import { againstRealCluster, builtinsLoaded, runWithPreload, SANDBOX_ONLY, setupCluster, uniqueName, type TestCluster } from './harness.js';
 
 let cluster: TestCluster;
 
@@ -70,20 +69,14 @@ describe('what a start loads of Node.js itself', () => {
 
 /** Whether a run read process.stderr, which Node builds on first read (for a pipe, a socket); and its exit code. */
 async function readsStderr(args: string[]): Promise<{ read: boolean; code: number | null }> {
-  const dir = mkdtempSync(join(tmpdir(), 'leasectl-stderr-'));
-  try {
-    const out = join(dir, 'read');
-    writeFileSync(
-      join(dir, 'trap.cjs'),
-      "const built = Object.getOwnPropertyDescriptor(process, 'stderr'); let read = false;\n" +
-        "Object.defineProperty(process, 'stderr', { configurable: true, get() { read = true; return built.get.call(process); } });\n" +
-        "process.on('exit', () => require('node:fs').writeFileSync(process.env.TRAP_OUT, String(read)));\n",
-    );
-    const result = await run(process.execPath, ['--require', join(dir, 'trap.cjs'), LEASECTL_BIN, ...args], { kubeconfig: cluster.kubeconfig, env: { TRAP_OUT: out } });
-    return { read: readFileSync(out, 'utf8') === 'true', code: result.code };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const { result, recorded } = await runWithPreload(
+    args,
+    "const built = Object.getOwnPropertyDescriptor(process, 'stderr'); let read = false;\n" +
+      "Object.defineProperty(process, 'stderr', { configurable: true, get() { read = true; return built.get.call(process); } });\n" +
+      "process.on('exit', () => require('node:fs').writeFileSync(process.env.LEASECTL_RECORD, String(read)));\n",
+    { kubeconfig: cluster.kubeconfig },
+  );
+  return { read: recorded === 'true', code: result.code };
 }
 
 describe('standard error, built only to write to it', () => {
