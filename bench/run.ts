@@ -14,6 +14,7 @@ import { formatMicroTime } from '../src/lease/time.js';
 import type { LeaseSpec } from '../src/lease/types.js';
 import { startSandbox, type Sandbox } from '@leasectl/sandbox';
 import { leasesPath, sandboxWriter, seedLeases } from '../scripts/seed-leases.js';
+import { startupTargetLines, verdict } from './startup-targets.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const SECTIONS = ['startup', 'large', 'hold', 'gc', 'list-all', 'gc-large', 'watch'] as const;
@@ -187,17 +188,36 @@ async function startupSection({ sandbox, env, out, work }: Bench): Promise<void>
     readFileSync(env.KUBECONFIG!, 'utf8').replace(/^(\s*)token: .*$/m, `$1exec: {apiVersion: client.authentication.k8s.io/v1, command: ${plugin}, interactiveMode: Never}`),
   );
   const floorEnv = { ...env, FLOOR_URL: `${sandbox.url}/apis/coordination.k8s.io/v1/namespaces/bench-small/leases?limit=500`, FLOOR_CA: sandbox.caPem, FLOOR_TOKEN: sandbox.tokens.admin };
+  const kubectl = { label: 'kubectl get lease -n bench-small', command: 'kubectl', args: ['get', 'lease', '-n', 'bench-small'] };
+  const floor = { label: 'node, one HTTPS GET (floor for list)', command: NODE, args: ['-e', ONE_HTTPS_GET] };
+  const help = { label: 'leasectl --help', command: NODE, args: [LEASECTL, '--help'] };
+  const list = { label: 'leasectl list -n bench-small', command: NODE, args: [LEASECTL, 'list', '-n', 'bench-small'] };
+  const listWithExecPlugin = { label: 'leasectl list -n bench-small (exec plugin)', command: NODE, args: [LEASECTL, '--kubeconfig', execKubeconfig, 'list', '-n', 'bench-small'] };
+  const pluginAlone = { label: 'sh, the exec plugin alone', command: plugin, args: [] };
+  const complete = { label: "leasectl __complete inspect ''", command: NODE, args: [LEASECTL, '__complete', 'inspect', ''] };
   const commands: Timed[] = [
     { label: 'node -e 0', command: NODE, args: ['-e', '0'] },
-    { label: 'node, one HTTPS GET (floor for list)', command: NODE, args: ['-e', ONE_HTTPS_GET] },
-    ...(hasKubectl ? [{ label: 'kubectl get lease -n bench-small', command: 'kubectl', args: ['get', 'lease', '-n', 'bench-small'] }] : []),
-    { label: 'leasectl --help', command: NODE, args: [LEASECTL, '--help'] },
-    { label: 'leasectl list -n bench-small', command: NODE, args: [LEASECTL, 'list', '-n', 'bench-small'] },
-    { label: 'leasectl list -n bench-small (exec plugin)', command: NODE, args: [LEASECTL, '--kubeconfig', execKubeconfig, 'list', '-n', 'bench-small'] },
-    { label: 'sh, the exec plugin alone', command: plugin, args: [] },
-    { label: "leasectl __complete inspect ''", command: NODE, args: [LEASECTL, '__complete', 'inspect', ''] },
+    floor,
+    ...(hasKubectl ? [kubectl] : []),
+    help,
+    list,
+    listWithExecPlugin,
+    pluginAlone,
+    complete,
   ];
-  printAgainstKubectl(await measureInterleaved(commands, floorEnv, QUICK ? 5 : 21), out);
+  const measured = await measureInterleaved(commands, floorEnv, QUICK ? 5 : 21);
+  printAgainstKubectl(measured, out);
+  const medianOf = (timed: Timed) => measured[commands.indexOf(timed)]!.medianMs;
+  const medians = {
+    kubectl: hasKubectl ? medianOf(kubectl) : undefined,
+    floor: medianOf(floor),
+    help: medianOf(help),
+    list: medianOf(list),
+    listWithExecPlugin: medianOf(listWithExecPlugin),
+    pluginAlone: medianOf(pluginAlone),
+    complete: medianOf(complete),
+  };
+  for (const line of startupTargetLines(medians, Number(NODE_VERSION.slice(1).split('.')[0]))) out(line);
 }
 
 async function largeSection({ sandbox, env, out }: Bench): Promise<void> {
@@ -282,8 +302,6 @@ function percentile(values: number[], fraction: number): number {
 }
 
 const mib = (kib: number | undefined) => (kib === undefined ? 'n/a' : `${(kib / 1024).toFixed(0)} MiB`);
-const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
-
 /** list -A of 100,000 leases in 100 namespaces: pages stream through, so memory stays flat; kubectl holds its table. */
 async function listAllSection({ sandbox, env, out }: Bench): Promise<void> {
   const namespaces = QUICK ? 20 : 100;
