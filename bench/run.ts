@@ -34,6 +34,7 @@ function benchNode(): string {
 }
 const NODE = benchNode();
 const NODE_VERSION = execFileSync(NODE, ['--version'], { encoding: 'utf8' }).trim();
+const NODE_MAJOR = Number(NODE_VERSION.slice(1).split('.')[0]);
 const TIME = '/usr/bin/time';
 const hasTime = spawnSync(TIME, ['-f', '%M', 'true']).status === 0;
 const hasKubectl = spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0;
@@ -217,7 +218,7 @@ async function startupSection({ sandbox, env, out, work }: Bench): Promise<void>
     pluginAlone: medianOf(pluginAlone),
     complete: medianOf(complete),
   };
-  for (const line of startupTargetLines(medians, Number(NODE_VERSION.slice(1).split('.')[0]))) out(line);
+  for (const line of startupTargetLines(medians, NODE_MAJOR)) out(line);
 }
 
 async function largeSection({ sandbox, env, out }: Bench): Promise<void> {
@@ -302,6 +303,7 @@ function percentile(values: number[], fraction: number): number {
 }
 
 const mib = (kib: number | undefined) => (kib === undefined ? 'n/a' : `${(kib / 1024).toFixed(0)} MiB`);
+
 /** list -A of 100,000 leases in 100 namespaces: pages stream through, so memory stays flat; kubectl holds its table. */
 async function listAllSection({ sandbox, env, out }: Bench): Promise<void> {
   const namespaces = QUICK ? 20 : 100;

@@ -15,6 +15,8 @@ describe('issue 11 start-up targets read from a bench run', () => {
     );
     expect(lineAbout(startupTargetLines({ ...run, list: 175 }, 20), 'list <= the floor')).toMatch(/the floor \+ 40\.0 ms .*is 37\.5 ms .*: MISSED\)$/);
     expect(lineAbout(startupTargetLines({ ...run, kubectl: 44, list: 149 }, 20), 'list <= the floor')).toMatch(/as written: met; .*: met\)$/);
+    // A noisy run can put list under the floor.
+    expect(lineAbout(startupTargetLines({ ...run, list: 134 }, 20), 'list <= the floor')).toMatch(/: the floor - 1\.0 ms \(as written: met;/);
   });
 
   it('judges the Node 22 targets on Node 22 only, and the floor target on Node 20 only', () => {
